@@ -1,0 +1,48 @@
+#include "pg/entry.hpp"
+
+#include "pg/spi.hpp"
+
+extern "C" {
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/jsonb.h"
+}
+
+namespace waitroom::pg {
+namespace {
+
+spi::Statement order_json_sql{"SELECT waitroom.order_json($1::uuid)::text", 1};
+
+}  // namespace
+
+std::string jsonb_arg_text(FunctionCallInfo fcinfo, int argno) {
+    char* cstr = nullptr;
+    pg_call([&] {
+        Jsonb* jb = PG_GETARG_JSONB_P(argno);
+        cstr = JsonbToCString(nullptr, &jb->root, VARSIZE(jb));
+    });
+    std::string out(cstr);
+    pg_call([&] { pfree(cstr); });
+    return out;
+}
+
+std::string text_arg(FunctionCallInfo fcinfo, int argno) {
+    if (PG_ARGISNULL(argno)) return {};
+    char* cstr = nullptr;
+    pg_call([&] { cstr = text_to_cstring(PG_GETARG_TEXT_PP(argno)); });
+    std::string out(cstr);
+    pg_call([&] { pfree(cstr); });
+    return out;
+}
+
+Datum finish_with_order_json(const std::string& order_id) {
+    spi::Rows rows = spi::run(order_json_sql, {order_id});
+    const std::string json_text = rows.empty() || !rows[0][0] ? "null" : *rows[0][0];
+    spi::finish();
+    Datum result = 0;
+    const char* cstr = json_text.c_str();
+    pg_call([&] { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(cstr)); });
+    return result;
+}
+
+}  // namespace waitroom::pg

@@ -1,0 +1,19 @@
+// Helpers shared by the SQL entry points: arguments in, the order JSON out.
+#pragma once
+
+#include <string>
+
+#include "pg/guard.hpp"
+
+namespace waitroom::pg {
+
+// The jsonb argument as JSON text.
+std::string jsonb_arg_text(FunctionCallInfo fcinfo, int argno);
+// A text argument, or "" when NULL.
+std::string text_arg(FunctionCallInfo fcinfo, int argno);
+
+// Reads waitroom.order_json(order_id), ends SPI, and returns it as a jsonb Datum allocated
+// in the caller's memory context (SPI memory is gone after SPI_finish).
+Datum finish_with_order_json(const std::string& order_id);
+
+}  // namespace waitroom::pg

@@ -1,0 +1,109 @@
+// waitroom.place_order(order jsonb): validate, store, route, return the order (SPEC §2).
+#include "core/order_input.hpp"
+#include "pg/plan_routing.hpp"
+#include "pg/spi.hpp"
+// Postgres headers last: they redefine snprintf and friends.
+#include "pg/entry.hpp"
+
+namespace waitroom::pg {
+namespace {
+
+using nlohmann::json;
+
+// A second call with the same tenantOrderId waits here for the first one's commit
+// (speculative insertion), so two identical retries cannot both create the order.
+spi::Statement insert_order_sql{
+    "INSERT INTO waitroom.orders (order_id, tenant_order_id, order_date, priority, consumer_lat,"
+    "       consumer_lon, request)"
+    "VALUES ($1::uuid, $2, coalesce(waitroom._input_timestamp($3, 'orderDate'), now()),"
+    "        $4::int, $5::float8, $6::float8, $7::jsonb)"
+    "    ON CONFLICT (tenant_order_id) WHERE status = 'OPEN' DO NOTHING"
+    " RETURNING order_date",
+    7};
+
+spi::Statement existing_order_sql{
+    "SELECT order_id, request = $2::jsonb FROM waitroom.orders"
+    " WHERE tenant_order_id = $1 AND status = 'OPEN'",
+    2};
+
+spi::Statement insert_lines_sql{
+    "INSERT INTO waitroom.order_line (order_id, line_id, position, tenant_article_id, quantity,"
+    "       bundle_ref)"
+    "SELECT $1::uuid, x.line_id, x.position, x.article, x.quantity, x.bundle_ref"
+    "  FROM jsonb_to_recordset($2::jsonb) AS x(line_id text, position int, article text,"
+    "       quantity int, bundle_ref text)",
+    2};
+
+std::string place(const core::OrderInput& input, const std::string& body) {
+    const std::string order_id = new_uuid();
+    auto opt_number = [](const std::optional<core::Location>& c, bool lat) -> spi::Value {
+        if (!c) return std::nullopt;
+        return std::to_string(lat ? c->lat : c->lon);
+    };
+    spi::Rows inserted = spi::run(
+        insert_order_sql, {order_id, input.tenant_order_id, input.order_date,
+                           std::to_string(input.priority), opt_number(input.consumer, true),
+                           opt_number(input.consumer, false), body});
+    if (inserted.empty()) {
+        spi::Rows existing = spi::run(existing_order_sql, {input.tenant_order_id, body});
+        if (existing.empty())  // the other order was cancelled meanwhile: a rare race
+            throw core::UserError(core::sqlstate::kObjectNotInState,
+                                  "tenantOrderId changed state concurrently; retry");
+        if (!spi::boolean(existing[0], 1))
+            throw core::UserError(core::sqlstate::kUniqueViolation,
+                                  "tenantOrderId \"" + input.tenant_order_id +
+                                      "\" is already used by open order " +
+                                      spi::text(existing[0], 0) + " with a different body");
+        return spi::text(existing[0], 0);  // a safe retry: the order as it is
+    }
+
+    json lines = json::array(), created_lines = json::array();
+    for (std::size_t i = 0; i < input.lines.size(); ++i) {
+        const auto& l = input.lines[i];
+        json bundle = l.bundle_ref ? json(*l.bundle_ref) : json(nullptr);
+        lines.push_back({{"line_id", l.line_id},
+                         {"position", i + 1},
+                         {"article", l.article},
+                         {"quantity", l.quantity},
+                         {"bundle_ref", bundle}});
+        created_lines.push_back({{"lineId", l.line_id},
+                                 {"tenantArticleId", l.article},
+                                 {"quantity", l.quantity},
+                                 {"bundleRef", bundle}});
+    }
+    spi::run(insert_lines_sql, {order_id, lines.dump()});
+
+    EventLog events;
+    events.add("ORDER_CREATED", order_id,
+               {{"orderId", order_id},
+                {"tenantOrderId", input.tenant_order_id},
+                {"orderDate", spi::text(inserted[0], 0)},
+                {"priority", input.priority},
+                {"orderLineItems", created_lines}});
+    PlanToRoute plan;
+    plan.routing_plan_id = new_uuid();
+    plan.is_new = true;
+    plan.order_id = order_id;
+    plan.tenant_order_id = input.tenant_order_id;
+    plan.lines = input.lines;
+    plan.consumer = input.consumer;
+    route_plan(plan, RouteOptions{}, events);
+    events.flush();
+    return order_id;
+}
+
+}  // namespace
+}  // namespace waitroom::pg
+
+extern "C" {
+PG_FUNCTION_INFO_V1(waitroom_place_order);
+Datum waitroom_place_order(PG_FUNCTION_ARGS) {
+    return waitroom::pg::invoke(fcinfo, [](FunctionCallInfo fc) {
+        const std::string body = waitroom::pg::jsonb_arg_text(fc, 0);
+        const waitroom::core::OrderInput input = waitroom::core::parse_order_input(body);
+        waitroom::pg::spi::connect();
+        const std::string order_id = waitroom::pg::place(input, body);
+        return waitroom::pg::finish_with_order_json(order_id);
+    });
+}
+}

@@ -1,0 +1,310 @@
+#include "pg/plan_routing.hpp"
+
+#include <cstdio>
+#include <map>
+#include <random>
+#include <set>
+
+#include "core/router.hpp"
+#include "pg/guard.hpp"
+#include "pg/routing_store.hpp"
+#include "pg/spi.hpp"
+
+extern "C" {
+#include "utils/guc.h"
+}
+
+namespace waitroom::pg {
+namespace {
+
+using nlohmann::json;
+
+// Optimistic attempts before the fallback locks every candidate row up front.
+constexpr int kOptimisticAttempts = 3;
+
+spi::Statement upsert_plans_sql{
+    "INSERT INTO waitroom.routing_plan AS p (routing_plan_id, order_id, parent_routing_plan_id,"
+    "       status, facility_ref, run_type, waiting_since, decided_by)"
+    "SELECT x.routing_plan_id, x.order_id, x.parent_routing_plan_id, x.status, x.facility_ref,"
+    "       x.run_type, CASE WHEN x.status = 'WAITING' THEN now() END, x.decided_by"
+    "  FROM jsonb_to_recordset($1::jsonb) AS x(routing_plan_id uuid, order_id uuid,"
+    "       parent_routing_plan_id uuid, status text, facility_ref text, run_type text,"
+    "       decided_by text)"
+    "    ON CONFLICT (routing_plan_id) DO UPDATE"
+    "   SET status = excluded.status, facility_ref = excluded.facility_ref,"
+    "       run_type = excluded.run_type, decided_by = excluded.decided_by,"
+    "       waiting_since = coalesce(p.waiting_since, excluded.waiting_since),"
+    "       updated_at = now()",
+    1};
+
+spi::Statement upsert_plan_lines_sql{
+    "INSERT INTO waitroom.routing_plan_line (routing_plan_id, order_id, line_id,"
+    "       tenant_article_id, quantity, waiting)"
+    "SELECT x.routing_plan_id, x.order_id, x.line_id, x.tenant_article_id, x.quantity, x.waiting"
+    "  FROM jsonb_to_recordset($1::jsonb) AS x(routing_plan_id uuid, order_id uuid, line_id text,"
+    "       tenant_article_id text, quantity int, waiting bool)"
+    "    ON CONFLICT (routing_plan_id, line_id) DO UPDATE"
+    "   SET quantity = excluded.quantity, waiting = excluded.waiting",
+    1};
+
+spi::Statement insert_pick_jobs_sql{
+    "INSERT INTO waitroom.pick_job (pick_job_id, routing_plan_id, order_id, facility_ref,"
+    "       sub_status)"
+    "SELECT x.pick_job_id, x.routing_plan_id, x.order_id, x.facility_ref, x.sub_status"
+    "  FROM jsonb_to_recordset($1::jsonb) AS x(pick_job_id uuid, routing_plan_id uuid,"
+    "       order_id uuid, facility_ref text, sub_status text)",
+    1};
+
+spi::Statement insert_pick_lines_sql{
+    "INSERT INTO waitroom.pick_line (pick_job_id, line_id, facility_ref, tenant_article_id,"
+    "       quantity, short_quantity)"
+    "SELECT x.pick_job_id, x.line_id, x.facility_ref, x.tenant_article_id, x.quantity,"
+    "       x.short_quantity"
+    "  FROM jsonb_to_recordset($1::jsonb) AS x(pick_job_id uuid, line_id text,"
+    "       facility_ref text, tenant_article_id text, quantity int, short_quantity int)",
+    1};
+
+// Rows were locked (or created) before: this only adds to `reserved`.
+spi::Statement reserve_stock_sql{
+    "INSERT INTO waitroom.stock AS s (facility_ref, tenant_article_id, on_hand, reserved)"
+    "SELECT x.f, x.a, 0, x.q FROM jsonb_to_recordset($1::jsonb) AS x(f text, a text, q int)"
+    " ORDER BY x.f COLLATE \"C\", x.a COLLATE \"C\""
+    "    ON CONFLICT (facility_ref, tenant_article_id) DO UPDATE"
+    "   SET reserved = s.reserved + excluded.reserved",
+    1};
+
+const char* status_name(core::PlanStatus s) {
+    switch (s) {
+        case core::PlanStatus::Waiting: return "WAITING";
+        case core::PlanStatus::Routed: return "ROUTED";
+        case core::PlanStatus::NotRoutable: return "NOT_ROUTABLE";
+        case core::PlanStatus::Cancelled: return "CANCELLED";
+    }
+    return "WAITING";
+}
+
+const char* event_of(core::PlanStatus s) {
+    switch (s) {
+        case core::PlanStatus::Routed: return "ROUTING_PLAN_ROUTED";
+        case core::PlanStatus::NotRoutable: return "ROUTING_PLAN_NOT_ROUTABLE";
+        case core::PlanStatus::Cancelled: return "ROUTING_PLAN_CANCELLED";
+        case core::PlanStatus::Waiting: break;
+    }
+    return "ROUTING_PLAN_WAITING";
+}
+
+// Test hook (GUC waitroom.debug_fault = 'core'): make the core throw inside place_order.
+bool debug_fault_in_core() {
+    const char* value = nullptr;
+    pg_call([&] { value = GetConfigOption("waitroom.debug_fault", true, false); });
+    return value != nullptr && std::string(value) == "core";
+}
+
+// The part that keeps the plan's id: the waiting part, else the not-routable one, else the first.
+std::size_t keeper_of(const core::RoutingDecision& d) {
+    for (std::size_t i = 0; i < d.parts.size(); ++i)
+        if (d.parts[i].status == core::PlanStatus::Waiting) return i;
+    for (std::size_t i = 0; i < d.parts.size(); ++i)
+        if (d.parts[i].status == core::PlanStatus::NotRoutable) return i;
+    return 0;
+}
+
+// A re-route that leaves the plan as it was writes nothing and emits nothing.
+bool unchanged(const PlanToRoute& plan, const core::RoutingDecision& d) {
+    if (plan.is_new || d.parts.size() != 1) return false;
+    const auto& part = d.parts[0];
+    if (part.status == core::PlanStatus::Routed || status_name(part.status) != plan.current_status)
+        return false;
+    return part.lines.size() == plan.lines.size();
+}
+
+json lines_json(const core::PlannedPart& part) {
+    json lines = json::array();
+    for (const auto& l : part.lines)
+        lines.push_back({{"lineId", l.line_id},
+                         {"tenantArticleId", l.article},
+                         {"quantity", l.quantity + l.short_quantity},
+                         {"shortQuantity", l.short_quantity}});
+    return lines;
+}
+
+void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
+                    const RouteOptions& options, EventLog& events) {
+    const std::size_t keeper = keeper_of(d);
+    std::vector<std::string> ids(d.parts.size());
+    for (std::size_t i = 0; i < d.parts.size(); ++i)
+        ids[i] = i == keeper ? plan.routing_plan_id : new_uuid();
+
+    json plans = json::array(), plan_lines = json::array(), pick_jobs = json::array(),
+         pick_lines = json::array(), reservations = json::array();
+    std::map<std::string, const core::PlannedLine*> placed;  // line id -> where it went
+    std::map<std::string, std::size_t> placed_part;
+    for (std::size_t i = 0; i < d.parts.size(); ++i)
+        for (const auto& l : d.parts[i].lines) {
+            placed[l.line_id] = &l;
+            placed_part[l.line_id] = i;
+        }
+
+    if (d.parts.size() > 1) {
+        json children = json::array();
+        for (std::size_t i = 0; i < d.parts.size(); ++i)
+            if (i != keeper) children.push_back(ids[i]);
+        events.add("ROUTING_PLAN_SPLITTED", plan.order_id,
+                   {{"orderId", plan.order_id},
+                    {"tenantOrderId", plan.tenant_order_id},
+                    {"routingPlanId", plan.routing_plan_id},
+                    {"childRoutingPlanIds", children},
+                    {"decidedBy", d.rule}});
+    }
+
+    for (std::size_t i = 0; i < d.parts.size(); ++i) {
+        const auto& part = d.parts[i];
+        const bool routed = part.status == core::PlanStatus::Routed;
+        json parent = i == keeper ? (plan.parent_routing_plan_id
+                                         ? json(*plan.parent_routing_plan_id)
+                                         : json(nullptr))
+                                  : json(plan.routing_plan_id);
+        plans.push_back({{"routing_plan_id", ids[i]},
+                         {"order_id", plan.order_id},
+                         {"parent_routing_plan_id", parent},
+                         {"status", status_name(part.status)},
+                         {"facility_ref", routed ? json(*part.facility_ref) : json(nullptr)},
+                         {"run_type", options.run_type},
+                         {"decided_by", d.rule}});
+        const bool waiting = part.status == core::PlanStatus::Waiting;
+        if (i == keeper) {
+            // The keeper keeps a row for every line it held: 0 where the line moved away.
+            for (const auto& line : plan.lines) {
+                bool here = placed_part[line.line_id] == i;
+                std::int64_t qty =
+                    here ? placed[line.line_id]->quantity + placed[line.line_id]->short_quantity : 0;
+                plan_lines.push_back({{"routing_plan_id", ids[i]},
+                                      {"order_id", plan.order_id},
+                                      {"line_id", line.line_id},
+                                      {"tenant_article_id", line.article},
+                                      {"quantity", qty},
+                                      {"waiting", waiting && qty > 0}});
+            }
+        } else {
+            for (const auto& l : part.lines)
+                plan_lines.push_back({{"routing_plan_id", ids[i]},
+                                      {"order_id", plan.order_id},
+                                      {"line_id", l.line_id},
+                                      {"tenant_article_id", l.article},
+                                      {"quantity", l.quantity + l.short_quantity},
+                                      {"waiting", waiting}});
+        }
+        json payload = {{"orderId", plan.order_id},
+                        {"tenantOrderId", plan.tenant_order_id},
+                        {"routingPlanId", ids[i]},
+                        {"parentRoutingPlanId", parent},
+                        {"status", status_name(part.status)},
+                        {"runType", options.run_type},
+                        {"decidedBy", d.rule},
+                        {"lines", lines_json(part)}};
+        if (routed) payload["facilityRef"] = *part.facility_ref;
+        events.add(event_of(part.status), plan.order_id, payload);
+        if (!routed) continue;
+
+        std::string pick_job_id = new_uuid();
+        bool short_picked = false;
+        json pick = json::array();
+        for (const auto& l : part.lines) {
+            short_picked = short_picked || l.short_quantity > 0;
+            pick_lines.push_back({{"pick_job_id", pick_job_id},
+                                  {"line_id", l.line_id},
+                                  {"facility_ref", *part.facility_ref},
+                                  {"tenant_article_id", l.article},
+                                  {"quantity", l.quantity},
+                                  {"short_quantity", l.short_quantity}});
+            if (l.quantity > 0)
+                reservations.push_back(
+                    {{"f", *part.facility_ref}, {"a", l.article}, {"q", l.quantity}});
+            pick.push_back({{"lineId", l.line_id},
+                            {"tenantArticleId", l.article},
+                            {"quantity", l.quantity},
+                            {"shortQuantity", l.short_quantity}});
+        }
+        pick_jobs.push_back({{"pick_job_id", pick_job_id},
+                             {"routing_plan_id", ids[i]},
+                             {"order_id", plan.order_id},
+                             {"facility_ref", *part.facility_ref},
+                             {"sub_status", short_picked ? json("SHORT_PICKED") : json(nullptr)}});
+        events.add("PICK_JOB_CREATED", plan.order_id,
+                   {{"orderId", plan.order_id},
+                    {"tenantOrderId", plan.tenant_order_id},
+                    {"pickJobId", pick_job_id},
+                    {"routingPlanId", ids[i]},
+                    {"facilityRef", *part.facility_ref},
+                    {"subStatus", short_picked ? json("SHORT_PICKED") : json(nullptr)},
+                    {"pickLines", pick}});
+    }
+
+    spi::run(upsert_plans_sql, {plans.dump()});
+    spi::run(upsert_plan_lines_sql, {plan_lines.dump()});
+    if (!pick_jobs.empty()) {
+        spi::run(insert_pick_jobs_sql, {pick_jobs.dump()});
+        spi::run(insert_pick_lines_sql, {pick_lines.dump()});
+    }
+    if (!reservations.empty()) spi::run(reserve_stock_sql, {reservations.dump()});
+}
+
+std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
+    std::set<std::string> unique;
+    for (const auto& l : lines) unique.insert(l.article);
+    return {unique.begin(), unique.end()};
+}
+
+}  // namespace
+
+std::string new_uuid() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::uint64_t hi = rng(), lo = rng();
+    hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+    lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+    char buf[37];
+    snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
+                  static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
+                  static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
+                  static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+    return buf;
+}
+
+RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, EventLog& events) {
+    RouteResult result;
+    core::Timestamp now = 0;
+    const core::Strategy strategy = load_strategy(&now, options.now_override);
+    const std::vector<std::string> articles = articles_of(plan.lines);
+    const bool inject_fault = debug_fault_in_core();
+
+    for (int attempt = 0;; ++attempt) {
+        const bool fallback = attempt >= kOptimisticAttempts;
+        if (fallback) lock_all_candidate_rows(articles);
+        LoadedRequest loaded = load_request(plan.lines, plan.consumer, strategy, now);
+        loaded.request.debug_throw = inject_fault;
+        if (strategy.waiting_room_priority == core::WaitingRoomPriority::StrictFifo) {
+            loaded.request.held_back = options.held_back != nullptr
+                                           ? *options.held_back
+                                           : held_back_before(articles, plan.routing_plan_id);
+        }
+        result.decision = core::route(loaded.request);
+        if (unchanged(plan, result.decision)) return result;
+
+        auto reservations = reservations_of(result.decision);
+        if (reservations.empty() || fallback) {
+            if (fallback && !reservations.empty()) lock_and_recheck(reservations, loaded);
+            break;
+        }
+        spi::begin_subtransaction();
+        if (lock_and_recheck(reservations, loaded)) {
+            spi::release_subtransaction();
+            break;
+        }
+        spi::rollback_subtransaction();  // releases the row locks: no lock held while we retry
+    }
+    write_decision(plan, result.decision, options, events);
+    result.changed = true;
+    return result;
+}
+
+}  // namespace waitroom::pg

@@ -1,0 +1,184 @@
+#include "pg/routing_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "pg/spi.hpp"
+
+namespace waitroom::pg {
+namespace {
+
+using nlohmann::json;
+
+spi::Statement load_strategy_sql{
+    "SELECT complete_stock_fence_active, complete_stock_fence_mode, order_split_active,"
+    "       max_split_count, use_waiting_room_for_pre_back_order_items, waiting_room_priority,"
+    "       (extract(epoch FROM coalesce($1::timestamptz, now())) * 1000000)::bigint"
+    "  FROM waitroom.routing_strategy",
+    1};
+
+spi::Statement load_offers_sql{
+    "SELECT l.facility_ref, l.tenant_article_id, l.out_of_stock_behaviour,"
+    "       (extract(epoch FROM l.preorder_available_from) * 1000000)::bigint,"
+    "       s.on_hand, s.reserved, f.lat, f.lon"
+    "  FROM waitroom.listing l"
+    "  JOIN waitroom.facility f USING (facility_ref)"
+    "  LEFT JOIN waitroom.stock s USING (facility_ref, tenant_article_id)"
+    " WHERE l.tenant_article_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
+    "   AND l.status = 'ACTIVE' AND f.status = 'ONLINE'",
+    1};
+
+spi::Statement held_back_sql{
+    "SELECT l.tenant_article_id, sum(l.quantity)"
+    "  FROM waitroom.routing_plan_line l"
+    " WHERE l.waiting"
+    "   AND l.tenant_article_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
+    "   AND l.routing_plan_id IS DISTINCT FROM $2::uuid"
+    " GROUP BY 1",
+    2};
+
+spi::Statement create_stock_rows_sql{
+    "INSERT INTO waitroom.stock (facility_ref, tenant_article_id)"
+    "SELECT x.f, x.a FROM jsonb_to_recordset($1::jsonb) AS x(f text, a text)"
+    " ORDER BY x.f COLLATE \"C\", x.a COLLATE \"C\""
+    "    ON CONFLICT DO NOTHING",
+    1};
+
+spi::Statement lock_stock_rows_sql{
+    "SELECT s.facility_ref, s.tenant_article_id, s.on_hand, s.reserved"
+    "  FROM waitroom.stock s"
+    "  JOIN jsonb_to_recordset($1::jsonb) AS x(f text, a text)"
+    "    ON s.facility_ref = x.f AND s.tenant_article_id = x.a"
+    " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
+    "   FOR NO KEY UPDATE OF s",
+    1};
+
+spi::Statement lock_all_candidates_sql{
+    "SELECT 1 FROM waitroom.stock s"
+    " WHERE s.tenant_article_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
+    " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
+    "   FOR NO KEY UPDATE OF s",
+    1};
+
+std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
+    std::set<std::string> unique;
+    for (const auto& line : lines) unique.insert(line.article);
+    return {unique.begin(), unique.end()};
+}
+
+core::FenceMode fence_mode(const std::string& s) {
+    return s == "static" ? core::FenceMode::Static : core::FenceMode::Reactive;
+}
+
+core::WaitingRoomPriority priority_mode(const std::string& s) {
+    if (s == "STRICT_FIFO") return core::WaitingRoomPriority::StrictFifo;
+    if (s == "PRIORITY") return core::WaitingRoomPriority::Priority;
+    return core::WaitingRoomPriority::Fifo;
+}
+
+core::OutOfStockBehaviour behaviour(const std::string& s) {
+    if (s == "BACKORDER") return core::OutOfStockBehaviour::Backorder;
+    if (s == "PREORDER") return core::OutOfStockBehaviour::Preorder;
+    return core::OutOfStockBehaviour::None;
+}
+
+std::string stock_keys_json(const std::map<StockKey, std::int64_t>& keys) {
+    json rows = json::array();
+    for (const auto& [key, quantity] : keys) rows.push_back({{"f", key.first}, {"a", key.second}});
+    return rows.dump();
+}
+
+}  // namespace
+
+std::string json_array(const std::vector<std::string>& values) { return json(values).dump(); }
+
+core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override) {
+    spi::Rows rows = spi::run(load_strategy_sql,
+                              {now_override ? spi::Value(*now_override) : std::nullopt});
+    if (rows.size() != 1) throw std::logic_error("waitroom.routing_strategy must hold one row");
+    const spi::Row& r = rows[0];
+    core::Strategy s;
+    s.complete_stock_fence_active = spi::boolean(r, 0);
+    s.complete_stock_fence_mode = fence_mode(spi::text(r, 1));
+    s.order_split_active = spi::boolean(r, 2);
+    s.max_split_count = static_cast<int>(spi::integer(r, 3));
+    s.use_waiting_room_for_pre_back_order_items = spi::boolean(r, 4);
+    s.waiting_room_priority = priority_mode(spi::text(r, 5));
+    *now = spi::integer(r, 6);
+    return s;
+}
+
+LoadedRequest load_request(const std::vector<core::Line>& lines,
+                           const std::optional<core::Location>& consumer,
+                           const core::Strategy& strategy, core::Timestamp now) {
+    LoadedRequest loaded;
+    core::RoutingRequest& req = loaded.request;
+    req.lines = lines;
+    req.consumer = consumer;
+    req.strategy = strategy;
+    req.now = now;
+    std::map<std::string, core::Facility> facilities;
+    for (const spi::Row& r : spi::run(load_offers_sql, {json_array(articles_of(lines))})) {
+        core::Offer offer;
+        offer.facility_ref = spi::text(r, 0);
+        offer.article = spi::text(r, 1);
+        offer.behaviour = behaviour(spi::text(r, 2));
+        if (r[3]) offer.preorder_available_from = spi::integer(r, 3);
+        if (r[4]) {
+            offer.on_hand = spi::integer(r, 4);
+            offer.reserved = spi::integer(r, 5);
+        } else {
+            loaded.missing_stock_rows.emplace(offer.facility_ref, offer.article);
+        }
+        auto& facility = facilities[offer.facility_ref];
+        facility.ref = offer.facility_ref;
+        if (r[6] && r[7]) facility.location = core::Location{spi::real(r, 6), spi::real(r, 7)};
+        req.offers.push_back(std::move(offer));
+    }
+    for (auto& [ref, facility] : facilities) req.facilities.push_back(std::move(facility));
+    return loaded;
+}
+
+std::map<std::string, std::int64_t> held_back_before(const std::vector<std::string>& articles,
+                                                     const std::string& exclude_plan_id) {
+    std::map<std::string, std::int64_t> held;
+    spi::Value exclude = exclude_plan_id.empty() ? std::nullopt : spi::Value(exclude_plan_id);
+    for (const spi::Row& r : spi::run(held_back_sql, {json_array(articles), exclude}))
+        held[spi::text(r, 0)] = spi::integer(r, 1);
+    return held;
+}
+
+std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& decision) {
+    std::map<StockKey, std::int64_t> out;
+    for (const auto& part : decision.parts) {
+        if (part.status != core::PlanStatus::Routed || !part.facility_ref) continue;
+        for (const auto& line : part.lines)
+            if (line.quantity > 0) out[{*part.facility_ref, line.article}] += line.quantity;
+    }
+    return out;
+}
+
+bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
+                      const LoadedRequest& loaded) {
+    std::map<StockKey, std::int64_t> to_create;
+    for (const auto& entry : reservations)
+        if (loaded.missing_stock_rows.count(entry.first) != 0) to_create.insert(entry);
+    if (!to_create.empty()) spi::run(create_stock_rows_sql, {stock_keys_json(to_create)});
+
+    spi::Rows locked = spi::run(lock_stock_rows_sql, {stock_keys_json(reservations)});
+    if (locked.size() != reservations.size()) return false;
+    std::map<StockKey, std::pair<std::int64_t, std::int64_t>> seen;
+    for (const auto& offer : loaded.request.offers)
+        seen[{offer.facility_ref, offer.article}] = {offer.on_hand, offer.reserved};
+    for (const spi::Row& r : locked) {
+        auto it = seen.find({spi::text(r, 0), spi::text(r, 1)});
+        if (it == seen.end()) return false;
+        if (it->second != std::make_pair(spi::integer(r, 2), spi::integer(r, 3))) return false;
+    }
+    return true;
+}
+
+void lock_all_candidate_rows(const std::vector<std::string>& articles) {
+    spi::run(lock_all_candidates_sql, {json_array(articles)});
+}
+
+}  // namespace waitroom::pg

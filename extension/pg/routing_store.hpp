@@ -1,0 +1,49 @@
+// Reading what the router needs and locking what it reserves. One query loads the strategy,
+// one the candidate stock and listings of every article of the plan.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/domain.hpp"
+
+namespace waitroom::pg {
+
+using StockKey = std::pair<std::string, std::string>;  // (facility_ref, tenant_article_id)
+
+struct LoadedRequest {
+    core::RoutingRequest request;
+    std::set<StockKey> missing_stock_rows;  // candidate offers without a stock row
+};
+
+// The strategy and the transaction's time (or `now_override` in epoch microseconds).
+core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override = nullptr);
+
+// Candidate offers (ONLINE facility, ACTIVE listing) for the lines' articles.
+LoadedRequest load_request(const std::vector<core::Line>& lines,
+                           const std::optional<core::Location>& consumer,
+                           const core::Strategy& strategy, core::Timestamp now);
+
+// Quantity per article waiting in WAITING plans that come before `rank` in the waiting
+// room's order (all of them when rank is empty: a new order comes last).
+std::map<std::string, std::int64_t> held_back_before(const std::vector<std::string>& articles,
+                                                     const std::string& exclude_plan_id);
+
+// Routed quantities of a decision per stock row, beyond-stock lines included.
+std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& decision);
+
+// Locks the stock rows in (facility_ref, tenant_article_id) byte order and reports whether
+// each still has the on_hand/reserved the decision saw. Creates missing rows first.
+bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
+                      const LoadedRequest& loaded);
+
+// Locks every candidate stock row of these articles in the fixed order (the fallback
+// when optimistic re-checks keep failing: decisions made after it cannot go stale).
+void lock_all_candidate_rows(const std::vector<std::string>& articles);
+
+std::string json_array(const std::vector<std::string>& values);
+
+}  // namespace waitroom::pg

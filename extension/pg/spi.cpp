@@ -1,0 +1,136 @@
+#include "pg/spi.hpp"
+
+#include <stdexcept>
+
+#include "pg/guard.hpp"
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/resowner.h"
+}
+
+namespace waitroom::pg::spi {
+namespace {
+
+constexpr int kMaxArgs = 16;
+
+// Where the caller was before a subtransaction started: restored when it ends.
+MemoryContext subxact_context = nullptr;
+ResourceOwner subxact_owner = nullptr;
+
+}  // namespace
+
+void connect() {
+    pg_call([] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "waitroom: SPI_connect failed");
+    });
+}
+
+void finish() {
+    pg_call([] { SPI_finish(); });
+}
+
+Rows run(Statement& statement, const std::vector<Value>& params) {
+    if (static_cast<int>(params.size()) != statement.nargs || statement.nargs > kMaxArgs)
+        throw std::logic_error(std::string("wrong parameter count for: ") + statement.sql);
+    const char* cparams[kMaxArgs] = {};
+    for (std::size_t i = 0; i < params.size(); ++i)
+        cparams[i] = params[i] ? params[i]->c_str() : nullptr;
+
+    uint64 nrows = 0;
+    int natts = 0;
+    char** cells = nullptr;  // nrows * natts, palloc'd in the SPI context
+    SPITupleTable* table = nullptr;
+    pg_call([&] {
+        if (statement.plan == nullptr) {
+            Oid types[kMaxArgs];
+            for (int i = 0; i < kMaxArgs; ++i) types[i] = TEXTOID;
+            SPIPlanPtr plan = SPI_prepare(statement.sql, statement.nargs, types);
+            if (plan == nullptr)
+                elog(ERROR, "waitroom: SPI_prepare failed (%s): %s",
+                     SPI_result_code_string(SPI_result), statement.sql);
+            SPI_keepplan(plan);
+            statement.plan = plan;
+        }
+        Datum values[kMaxArgs];
+        char nulls[kMaxArgs];
+        for (int i = 0; i < statement.nargs; ++i) {
+            values[i] = cparams[i] != nullptr ? CStringGetTextDatum(cparams[i]) : (Datum)0;
+            nulls[i] = cparams[i] != nullptr ? ' ' : 'n';
+        }
+        int rc = SPI_execute_plan(static_cast<SPIPlanPtr>(statement.plan), values, nulls, false, 0);
+        if (rc < 0) elog(ERROR, "waitroom: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+        table = SPI_tuptable;
+        if (table != nullptr) {
+            nrows = SPI_processed;
+            natts = table->tupdesc->natts;
+            cells = static_cast<char**>(palloc0(sizeof(char*) * (nrows * natts + 1)));
+            for (uint64 r = 0; r < nrows; ++r)
+                for (int c = 0; c < natts; ++c)
+                    cells[r * natts + c] = SPI_getvalue(table->vals[r], table->tupdesc, c + 1);
+        }
+    });
+
+    Rows rows;
+    rows.reserve(nrows);
+    for (uint64 r = 0; r < nrows; ++r) {
+        Row row;
+        row.reserve(natts);
+        for (int c = 0; c < natts; ++c) {
+            const char* cell = cells[r * natts + c];
+            row.push_back(cell != nullptr ? Value(cell) : std::nullopt);
+        }
+        rows.push_back(std::move(row));
+    }
+    if (table != nullptr) {
+        pg_call([&] {
+            for (uint64 i = 0; i < nrows * natts; ++i)
+                if (cells[i] != nullptr) pfree(cells[i]);
+            pfree(cells);
+            SPI_freetuptable(table);
+        });
+    }
+    return rows;
+}
+
+void begin_subtransaction() {
+    pg_call([] {
+        subxact_context = CurrentMemoryContext;
+        subxact_owner = CurrentResourceOwner;
+        BeginInternalSubTransaction(nullptr);
+        MemoryContextSwitchTo(subxact_context);
+    });
+}
+
+void release_subtransaction() {
+    pg_call([] {
+        ReleaseCurrentSubTransaction();
+        MemoryContextSwitchTo(subxact_context);
+        CurrentResourceOwner = subxact_owner;
+    });
+}
+
+void rollback_subtransaction() {
+    pg_call([] {
+        RollbackAndReleaseCurrentSubTransaction();
+        MemoryContextSwitchTo(subxact_context);
+        CurrentResourceOwner = subxact_owner;
+    });
+}
+
+const std::string& text(const Row& row, std::size_t column) {
+    if (column >= row.size() || !row[column])
+        throw std::logic_error("unexpected NULL in column " + std::to_string(column));
+    return *row[column];
+}
+
+std::int64_t integer(const Row& row, std::size_t column) { return std::stoll(text(row, column)); }
+
+double real(const Row& row, std::size_t column) { return std::stod(text(row, column)); }
+
+bool boolean(const Row& row, std::size_t column) { return text(row, column) == "t"; }
+
+}  // namespace waitroom::pg::spi

@@ -1,0 +1,180 @@
+-- waitroom schema: the objects of SPEC §1. Constraints carry the contract's rules so that
+-- direct writes with bad values fail (23514 check, 23503 foreign key, 23505 unique).
+
+\echo Use "CREATE EXTENSION waitroom" to load this file. \quit
+
+-- ---------------------------------------------------------------- network and inventory
+
+CREATE TABLE facility (
+    facility_ref text PRIMARY KEY CHECK (facility_ref <> ''),
+    name         text,
+    status       text NOT NULL DEFAULT 'ONLINE'
+                 CHECK (status IN ('ONLINE', 'SUSPENDED', 'OFFLINE')),
+    lat          double precision CHECK (lat BETWEEN -90 AND 90),
+    lon          double precision CHECK (lon BETWEEN -180 AND 180),
+    CONSTRAINT facility_location_complete CHECK ((lat IS NULL) = (lon IS NULL))
+);
+
+CREATE TABLE listing (
+    facility_ref            text NOT NULL REFERENCES facility ON UPDATE CASCADE,
+    tenant_article_id       text NOT NULL CHECK (tenant_article_id <> ''),
+    status                  text NOT NULL DEFAULT 'ACTIVE' CHECK (status IN ('ACTIVE', 'INACTIVE')),
+    out_of_stock_behaviour  text NOT NULL DEFAULT 'NONE'
+                            CHECK (out_of_stock_behaviour IN ('NONE', 'BACKORDER', 'PREORDER')),
+    preorder_available_from timestamptz,
+    PRIMARY KEY (facility_ref, tenant_article_id),
+    CONSTRAINT listing_preorder_needs_time
+        CHECK (out_of_stock_behaviour <> 'PREORDER' OR preorder_available_from IS NOT NULL)
+);
+-- Routing loads every listing of the order's articles at once.
+CREATE INDEX listing_by_article ON listing (tenant_article_id);
+
+CREATE TABLE stock (
+    facility_ref      text NOT NULL REFERENCES facility ON UPDATE CASCADE,
+    tenant_article_id text NOT NULL CHECK (tenant_article_id <> ''),
+    on_hand           int  NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+    -- Kept by waitroom: the sum of open pick-line quantities at this row.
+    reserved          int  NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+    PRIMARY KEY (facility_ref, tenant_article_id)
+);
+CREATE INDEX stock_by_article ON stock (tenant_article_id);
+
+-- Exactly one row: the `id` column can only be true.
+CREATE TABLE routing_strategy (
+    id                                        boolean PRIMARY KEY DEFAULT true CHECK (id),
+    complete_stock_fence_active               bool NOT NULL DEFAULT true,
+    complete_stock_fence_mode                 text NOT NULL DEFAULT 'reactive'
+                                              CHECK (complete_stock_fence_mode IN ('static', 'reactive')),
+    order_split_active                        bool NOT NULL DEFAULT true,
+    max_split_count                           int  NOT NULL DEFAULT 3 CHECK (max_split_count >= 1),
+    use_waiting_room_for_pre_back_order_items bool NOT NULL DEFAULT false,
+    waiting_room_priority                     text NOT NULL DEFAULT 'FIFO'
+                                              CHECK (waiting_room_priority IN ('FIFO', 'STRICT_FIFO', 'PRIORITY'))
+);
+INSERT INTO routing_strategy DEFAULT VALUES;
+
+-- ---------------------------------------------------------------- orders
+
+CREATE TABLE orders (
+    order_id        uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    tenant_order_id text NOT NULL CHECK (tenant_order_id <> ''),
+    status          text NOT NULL DEFAULT 'OPEN' CHECK (status IN ('OPEN', 'CANCELLED')),
+    order_date      timestamptz NOT NULL DEFAULT now(),
+    priority        int NOT NULL DEFAULT 0,
+    consumer_lat    double precision CHECK (consumer_lat BETWEEN -90 AND 90),
+    consumer_lon    double precision CHECK (consumer_lon BETWEEN -180 AND 180),
+    -- The place_order body, so that a retry with the same body is recognised.
+    request         jsonb,
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+-- One OPEN order per tenant order id; a cancelled one frees the id for reuse.
+CREATE UNIQUE INDEX orders_open_tenant_order_id ON orders (tenant_order_id) WHERE status = 'OPEN';
+
+CREATE TABLE order_line (
+    order_id           uuid NOT NULL REFERENCES orders ON DELETE CASCADE,
+    line_id            text NOT NULL CHECK (line_id <> ''),
+    position           int  NOT NULL CHECK (position >= 1),
+    tenant_article_id  text NOT NULL CHECK (tenant_article_id <> ''),
+    quantity           int  NOT NULL CHECK (quantity > 0),
+    bundle_ref         text,
+    cancelled_quantity int  NOT NULL DEFAULT 0,
+    PRIMARY KEY (order_id, line_id),
+    UNIQUE (order_id, position),
+    CONSTRAINT order_line_cancel_within_quantity CHECK (cancelled_quantity BETWEEN 0 AND quantity)
+);
+
+-- ---------------------------------------------------------------- routing
+
+CREATE TABLE routing_plan (
+    routing_plan_id        uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    -- Creation order, for listing an order's plans stably.
+    plan_no                bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    order_id               uuid NOT NULL REFERENCES orders ON DELETE CASCADE,
+    parent_routing_plan_id uuid REFERENCES routing_plan,
+    status                 text NOT NULL
+                           CHECK (status IN ('WAITING', 'ROUTED', 'NOT_ROUTABLE', 'CANCELLED')),
+    facility_ref           text REFERENCES facility ON UPDATE CASCADE,
+    run_type               text NOT NULL DEFAULT 'DEFAULT'
+                           CHECK (run_type IN ('DEFAULT', 'REACTIVATION', 'REROUTE', 'MANUAL_ASSIGNMENT')),
+    waiting_since          timestamptz,
+    -- Which routing rule decided, in words (SPEC §3), for DBAs.
+    decided_by             text,
+    created_at             timestamptz NOT NULL DEFAULT now(),
+    updated_at             timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT routing_plan_routed_has_facility CHECK (status <> 'ROUTED' OR facility_ref IS NOT NULL),
+    CONSTRAINT routing_plan_unrouted_has_no_facility
+        CHECK (status NOT IN ('WAITING', 'NOT_ROUTABLE') OR facility_ref IS NULL),
+    CONSTRAINT routing_plan_waiting_has_since CHECK (status <> 'WAITING' OR waiting_since IS NOT NULL)
+);
+CREATE INDEX routing_plan_by_order ON routing_plan (order_id);
+CREATE INDEX routing_plan_by_parent ON routing_plan (parent_routing_plan_id)
+    WHERE parent_routing_plan_id IS NOT NULL;
+CREATE INDEX routing_plan_unrouted ON routing_plan (status) WHERE status IN ('WAITING', 'NOT_ROUTABLE');
+
+CREATE TABLE routing_plan_line (
+    routing_plan_id   uuid NOT NULL REFERENCES routing_plan ON DELETE CASCADE,
+    order_id          uuid NOT NULL,
+    line_id           text NOT NULL,
+    tenant_article_id text NOT NULL,
+    -- What this plan picks, short-picks or keeps waiting of the line; 0 once moved elsewhere.
+    quantity          int  NOT NULL CHECK (quantity >= 0),
+    -- True while the plan is WAITING and the line still waits here: the waiting room's
+    -- index by article, so that a restock finds the plans it can serve directly.
+    waiting           bool NOT NULL DEFAULT false,
+    PRIMARY KEY (routing_plan_id, line_id),
+    FOREIGN KEY (order_id, line_id) REFERENCES order_line ON DELETE CASCADE
+);
+CREATE INDEX waiting_plan_line_by_article ON routing_plan_line (tenant_article_id, routing_plan_id)
+    WHERE waiting;
+
+CREATE TABLE pick_job (
+    pick_job_id     uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    routing_plan_id uuid NOT NULL UNIQUE REFERENCES routing_plan ON DELETE CASCADE,
+    order_id        uuid NOT NULL REFERENCES orders ON DELETE CASCADE,
+    facility_ref    text NOT NULL REFERENCES facility ON UPDATE CASCADE,
+    status          text NOT NULL DEFAULT 'OPEN' CHECK (status IN ('OPEN', 'CANCELLED')),
+    sub_status      text CHECK (sub_status IN ('SHORT_PICKED')),
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX pick_job_by_order ON pick_job (order_id);
+
+CREATE TABLE pick_line (
+    pick_job_id       uuid NOT NULL REFERENCES pick_job ON DELETE CASCADE,
+    line_id           text NOT NULL,
+    facility_ref      text NOT NULL,
+    tenant_article_id text NOT NULL,
+    quantity          int  NOT NULL CHECK (quantity >= 0),
+    short_quantity    int  NOT NULL DEFAULT 0 CHECK (short_quantity >= 0),
+    PRIMARY KEY (pick_job_id, line_id)
+);
+-- Reservations by stock row: reserved = sum(quantity) of the open pick lines here.
+CREATE INDEX pick_line_by_stock_row ON pick_line (facility_ref, tenant_article_id);
+
+-- ---------------------------------------------------------------- outbox
+
+CREATE TABLE event (
+    event_id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event      text NOT NULL CHECK (event IN (
+                   'ORDER_CREATED', 'ORDER_CANCELLED', 'ORDER_LINES_CANCELLED',
+                   'ROUTING_PLAN_ROUTED', 'ROUTING_PLAN_WAITING', 'ROUTING_PLAN_SPLITTED',
+                   'ROUTING_PLAN_NOT_ROUTABLE', 'ROUTING_PLAN_CANCELLED',
+                   'PICK_JOB_CREATED', 'PICK_JOB_CANCELLED')),
+    -- The aggregate: events of one order are published in event_id order.
+    order_id   uuid,
+    payload    jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX event_by_order ON event (order_id, event_id);
+
+-- pg_dump keeps the merchant's data of extension-owned tables.
+SELECT pg_catalog.pg_extension_config_dump('facility', '');
+SELECT pg_catalog.pg_extension_config_dump('listing', '');
+SELECT pg_catalog.pg_extension_config_dump('stock', '');
+SELECT pg_catalog.pg_extension_config_dump('routing_strategy', '');
+SELECT pg_catalog.pg_extension_config_dump('orders', '');
+SELECT pg_catalog.pg_extension_config_dump('order_line', '');
+SELECT pg_catalog.pg_extension_config_dump('routing_plan', '');
+SELECT pg_catalog.pg_extension_config_dump('routing_plan_line', '');
+SELECT pg_catalog.pg_extension_config_dump('pick_job', '');
+SELECT pg_catalog.pg_extension_config_dump('pick_line', '');
+SELECT pg_catalog.pg_extension_config_dump('event', '');

@@ -1,0 +1,55 @@
+-- The SQL API of SPEC §2. C functions live in the waitroom module (extension/pg/).
+
+-- orderDate parsing with the field named in the error (SPEC §6: 22023), not a bare 22007.
+CREATE FUNCTION _input_timestamp(value text, field text) RETURNS timestamptz
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog AS $$
+BEGIN
+    RETURN value::timestamptz;
+EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR invalid_text_representation THEN
+    RAISE EXCEPTION '% must be an ISO 8601 timestamp, got "%"', field, value
+        USING ERRCODE = 'invalid_parameter_value';
+END $$;
+
+-- The order as every changing function returns it (SPEC §2), all plans included.
+CREATE FUNCTION order_json(order_id uuid) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog AS $$
+    SELECT jsonb_build_object(
+        'orderId', o.order_id,
+        'tenantOrderId', o.tenant_order_id,
+        'status', o.status,
+        'orderDate', o.order_date,
+        'priority', o.priority,
+        'routingPlans', coalesce((
+            SELECT jsonb_agg(jsonb_build_object(
+                'routingPlanId', p.routing_plan_id,
+                'parentRoutingPlanId', p.parent_routing_plan_id,
+                'status', p.status,
+                'facilityRef', p.facility_ref,
+                'runType', p.run_type,
+                'waitingSince', p.waiting_since,
+                'pickJobId', j.pick_job_id,
+                'pickJobStatus', j.status,
+                'subStatus', j.sub_status,
+                'lines', (
+                    SELECT coalesce(jsonb_agg(jsonb_build_object(
+                               'lineId', l.line_id,
+                               'tenantArticleId', l.tenant_article_id,
+                               'quantity', l.quantity,
+                               'shortQuantity', coalesce(pl.short_quantity, 0)
+                           ) ORDER BY ol.position), '[]'::jsonb)
+                      FROM routing_plan_line l
+                      JOIN order_line ol ON ol.order_id = l.order_id AND ol.line_id = l.line_id
+                      LEFT JOIN pick_line pl
+                             ON pl.pick_job_id = j.pick_job_id AND pl.line_id = l.line_id
+                     WHERE l.routing_plan_id = p.routing_plan_id AND l.quantity > 0)
+            ) ORDER BY p.plan_no)
+              FROM routing_plan p
+              LEFT JOIN pick_job j ON j.routing_plan_id = p.routing_plan_id
+             WHERE p.order_id = o.order_id), '[]'::jsonb))
+      FROM orders o
+     WHERE o.order_id = order_json.order_id
+$$;
+
+CREATE FUNCTION place_order("order" jsonb) RETURNS jsonb
+AS 'MODULE_PATHNAME', 'waitroom_place_order'
+LANGUAGE C STRICT VOLATILE SET search_path = waitroom, pg_catalog;
