@@ -1,0 +1,209 @@
+// DecisionBuilder: bookkeeping of a routing decision under construction.
+#include "cpp_only.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "decision_builder.hpp"
+
+namespace waitroom::core::detail {
+
+DecisionBuilder::DecisionBuilder(const Model& model)
+    : model_(model), budget_left_(model.budget) {
+    left_.reserve(model.cells.size());
+    for (const Cell& cell : model.cells) {
+        left_.push_back(cell.available);
+    }
+}
+
+std::int64_t DecisionBuilder::pickable(std::size_t f, const Unit& unit) const {
+    std::vector<std::int64_t> taken(model_.article_count(), 0);
+    std::int64_t total = 0;
+    for (std::size_t line : unit.lines) {
+        const std::size_t a = model_.line_article[line];
+        if (!model_.cell(f, a).candidate) {
+            continue;
+        }
+        const std::int64_t pick =
+            std::max<std::int64_t>(0, std::min({model_.request->lines[line].quantity,
+                                                left(f, a) - taken[a], budget_left(a) - taken[a]}));
+        taken[a] += pick;
+        total += pick;
+    }
+    return total;
+}
+
+bool DecisionBuilder::has_any_stock(std::size_t f, const Unit& unit) const {
+    return std::any_of(unit.lines.begin(), unit.lines.end(), [&](std::size_t line) {
+        return left(f, model_.line_article[line]) > 0;
+    });
+}
+
+bool DecisionBuilder::can_reserve_beyond(std::size_t f, const Unit& unit,
+                                         bool stock_lines_allowed) const {
+    std::vector<std::int64_t> taken(model_.article_count(), 0);
+    bool some_pre_back = false;
+    for (std::size_t line : unit.lines) {
+        const std::size_t a = model_.line_article[line];
+        const Cell& cell = model_.cell(f, a);
+        if (!cell.candidate) {
+            return false;
+        }
+        if (cell.pre_back) {
+            some_pre_back = true;
+            continue;
+        }
+        const std::int64_t quantity = model_.request->lines[line].quantity;
+        if (!stock_lines_allowed || quantity > left(f, a) - taken[a] ||
+            quantity > budget_left(a) - taken[a]) {
+            return false;
+        }
+        taken[a] += quantity;
+    }
+    return some_pre_back;
+}
+
+bool DecisionBuilder::has_part_at(std::size_t f) const {
+    return std::any_of(parts_.begin(), parts_.end(),
+                       [f](const Part& part) { return part.facility == f; });
+}
+
+std::vector<std::size_t> DecisionBuilder::routed_facilities() const {
+    std::vector<std::size_t> result;
+    result.reserve(parts_.size());
+    for (const Part& part : parts_) {
+        result.push_back(part.facility);
+    }
+    return result;
+}
+
+DecisionBuilder::Part& DecisionBuilder::part_at(std::size_t f) {
+    for (Part& part : parts_) {
+        if (part.facility == f) {
+            return part;
+        }
+    }
+    parts_.push_back(Part{f, {}, {}});
+    return parts_.back();
+}
+
+void DecisionBuilder::take(std::size_t f, std::size_t a, std::int64_t quantity,
+                           bool from_budget) {
+    std::int64_t& left = left_[f * model_.article_count() + a];
+    left = std::max<std::int64_t>(0, left - quantity);
+    if (from_budget) {
+        budget_left_[a] = std::max<std::int64_t>(0, budget_left_[a] - quantity);
+    }
+}
+
+void DecisionBuilder::add_line(Part& part, std::size_t line, std::int64_t quantity,
+                               std::int64_t short_quantity, bool beyond) {
+    const Line& source = model_.request->lines[line];
+    PlannedLine planned;
+    planned.line_id = source.line_id;
+    planned.article = source.article;
+    planned.quantity = quantity;
+    planned.short_quantity = short_quantity;
+    planned.beyond_stock = beyond;
+    part.lines.push_back(line);
+    part.planned.push_back(std::move(planned));
+}
+
+void DecisionBuilder::serve_full(std::size_t f, const Unit& unit) {
+    Part& part = part_at(f);
+    for (std::size_t line : unit.lines) {
+        const std::int64_t quantity = model_.request->lines[line].quantity;
+        take(f, model_.line_article[line], quantity, true);
+        add_line(part, line, quantity, 0, false);
+    }
+}
+
+void DecisionBuilder::short_pick(std::size_t f, const Unit& unit) {
+    Part& part = part_at(f);
+    for (std::size_t line : unit.lines) {
+        const std::size_t a = model_.line_article[line];
+        const std::int64_t quantity = model_.request->lines[line].quantity;
+        const std::int64_t pick =
+            model_.cell(f, a).candidate
+                ? std::max<std::int64_t>(0, std::min({quantity, left(f, a), budget_left(a)}))
+                : 0;
+        take(f, a, pick, true);
+        add_line(part, line, pick, quantity - pick, false);
+        any_short_ = any_short_ || pick < quantity;
+    }
+}
+
+void DecisionBuilder::reserve_beyond(std::size_t f, const Unit& unit) {
+    Part& part = part_at(f);
+    for (std::size_t line : unit.lines) {
+        const std::size_t a = model_.line_article[line];
+        const std::int64_t quantity = model_.request->lines[line].quantity;
+        const bool beyond = model_.cell(f, a).pre_back;
+        take(f, a, quantity, !beyond);
+        add_line(part, line, quantity, 0, beyond);
+        any_beyond_ = any_beyond_ || beyond;
+    }
+}
+
+void DecisionBuilder::wait(const Unit& unit) {
+    waiting_.insert(waiting_.end(), unit.lines.begin(), unit.lines.end());
+}
+
+void DecisionBuilder::not_routable(const Unit& unit) {
+    not_routable_.insert(not_routable_.end(), unit.lines.begin(), unit.lines.end());
+}
+
+RoutingDecision DecisionBuilder::finish(std::string rule) const {
+    RoutingDecision decision;
+    decision.rule = std::move(rule);
+
+    std::vector<const Part*> routed;
+    routed.reserve(parts_.size());
+    for (const Part& part : parts_) {
+        routed.push_back(&part);
+    }
+    const auto first_line = [](const Part* p) {
+        return *std::min_element(p->lines.begin(), p->lines.end());
+    };
+    std::sort(routed.begin(), routed.end(),
+              [&](const Part* x, const Part* y) { return first_line(x) < first_line(y); });
+    for (const Part* part : routed) {
+        std::vector<std::size_t> idx(part->lines.size());
+        for (std::size_t i = 0; i < idx.size(); ++i) {
+            idx[i] = i;
+        }
+        std::sort(idx.begin(), idx.end(),
+                  [&](std::size_t x, std::size_t y) { return part->lines[x] < part->lines[y]; });
+        PlannedPart out;
+        out.status = PlanStatus::Routed;
+        out.facility_ref = model_.facility_refs[part->facility];
+        for (std::size_t i : idx) {
+            out.lines.push_back(part->planned[i]);
+        }
+        decision.parts.push_back(std::move(out));
+    }
+
+    const auto held_part = [&](PlanStatus status, std::vector<std::size_t> lines) {
+        std::sort(lines.begin(), lines.end());
+        PlannedPart out;
+        out.status = status;
+        for (std::size_t line : lines) {
+            const Line& source = model_.request->lines[line];
+            PlannedLine planned;
+            planned.line_id = source.line_id;
+            planned.article = source.article;
+            planned.quantity = source.quantity;
+            out.lines.push_back(std::move(planned));
+        }
+        return out;
+    };
+    if (!waiting_.empty()) {
+        decision.parts.push_back(held_part(PlanStatus::Waiting, waiting_));
+    }
+    if (!not_routable_.empty()) {
+        decision.parts.push_back(held_part(PlanStatus::NotRoutable, not_routable_));
+    }
+    return decision;
+}
+
+}  // namespace waitroom::core::detail

@@ -1,0 +1,281 @@
+// route(): SPEC §3 as a pure function. The rules, in the order they are tried:
+//   1. one facility with complete stock for every unit (lowest penalty, then ref);
+//   2. split active: split_search.hpp chooses the routed parts; leftover units then wait
+//      (pre/backorderable, waiting room on), are reserved beyond stock (rule 4, waiting room
+//      off), are short-picked, or are not routable;
+//   3. split not active: the whole order waits, or one facility takes it with short picks
+//      (with the waiting room off, pre/backorderable units are reserved there beyond stock);
+//   5. nothing anywhere: one NOT_ROUTABLE part.
+// Rule 4 with the split active may open routed parts beyond max_split_count: the reservation
+// goes where the BACKORDER/PREORDER listing is, whatever the cap.
+#include "cpp_only.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include "decision_builder.hpp"
+#include "router.hpp"
+#include "router_model.hpp"
+#include "split_search.hpp"
+
+namespace waitroom::core {
+namespace {
+
+using detail::DecisionBuilder;
+using detail::Model;
+using detail::Unit;
+
+// Facility x with a better (lower) penalty than y, ties by ref (= index).
+bool nearer(const Model& model, std::size_t x, std::size_t y) {
+    return model.penalty[x] != model.penalty[y] ? model.penalty[x] < model.penalty[y] : x < y;
+}
+
+class Router {
+public:
+    explicit Router(const Model& model)
+        : model_(model),
+          strategy_(model.request->strategy),
+          waiting_room_on_(strategy_.waiting_room_on()),
+          cap_(static_cast<std::size_t>(std::max(strategy_.max_split_count, 1))) {}
+
+    RoutingDecision run() {
+        if (const auto f = single_complete_facility()) {
+            DecisionBuilder builder(model_);
+            for (const Unit& unit : model_.units) {
+                builder.serve_full(*f, unit);
+            }
+            return builder.finish("complete-stock single facility");
+        }
+        return strategy_.order_split_active ? split() : no_split();
+    }
+
+private:
+    // Rule 1.
+    std::optional<std::size_t> single_complete_facility() const {
+        std::vector<std::int64_t> demand(model_.article_count(), 0);
+        for (std::size_t i = 0; i < model_.request->lines.size(); ++i) {
+            demand[model_.line_article[i]] += model_.request->lines[i].quantity;
+        }
+        for (std::size_t a = 0; a < demand.size(); ++a) {
+            if (demand[a] > model_.budget[a]) {
+                return std::nullopt;
+            }
+        }
+        std::optional<std::size_t> best;
+        for (std::size_t f = 0; f < model_.facility_count(); ++f) {
+            bool complete = true;
+            for (std::size_t a = 0; a < demand.size() && complete; ++a) {
+                const detail::Cell& cell = model_.cell(f, a);
+                complete = cell.candidate && demand[a] <= cell.available;
+            }
+            if (complete && (!best || nearer(model_, f, *best))) {
+                best = f;
+            }
+        }
+        return best;
+    }
+
+    // Rule 2 and its leftovers (rule 4 and short picks).
+    RoutingDecision split() {
+        DecisionBuilder builder(model_);
+        const detail::SplitChoice choice = detail::choose_split(model_, cap_);
+        std::vector<bool> served(model_.units.size(), false);
+        for (const detail::SplitPart& part : choice.parts) {
+            for (std::size_t u : part.units) {
+                builder.serve_full(part.facility, model_.units[u]);
+                served[u] = true;
+            }
+        }
+        for (std::size_t u = 0; u < model_.units.size(); ++u) {
+            if (!served[u]) {
+                leftover(builder, model_.units[u]);
+            }
+        }
+        std::string rule;
+        if (builder.routed_part_count() == 0 && !builder.any_waiting()) {
+            rule = "not routable";
+        } else if (builder.routed_part_count() == 0) {
+            rule = "waiting room: whole order waits";
+        } else if (builder.any_beyond()) {
+            rule = "waiting room off: backorder reservation";
+        } else if (builder.any_waiting()) {
+            rule = "split with waiting room";
+        } else if (builder.any_short() || builder.any_not_routable()) {
+            rule = "split with short pick";
+        } else {
+            rule = "split";
+        }
+        return builder.finish(rule);
+    }
+
+    void leftover(DecisionBuilder& builder, const Unit& unit) const {
+        if (unit.pre_back) {
+            if (waiting_room_on_) {
+                builder.wait(unit);
+                return;
+            }
+            if (const auto f = rule4_facility(builder, unit)) {
+                builder.reserve_beyond(*f, unit);
+                return;
+            }
+        }
+        short_pick_leftover(builder, unit);
+    }
+
+    // Rule 4: a facility with a BACKORDER/PREORDER listing for the unit; stock first, then
+    // the lowest penalty, then ref.
+    std::optional<std::size_t> rule4_facility(const DecisionBuilder& builder,
+                                              const Unit& unit) const {
+        std::optional<std::size_t> best;
+        bool best_stock = false;
+        for (std::size_t f = 0; f < model_.facility_count(); ++f) {
+            if (!builder.can_reserve_beyond(f, unit, true)) {
+                continue;
+            }
+            const bool stock = builder.has_any_stock(f, unit);
+            if (!best || (stock && !best_stock) ||
+                (stock == best_stock && nearer(model_, f, *best))) {
+                best = f;
+                best_stock = stock;
+            }
+        }
+        return best;
+    }
+
+    // Short pick of a leftover unit (SPEC §3 rule 2, not pre/backorderable).
+    void short_pick_leftover(DecisionBuilder& builder, const Unit& unit) const {
+        const auto most_of = [&](const std::vector<std::size_t>& facilities) {
+            std::optional<std::size_t> best;
+            std::int64_t best_quantity = -1;
+            for (std::size_t f : facilities) {
+                const std::int64_t q = builder.pickable(f, unit);
+                if (q > best_quantity || (q == best_quantity && nearer(model_, f, *best))) {
+                    best = f;
+                    best_quantity = q;
+                }
+            }
+            return std::make_pair(best, best_quantity);
+        };
+        std::vector<std::size_t> all(model_.facility_count());
+        for (std::size_t f = 0; f < all.size(); ++f) {
+            all[f] = f;
+        }
+        const auto [anywhere, anywhere_quantity] = most_of(all);
+        if (!anywhere || anywhere_quantity <= 0) {
+            builder.not_routable(unit);  // no facility has any of it
+            return;
+        }
+        const auto [in_part, in_part_quantity] = most_of(builder.routed_facilities());
+        if (in_part && (in_part_quantity > 0 || builder.routed_part_count() >= cap_)) {
+            builder.short_pick(*in_part, unit);
+        } else {
+            builder.short_pick(*anywhere, unit);  // a new routed part
+        }
+    }
+
+    // Rule 3 at one facility: which units it serves in full, reserves beyond stock, or
+    // short-picks, and how much it takes.
+    enum class Kind { Full, Beyond, Short };
+    struct SinglePlan {
+        std::vector<Kind> kinds;
+        std::size_t served = 0;
+        std::int64_t quantity = 0;
+    };
+
+    SinglePlan plan_single(std::size_t f) const {
+        DecisionBuilder sim(model_);
+        SinglePlan plan;
+        plan.kinds.assign(model_.units.size(), Kind::Short);
+        for (std::size_t u = 0; u < model_.units.size(); ++u) {
+            const Unit& unit = model_.units[u];
+            if (sim.pickable(f, unit) == unit.total_quantity) {
+                sim.serve_full(f, unit);
+                plan.kinds[u] = Kind::Full;
+            } else if (!waiting_room_on_ && unit.pre_back && sim.can_reserve_beyond(f, unit, false)) {
+                sim.reserve_beyond(f, unit);
+                plan.kinds[u] = Kind::Beyond;
+            } else {
+                continue;
+            }
+            ++plan.served;
+            plan.quantity += unit.total_quantity;
+        }
+        for (std::size_t u = 0; u < model_.units.size(); ++u) {
+            if (plan.kinds[u] == Kind::Short) {
+                plan.quantity += sim.pickable(f, model_.units[u]);
+                sim.short_pick(f, model_.units[u]);
+            }
+        }
+        return plan;
+    }
+
+    // Rule 3 (and rule 5).
+    RoutingDecision no_split() const {
+        std::optional<std::size_t> best;
+        SinglePlan best_plan;
+        for (std::size_t f = 0; f < model_.facility_count(); ++f) {
+            SinglePlan plan = plan_single(f);
+            const bool better =
+                !best || plan.served > best_plan.served ||
+                (plan.served == best_plan.served &&
+                 (plan.quantity > best_plan.quantity ||
+                  (plan.quantity == best_plan.quantity && nearer(model_, f, *best))));
+            if (better) {
+                best = f;
+                best_plan = std::move(plan);
+            }
+        }
+        DecisionBuilder builder(model_);
+        if (waiting_room_on_) {
+            for (std::size_t u = 0; u < model_.units.size(); ++u) {
+                const bool missing = !best || best_plan.kinds[u] != Kind::Full;
+                if (missing && model_.units[u].pre_back) {
+                    for (const Unit& unit : model_.units) {
+                        builder.wait(unit);
+                    }
+                    return builder.finish("no split: whole order waits");
+                }
+            }
+        }
+        if (!best || best_plan.quantity == 0) {
+            for (const Unit& unit : model_.units) {
+                builder.not_routable(unit);
+            }
+            return builder.finish("not routable");
+        }
+        for (std::size_t u = 0; u < model_.units.size(); ++u) {
+            if (best_plan.kinds[u] == Kind::Full) {
+                builder.serve_full(*best, model_.units[u]);
+            } else if (best_plan.kinds[u] == Kind::Beyond) {
+                builder.reserve_beyond(*best, model_.units[u]);
+            }
+        }
+        for (std::size_t u = 0; u < model_.units.size(); ++u) {
+            if (best_plan.kinds[u] == Kind::Short) {
+                builder.short_pick(*best, model_.units[u]);
+            }
+        }
+        return builder.finish(builder.any_beyond() ? "waiting room off: backorder reservation"
+                                                   : "no split: short pick");
+    }
+
+    const Model& model_;
+    const Strategy& strategy_;
+    bool waiting_room_on_;
+    std::size_t cap_;
+};
+
+}  // namespace
+
+RoutingDecision route(const RoutingRequest& request) {
+    if (request.debug_throw) {
+        throw std::runtime_error("waitroom core: injected fault");
+    }
+    const Model model = detail::build_model(request);
+    return Router(model).run();
+}
+
+}  // namespace waitroom::core

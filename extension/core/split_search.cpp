@@ -1,0 +1,546 @@
+// SPEC §3 rule 2: the split search.
+//
+// Exact search (at most kExactSplitMaxUnits servable units). Units are bits of a mask. For
+// each facility f, A(f) is the set of units f can serve alone, and "feasible(f, M)" says f has
+// complete stock for all units of M together (two units of one article add up). Feasibility
+// is closed under subsets, so a set of facilities {f1..fk} can serve exactly the subsets of
+// unions M1 | ... | Mk of maximal feasible masks Mi of fi. The STRICT_FIFO budget is a global
+// limit per article, also closed under subsets: best_budget(X) is the largest number of units
+// of X that fit it. The search enumerates facility sets by size k = 1..cap, facilities ordered
+// by (penalty, ref), with branch and bound:
+//   - served bound: best_budget(chosen | all later facilities) and
+//     |chosen| + remaining picks * (largest A(g) among later facilities);
+//   - penalty bound: the summed penalty of the next remaining facilities in order;
+//   - the greedy result is the initial incumbent;
+//   - a node budget (kMaxSearchNodes) is a safety valve for huge caps; when it is hit the best
+//     set found so far is used (still deterministic).
+// Greedy heuristic (more units): see choose_split_greedy in split_search.hpp.
+#include "cpp_only.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <utility>
+
+#include "router.hpp"
+#include "split_search.hpp"
+
+namespace waitroom::core::detail {
+namespace {
+
+static_assert(kExactSplitMaxUnits <= 16, "unit masks are 16 bits wide");
+
+using Mask = std::uint32_t;
+constexpr std::size_t kMaxSearchNodes = 400000;
+
+int popcount(Mask m) {
+    int n = 0;
+    for (; m != 0; m &= m - 1) {
+        ++n;
+    }
+    return n;
+}
+
+// Does facility f (or the budget) hold `demand` on top of what `used` already takes?
+bool fits_at(const Model& model, std::size_t f, const std::vector<Demand>& demand,
+             const std::vector<std::int64_t>& used, const std::vector<std::int64_t>& budget_used) {
+    for (const Demand& d : demand) {
+        const Cell& cell = model.cell(f, d.article);
+        if (!cell.candidate || used[d.article] + d.quantity > cell.available ||
+            budget_used[d.article] + d.quantity > model.budget[d.article]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Units that some facility can serve alone within the budget, in unit order.
+std::vector<std::size_t> servable_units(const Model& model) {
+    std::vector<std::size_t> result;
+    const std::vector<std::int64_t> zero(model.article_count(), 0);
+    for (std::size_t u = 0; u < model.units.size(); ++u) {
+        for (std::size_t f = 0; f < model.facility_count(); ++f) {
+            if (fits_at(model, f, model.units[u].demand, zero, zero)) {
+                result.push_back(u);
+                break;
+            }
+        }
+    }
+    return result;
+}
+
+class ExactSearch {
+public:
+    ExactSearch(const Model& model, std::vector<std::size_t> units, std::size_t cap)
+        : model_(model),
+          units_(std::move(units)),
+          n_(units_.size()),
+          full_(static_cast<Mask>((Mask{1} << n_) - 1)),
+          cap_(cap),
+          sums_(model.article_count(), 0) {}
+
+    SplitChoice run(const SplitChoice& incumbent) {
+        prepare();
+        seed_incumbent(incumbent);
+        const std::size_t kmax = std::min({cap_, n_, order_.size()});
+        for (std::size_t k = 1; k <= kmax && nodes_ < kMaxSearchNodes; ++k) {
+            if (best_valid_ && best_served_ == upper_bound_ && best_k_ < k) {
+                break;  // nothing with more parts can be better
+            }
+            k_ = k;
+            chosen_.clear();
+            unions_.assign(1, std::vector<Mask>{0});
+            dfs(0, 0, 0.0, 0);
+        }
+        return build_choice();
+    }
+
+private:
+    // Per-article sums of the units of m; returns whether they fit `limit(article)`.
+    template <typename Limit>
+    bool mask_fits(Mask m, Limit limit) {
+        std::vector<std::size_t> touched;
+        bool ok = true;
+        for (std::size_t i = 0; i < n_ && ok; ++i) {
+            if ((m & (Mask{1} << i)) == 0) {
+                continue;
+            }
+            for (const Demand& d : model_.units[units_[i]].demand) {
+                if (sums_[d.article] == 0) {
+                    touched.push_back(d.article);
+                }
+                sums_[d.article] += d.quantity;
+                if (!limit(d.article, sums_[d.article])) {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        for (std::size_t a : touched) {
+            sums_[a] = 0;
+        }
+        return ok;
+    }
+
+    bool facility_fits(std::size_t f, Mask m) {
+        return mask_fits(m, [&](std::size_t a, std::int64_t q) {
+            const Cell& cell = model_.cell(f, a);
+            return cell.candidate && q <= cell.available;
+        });
+    }
+
+    bool budget_fits(Mask m) {
+        return mask_fits(m, [&](std::size_t a, std::int64_t q) { return q <= model_.budget[a]; });
+    }
+
+    int best_budget(Mask m) const {
+        return budget_table_.empty() ? popcount(m) : budget_table_[m];
+    }
+
+    void prepare() {
+        const std::size_t nf = model_.facility_count();
+        if (!budget_fits(full_)) {
+            budget_table_.assign(std::size_t{1} << n_, 0);
+            for (Mask m = 1; m <= full_; ++m) {
+                if (budget_fits(m)) {
+                    budget_table_[m] = popcount(m);
+                } else {
+                    int best = 0;
+                    for (Mask rest = m; rest != 0; rest &= rest - 1) {
+                        best = std::max(best, budget_table_[m & ~(rest & (~rest + 1))]);
+                    }
+                    budget_table_[m] = best;
+                }
+            }
+        }
+        upper_bound_ = best_budget(full_);
+
+        alone_.assign(nf, 0);
+        maximal_.assign(nf, {});
+        const std::vector<std::int64_t> zero(model_.article_count(), 0);
+        for (std::size_t f = 0; f < nf; ++f) {
+            for (std::size_t i = 0; i < n_; ++i) {
+                if (fits_at(model_, f, model_.units[units_[i]].demand, zero, zero)) {
+                    alone_[f] |= Mask{1} << i;
+                }
+            }
+            if (alone_[f] == 0) {
+                continue;
+            }
+            order_.push_back(f);
+            if (facility_fits(f, alone_[f])) {
+                maximal_[f].push_back(alone_[f]);
+                continue;
+            }
+            // Enumerate the feasible subsets of A(f) and keep the maximal ones.
+            std::vector<char> feasible(std::size_t{1} << n_, 0);
+            const Mask a = alone_[f];
+            for (Mask s = a;; s = (s - 1) & a) {
+                feasible[s] = facility_fits(f, s) ? 1 : 0;
+                if (s == 0) {
+                    break;
+                }
+            }
+            for (Mask s = a;; s = (s - 1) & a) {
+                if (feasible[s] != 0) {
+                    bool maximal = true;
+                    for (Mask rest = a & ~s; rest != 0 && maximal; rest &= rest - 1) {
+                        maximal = feasible[s | (rest & (~rest + 1))] == 0;
+                    }
+                    if (maximal) {
+                        maximal_[f].push_back(s);
+                    }
+                }
+                if (s == 0) {
+                    break;
+                }
+            }
+        }
+        std::sort(order_.begin(), order_.end(), [&](std::size_t x, std::size_t y) {
+            return model_.penalty[x] != model_.penalty[y] ? model_.penalty[x] < model_.penalty[y]
+                                                          : x < y;
+        });
+        const std::size_t m = order_.size();
+        suffix_or_.assign(m + 1, 0);
+        suffix_max_pop_.assign(m + 1, 0);
+        for (std::size_t j = m; j-- > 0;) {
+            suffix_or_[j] = suffix_or_[j + 1] | alone_[order_[j]];
+            suffix_max_pop_[j] = std::max(suffix_max_pop_[j + 1], popcount(alone_[order_[j]]));
+        }
+        all_penalties_equal_ = true;
+        for (std::size_t j = 1; j < m; ++j) {
+            all_penalties_equal_ =
+                all_penalties_equal_ && model_.penalty[order_[j]] == model_.penalty[order_[0]];
+        }
+        stamp_.assign(std::size_t{1} << n_, 0);
+    }
+
+    int served_by(const std::vector<std::size_t>& facilities) {
+        std::vector<Mask> unions{0};
+        for (std::size_t f : facilities) {
+            unions = extend(unions, f);
+        }
+        int served = 0;
+        for (Mask u : unions) {
+            served = std::max(served, best_budget(u));
+        }
+        return served;
+    }
+
+    std::vector<Mask> extend(const std::vector<Mask>& unions, std::size_t f) {
+        ++stamp_counter_;
+        std::vector<Mask> next;
+        for (Mask u : unions) {
+            for (Mask m : maximal_[f]) {
+                const Mask x = u | m;
+                if (stamp_[x] != stamp_counter_) {
+                    stamp_[x] = stamp_counter_;
+                    next.push_back(x);
+                }
+            }
+        }
+        return next;
+    }
+
+    void seed_incumbent(const SplitChoice& incumbent) {
+        if (incumbent.parts.empty()) {
+            return;
+        }
+        std::vector<std::size_t> set;
+        for (const SplitPart& p : incumbent.parts) {
+            set.push_back(p.facility);
+        }
+        std::vector<std::size_t> in_order;
+        for (std::size_t f : order_) {
+            if (std::find(set.begin(), set.end(), f) != set.end()) {
+                in_order.push_back(f);
+            }
+        }
+        if (in_order.size() != set.size()) {
+            return;  // cannot happen: greedy only takes facilities that serve a unit alone
+        }
+        double penalty = 0;
+        for (std::size_t f : in_order) {
+            penalty += model_.penalty[f];
+        }
+        std::sort(set.begin(), set.end());
+        best_valid_ = true;
+        best_served_ = served_by(in_order);
+        best_k_ = set.size();
+        best_penalty_ = penalty;
+        best_set_ = set;
+        best_from_dfs_k_ = 0;
+    }
+
+    // Is (served, k_, penalty, chosen_) better than the best so far?
+    void offer(int served, double penalty) {
+        std::vector<std::size_t> set = chosen_;
+        std::sort(set.begin(), set.end());
+        bool better = !best_valid_;
+        if (!better) {
+            if (served != best_served_) {
+                better = served > best_served_;
+            } else if (k_ != best_k_) {
+                better = k_ < best_k_;
+            } else if (penalty != best_penalty_) {
+                better = penalty < best_penalty_;
+            } else {
+                better = set < best_set_;
+            }
+        }
+        if (better) {
+            best_valid_ = true;
+            best_served_ = served;
+            best_k_ = k_;
+            best_penalty_ = penalty;
+            best_set_ = std::move(set);
+            best_from_dfs_k_ = k_;
+        }
+    }
+
+    void dfs(std::size_t depth, std::size_t start, double penalty, Mask chosen_or) {
+        if (++nodes_ > kMaxSearchNodes) {
+            return;
+        }
+        if (depth == k_) {
+            int served = 0;
+            for (Mask u : unions_[depth]) {
+                served = std::max(served, best_budget(u));
+                if (served == upper_bound_) {
+                    break;
+                }
+            }
+            offer(served, penalty);
+            return;
+        }
+        const std::size_t r = k_ - depth;
+        for (std::size_t j = start; j + r <= order_.size(); ++j) {
+            if (nodes_ > kMaxSearchNodes) {
+                return;
+            }
+            if (best_valid_) {
+                const int bound =
+                    std::min(best_budget(chosen_or | suffix_or_[j]),
+                             popcount(chosen_or) + static_cast<int>(r) * suffix_max_pop_[j]);
+                double penalty_bound = penalty;
+                for (std::size_t t = 0; t < r; ++t) {
+                    penalty_bound += model_.penalty[order_[j + t]];
+                }
+                // All bounds only get worse for later j: prune by leaving the loop.
+                if (bound < best_served_) {
+                    break;
+                }
+                if (bound == best_served_) {
+                    if (k_ > best_k_) {
+                        break;
+                    }
+                    if (k_ == best_k_) {
+                        if (penalty_bound > best_penalty_) {
+                            break;
+                        }
+                        // Equal penalties everywhere: facility sets come in ref order, so
+                        // the first best set found at this size cannot be beaten.
+                        if (all_penalties_equal_ && best_from_dfs_k_ == k_ &&
+                            penalty_bound == best_penalty_) {
+                            break;
+                        }
+                    }
+                }
+            }
+            const std::size_t f = order_[j];
+            chosen_.push_back(f);
+            if (unions_.size() <= depth + 1) {
+                unions_.resize(depth + 2);
+            }
+            unions_[depth + 1] = extend(unions_[depth], f);
+            dfs(depth + 1, j + 1, penalty + model_.penalty[f], chosen_or | alone_[f]);
+            chosen_.pop_back();
+        }
+    }
+
+    // Rule (e): the earliest-unit mask of the best size, assigned earliest-unit-first.
+    SplitChoice build_choice() {
+        SplitChoice choice;
+        if (!best_valid_ || best_served_ == 0) {
+            return choice;
+        }
+        const auto t = static_cast<std::size_t>(best_served_);
+        std::vector<std::size_t> combo(t);
+        for (std::size_t i = 0; i < t; ++i) {
+            combo[i] = i;
+        }
+        std::vector<std::size_t> assignment;
+        while (true) {
+            Mask m = 0;
+            for (std::size_t i : combo) {
+                m |= Mask{1} << i;
+            }
+            if (budget_fits(m) && assign(combo, assignment)) {
+                break;
+            }
+            // Next combination in lexicographic order.
+            std::size_t i = t;
+            while (i > 0 && combo[i - 1] == n_ - t + (i - 1)) {
+                --i;
+            }
+            if (i == 0) {
+                return choice;  // cannot happen: best_served_ was achieved by some mask
+            }
+            ++combo[i - 1];
+            for (std::size_t j = i; j < t; ++j) {
+                combo[j] = combo[j - 1] + 1;
+            }
+        }
+        for (std::size_t s = 0; s < best_set_.size(); ++s) {
+            SplitPart part;
+            part.facility = best_set_[s];
+            for (std::size_t i = 0; i < t; ++i) {
+                if (assignment[i] == s) {
+                    part.units.push_back(units_[combo[i]]);
+                }
+            }
+            if (!part.units.empty()) {
+                choice.parts.push_back(std::move(part));
+            }
+        }
+        return choice;
+    }
+
+    bool assign(const std::vector<std::size_t>& combo, std::vector<std::size_t>& assignment) {
+        const std::size_t na = model_.article_count();
+        std::vector<std::vector<std::int64_t>> used(best_set_.size(),
+                                                    std::vector<std::int64_t>(na, 0));
+        const std::vector<std::int64_t> no_budget(na, 0);
+        assignment.assign(combo.size(), 0);
+        return assign_from(0, combo, assignment, used, no_budget);
+    }
+
+    bool assign_from(std::size_t i, const std::vector<std::size_t>& combo,
+                     std::vector<std::size_t>& assignment,
+                     std::vector<std::vector<std::int64_t>>& used,
+                     const std::vector<std::int64_t>& no_budget) {
+        if (i == combo.size()) {
+            return true;
+        }
+        const std::vector<Demand>& demand = model_.units[units_[combo[i]]].demand;
+        for (std::size_t s = 0; s < best_set_.size(); ++s) {
+            if (!fits_at(model_, best_set_[s], demand, used[s], no_budget)) {
+                continue;
+            }
+            for (const Demand& d : demand) {
+                used[s][d.article] += d.quantity;
+            }
+            assignment[i] = s;
+            if (assign_from(i + 1, combo, assignment, used, no_budget)) {
+                return true;
+            }
+            for (const Demand& d : demand) {
+                used[s][d.article] -= d.quantity;
+            }
+        }
+        return false;
+    }
+
+    const Model& model_;
+    std::vector<std::size_t> units_;  // servable model units; bit i = units_[i]
+    std::size_t n_;
+    Mask full_;
+    std::size_t cap_;
+    std::vector<std::int64_t> sums_;
+    std::vector<int> budget_table_;  // empty: the whole set fits the budget
+    int upper_bound_ = 0;
+    std::vector<Mask> alone_;
+    std::vector<std::vector<Mask>> maximal_;
+    std::vector<std::size_t> order_;  // useful facilities by (penalty, ref)
+    std::vector<Mask> suffix_or_;
+    std::vector<int> suffix_max_pop_;
+    bool all_penalties_equal_ = true;
+    std::vector<std::uint32_t> stamp_;
+    std::uint32_t stamp_counter_ = 0;
+
+    std::size_t k_ = 0;
+    std::size_t nodes_ = 0;
+    std::vector<std::size_t> chosen_;
+    std::vector<std::vector<Mask>> unions_;
+
+    bool best_valid_ = false;
+    int best_served_ = 0;
+    std::size_t best_k_ = 0;
+    double best_penalty_ = 0;
+    std::vector<std::size_t> best_set_;
+    std::size_t best_from_dfs_k_ = 0;
+};
+
+}  // namespace
+
+SplitChoice choose_split_greedy(const Model& model, std::size_t max_parts) {
+    SplitChoice choice;
+    choice.exact = false;
+    const std::size_t na = model.article_count();
+    std::vector<std::size_t> remaining = servable_units(model);
+    std::vector<std::int64_t> budget_used(na, 0);
+    while (choice.parts.size() < max_parts && !remaining.empty()) {
+        std::size_t best_f = 0;
+        std::vector<std::size_t> best_units;
+        std::int64_t best_quantity = 0;
+        for (std::size_t f = 0; f < model.facility_count(); ++f) {
+            std::vector<std::int64_t> used(na, 0);
+            std::vector<std::int64_t> budget = budget_used;
+            std::vector<std::size_t> taken;
+            std::int64_t quantity = 0;
+            for (std::size_t u : remaining) {
+                const Unit& unit = model.units[u];
+                if (!fits_at(model, f, unit.demand, used, budget)) {
+                    continue;
+                }
+                for (const Demand& d : unit.demand) {
+                    used[d.article] += d.quantity;
+                    budget[d.article] += d.quantity;
+                }
+                taken.push_back(u);
+                quantity += unit.total_quantity;
+            }
+            bool better = false;
+            if (taken.size() != best_units.size()) {
+                better = taken.size() > best_units.size();
+            } else if (quantity != best_quantity) {
+                better = quantity > best_quantity;
+            } else if (!best_units.empty()) {
+                better = model.penalty[f] < model.penalty[best_f];  // equal: smaller ref kept
+            }
+            if (better) {
+                best_f = f;
+                best_units = std::move(taken);
+                best_quantity = quantity;
+            }
+        }
+        if (best_units.empty()) {
+            break;
+        }
+        for (std::size_t u : best_units) {
+            for (const Demand& d : model.units[u].demand) {
+                budget_used[d.article] += d.quantity;
+            }
+            remaining.erase(std::find(remaining.begin(), remaining.end(), u));
+        }
+        choice.parts.push_back(SplitPart{best_f, std::move(best_units)});
+    }
+    std::sort(choice.parts.begin(), choice.parts.end(),
+              [](const SplitPart& x, const SplitPart& y) { return x.facility < y.facility; });
+    return choice;
+}
+
+SplitChoice choose_split(const Model& model, std::size_t max_parts) {
+    std::vector<std::size_t> units = servable_units(model);
+    if (units.empty() || max_parts == 0) {
+        return SplitChoice{};
+    }
+    SplitChoice greedy = choose_split_greedy(model, max_parts);
+    if (units.size() > kExactSplitMaxUnits) {
+        return greedy;
+    }
+    ExactSearch search(model, std::move(units), max_parts);
+    return search.run(greedy);
+}
+
+}  // namespace waitroom::core::detail
