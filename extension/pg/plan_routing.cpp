@@ -128,6 +128,37 @@ json lines_json(const core::PlannedPart& part) {
     return lines;
 }
 
+std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
+    std::set<std::string> unique;
+    for (const auto& l : lines) unique.insert(l.article);
+    return {unique.begin(), unique.end()};
+}
+
+std::vector<std::string> waiting_articles(const core::RoutingDecision& d) {
+    std::set<std::string> unique;
+    for (const auto& part : d.parts)
+        if (part.status == core::PlanStatus::Waiting)
+            for (const auto& l : part.lines) unique.insert(l.article);
+    return {unique.begin(), unique.end()};
+}
+
+spi::Statement lock_articles_exclusive_sql{
+    "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(a, 7) AS k"
+    "  FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
+    1};
+spi::Statement lock_articles_shared_sql{
+    "SELECT pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT hashtextextended(a, 7) AS k"
+    "  FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
+    1};
+
+}  // namespace
+
+void lock_articles(const std::vector<std::string>& articles, bool exclusive) {
+    if (articles.empty()) return;
+    spi::run(exclusive ? lock_articles_exclusive_sql : lock_articles_shared_sql,
+             {json_array(articles)});
+}
+
 void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
                     const RouteOptions& options, EventLog& events) {
     const std::size_t keeper = keeper_of(d);
@@ -137,13 +168,10 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
 
     json plans = json::array(), plan_lines = json::array(), pick_jobs = json::array(),
          pick_lines = json::array(), reservations = json::array();
-    std::map<std::string, const core::PlannedLine*> placed;  // line id -> where it went
-    std::map<std::string, std::size_t> placed_part;
-    for (std::size_t i = 0; i < d.parts.size(); ++i)
-        for (const auto& l : d.parts[i].lines) {
-            placed[l.line_id] = &l;
-            placed_part[l.line_id] = i;
-        }
+    // What the keeper part holds of each line (a manual partial assignment can leave part
+    // of a line behind).
+    std::map<std::string, std::int64_t> kept;
+    for (const auto& l : d.parts[keeper].lines) kept[l.line_id] += l.quantity + l.short_quantity;
 
     if (d.parts.size() > 1) {
         json children = json::array();
@@ -175,9 +203,7 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
         if (i == keeper) {
             // The keeper keeps a row for every line it held: 0 where the line moved away.
             for (const auto& line : plan.lines) {
-                bool here = placed_part[line.line_id] == i;
-                std::int64_t qty =
-                    here ? placed[line.line_id]->quantity + placed[line.line_id]->short_quantity : 0;
+                std::int64_t qty = kept[line.line_id];
                 plan_lines.push_back({{"routing_plan_id", ids[i]},
                                       {"order_id", plan.order_id},
                                       {"line_id", line.line_id},
@@ -249,14 +275,6 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
     if (!reservations.empty()) spi::run(reserve_stock_sql, {reservations.dump()});
 }
 
-std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
-    std::set<std::string> unique;
-    for (const auto& l : lines) unique.insert(l.article);
-    return {unique.begin(), unique.end()};
-}
-
-}  // namespace
-
 std::string new_uuid() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
     std::uint64_t hi = rng(), lo = rng();
@@ -276,34 +294,57 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
     const core::Strategy strategy = load_strategy(&now, options.now_override);
     const std::vector<std::string> articles = articles_of(plan.lines);
     const bool inject_fault = debug_fault_in_core();
+    bool waiting_guarded = options.waiting_room_pass;
 
     for (int attempt = 0;; ++attempt) {
-        const bool fallback = attempt >= kOptimisticAttempts;
+        const bool fallback = !options.waiting_room_pass && attempt >= kOptimisticAttempts;
         if (fallback) lock_all_candidate_rows(articles);
         LoadedRequest loaded = load_request(plan.lines, plan.consumer, strategy, now);
         loaded.request.debug_throw = inject_fault;
-        if (strategy.waiting_room_priority == core::WaitingRoomPriority::StrictFifo) {
-            loaded.request.held_back = options.held_back != nullptr
-                                           ? *options.held_back
-                                           : held_back_before(articles, plan.routing_plan_id);
-        }
+        if (strategy.waiting_room_priority == core::WaitingRoomPriority::StrictFifo)
+            loaded.request.held_back =
+                held_back_before(articles, plan.is_new ? std::string() : plan.routing_plan_id);
         result.decision = core::route(loaded.request);
+
+        if (!waiting_guarded) {
+            std::vector<std::string> waiting = waiting_articles(result.decision);
+            if (!waiting.empty()) {
+                lock_articles(waiting, /*exclusive=*/false);
+                waiting_guarded = true;
+                --attempt;
+                continue;  // decide again: a restock that held the lock is now visible
+            }
+        }
         if (unchanged(plan, result.decision)) return result;
 
         auto reservations = reservations_of(result.decision);
         if (reservations.empty() || fallback) {
-            if (fallback && !reservations.empty()) lock_and_recheck(reservations, loaded);
+            if (fallback && !reservations.empty()) lock_and_recheck(reservations, loaded, false);
             break;
         }
         spi::begin_subtransaction();
-        if (lock_and_recheck(reservations, loaded)) {
+        bool current = false;
+        try {
+            current = lock_and_recheck(reservations, loaded, options.waiting_room_pass);
+        } catch (const PgError& e) {
+            if (!options.waiting_room_pass || e.edata()->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+                throw;
+            spi::rollback_subtransaction();
+            result.outcome = RouteOutcome::Deferred;
+            return result;
+        }
+        if (current) {
             spi::release_subtransaction();
             break;
         }
         spi::rollback_subtransaction();  // releases the row locks: no lock held while we retry
+        if (options.waiting_room_pass && attempt >= kOptimisticAttempts) {
+            result.outcome = RouteOutcome::Deferred;
+            return result;
+        }
     }
     write_decision(plan, result.decision, options, events);
-    result.changed = true;
+    result.outcome = RouteOutcome::Changed;
     return result;
 }
 

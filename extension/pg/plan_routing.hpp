@@ -28,18 +28,33 @@ struct PlanToRoute {
 struct RouteOptions {
     const char* run_type = "DEFAULT";
     const std::string* now_override = nullptr;  // release_due(at): timestamptz text
-    // STRICT_FIFO: quantities waiting in plans ahead of this one. Empty = every waiting plan
-    // but this one is ahead (a new order, or a plan at the end of the queue).
-    bool strict_fifo_everything_ahead = true;
-    const std::map<std::string, std::int64_t>* held_back = nullptr;
+    // Inside a waiting-room pass (stock trigger): the pass holds the article locks, and stock
+    // rows are locked NOWAIT, because the app's UPDATE already holds rows of its own.
+    bool waiting_room_pass = false;
+};
+
+enum class RouteOutcome {
+    Unchanged,  // the plan stays as it was: nothing written
+    Changed,    // decision written
+    Deferred    // a stock row was locked by another transaction: left for the retry queue
 };
 
 struct RouteResult {
-    bool changed = false;
+    RouteOutcome outcome = RouteOutcome::Unchanged;
     core::RoutingDecision decision;
 };
 
 RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, EventLog& events);
+
+// Writes a decision for the plan (also used for manual assignment, which decides itself).
+void write_decision(const PlanToRoute& plan, const core::RoutingDecision& decision,
+                    const RouteOptions& options, EventLog& events);
+
+// Waiting-room article locks (advisory, transaction-scoped, taken in one fixed order).
+// A pass that raises availability takes them exclusive over every article of the plans it
+// may serve; a decision that leaves lines waiting takes them shared and decides again, so it
+// either sees a concurrent restock or is seen by it: no wake-up is lost.
+void lock_articles(const std::vector<std::string>& articles, bool exclusive);
 
 std::string new_uuid();
 

@@ -30,9 +30,15 @@ spi::Statement load_offers_sql{
 spi::Statement held_back_sql{
     "SELECT l.tenant_article_id, sum(l.quantity)"
     "  FROM waitroom.routing_plan_line l"
+    "  JOIN waitroom.routing_plan p ON p.routing_plan_id = l.routing_plan_id"
+    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
     " WHERE l.waiting"
     "   AND l.tenant_article_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
     "   AND l.routing_plan_id IS DISTINCT FROM $2::uuid"
+    "   AND ($2::uuid IS NULL OR (o.order_date, p.plan_no) <"
+    "        (SELECT o2.order_date, p2.plan_no FROM waitroom.routing_plan p2"
+    "           JOIN waitroom.orders o2 ON o2.order_id = p2.order_id"
+    "          WHERE p2.routing_plan_id = $2::uuid))"
     " GROUP BY 1",
     2};
 
@@ -50,6 +56,15 @@ spi::Statement lock_stock_rows_sql{
     "    ON s.facility_ref = x.f AND s.tenant_article_id = x.a"
     " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
     "   FOR NO KEY UPDATE OF s",
+    1};
+
+spi::Statement lock_stock_rows_nowait_sql{
+    "SELECT s.facility_ref, s.tenant_article_id, s.on_hand, s.reserved"
+    "  FROM waitroom.stock s"
+    "  JOIN jsonb_to_recordset($1::jsonb) AS x(f text, a text)"
+    "    ON s.facility_ref = x.f AND s.tenant_article_id = x.a"
+    " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
+    "   FOR NO KEY UPDATE OF s NOWAIT",
     1};
 
 spi::Statement lock_all_candidates_sql{
@@ -158,13 +173,14 @@ std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& de
 }
 
 bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
-                      const LoadedRequest& loaded) {
+                      const LoadedRequest& loaded, bool nowait) {
     std::map<StockKey, std::int64_t> to_create;
     for (const auto& entry : reservations)
         if (loaded.missing_stock_rows.count(entry.first) != 0) to_create.insert(entry);
     if (!to_create.empty()) spi::run(create_stock_rows_sql, {stock_keys_json(to_create)});
 
-    spi::Rows locked = spi::run(lock_stock_rows_sql, {stock_keys_json(reservations)});
+    spi::Rows locked = spi::run(nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql,
+                                {stock_keys_json(reservations)});
     if (locked.size() != reservations.size()) return false;
     std::map<StockKey, std::pair<std::int64_t, std::int64_t>> seen;
     for (const auto& offer : loaded.request.offers)

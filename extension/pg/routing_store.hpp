@@ -27,8 +27,8 @@ LoadedRequest load_request(const std::vector<core::Line>& lines,
                            const std::optional<core::Location>& consumer,
                            const core::Strategy& strategy, core::Timestamp now);
 
-// Quantity per article waiting in WAITING plans that come before `rank` in the waiting
-// room's order (all of them when rank is empty: a new order comes last).
+// STRICT_FIFO: quantity per article still waiting in plans ahead of this plan in the queue
+// (oldest order first); for a new order (empty id) every waiting plan is ahead.
 std::map<std::string, std::int64_t> held_back_before(const std::vector<std::string>& articles,
                                                      const std::string& exclude_plan_id);
 
@@ -37,8 +37,9 @@ std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& de
 
 // Locks the stock rows in (facility_ref, tenant_article_id) byte order and reports whether
 // each still has the on_hand/reserved the decision saw. Creates missing rows first.
+// With `nowait`, a row locked by another transaction raises 55P03 instead of waiting.
 bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
-                      const LoadedRequest& loaded);
+                      const LoadedRequest& loaded, bool nowait);
 
 // Locks every candidate stock row of these articles in the fixed order (the fallback
 // when optimistic re-checks keep failing: decisions made after it cannot go stale).

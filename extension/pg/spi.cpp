@@ -33,47 +33,24 @@ void finish() {
     pg_call([] { SPI_finish(); });
 }
 
-Rows run(Statement& statement, const std::vector<Value>& params) {
-    if (static_cast<int>(params.size()) != statement.nargs || statement.nargs > kMaxArgs)
-        throw std::logic_error(std::string("wrong parameter count for: ") + statement.sql);
-    const char* cparams[kMaxArgs] = {};
-    for (std::size_t i = 0; i < params.size(); ++i)
-        cparams[i] = params[i] ? params[i]->c_str() : nullptr;
+namespace {
 
+// Copies SPI's result out into C++ values, then frees it.
+Rows take_result() {
     uint64 nrows = 0;
     int natts = 0;
     char** cells = nullptr;  // nrows * natts, palloc'd in the SPI context
     SPITupleTable* table = nullptr;
     pg_call([&] {
-        if (statement.plan == nullptr) {
-            Oid types[kMaxArgs];
-            for (int i = 0; i < kMaxArgs; ++i) types[i] = TEXTOID;
-            SPIPlanPtr plan = SPI_prepare(statement.sql, statement.nargs, types);
-            if (plan == nullptr)
-                elog(ERROR, "waitroom: SPI_prepare failed (%s): %s",
-                     SPI_result_code_string(SPI_result), statement.sql);
-            SPI_keepplan(plan);
-            statement.plan = plan;
-        }
-        Datum values[kMaxArgs];
-        char nulls[kMaxArgs];
-        for (int i = 0; i < statement.nargs; ++i) {
-            values[i] = cparams[i] != nullptr ? CStringGetTextDatum(cparams[i]) : (Datum)0;
-            nulls[i] = cparams[i] != nullptr ? ' ' : 'n';
-        }
-        int rc = SPI_execute_plan(static_cast<SPIPlanPtr>(statement.plan), values, nulls, false, 0);
-        if (rc < 0) elog(ERROR, "waitroom: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
         table = SPI_tuptable;
-        if (table != nullptr) {
-            nrows = SPI_processed;
-            natts = table->tupdesc->natts;
-            cells = static_cast<char**>(palloc0(sizeof(char*) * (nrows * natts + 1)));
-            for (uint64 r = 0; r < nrows; ++r)
-                for (int c = 0; c < natts; ++c)
-                    cells[r * natts + c] = SPI_getvalue(table->vals[r], table->tupdesc, c + 1);
-        }
+        if (table == nullptr) return;
+        nrows = SPI_processed;
+        natts = table->tupdesc->natts;
+        cells = static_cast<char**>(palloc0(sizeof(char*) * (nrows * natts + 1)));
+        for (uint64 r = 0; r < nrows; ++r)
+            for (int c = 0; c < natts; ++c)
+                cells[r * natts + c] = SPI_getvalue(table->vals[r], table->tupdesc, c + 1);
     });
-
     Rows rows;
     rows.reserve(nrows);
     for (uint64 r = 0; r < nrows; ++r) {
@@ -94,6 +71,46 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
         });
     }
     return rows;
+}
+
+}  // namespace
+
+Rows run_unprepared(const char* sql) {
+    pg_call([&] {
+        int rc = SPI_execute(sql, false, 0);
+        if (rc < 0) elog(ERROR, "waitroom: SPI_execute failed: %s", SPI_result_code_string(rc));
+    });
+    return take_result();
+}
+
+Rows run(Statement& statement, const std::vector<Value>& params) {
+    if (static_cast<int>(params.size()) != statement.nargs || statement.nargs > kMaxArgs)
+        throw std::logic_error(std::string("wrong parameter count for: ") + statement.sql);
+    const char* cparams[kMaxArgs] = {};
+    for (std::size_t i = 0; i < params.size(); ++i)
+        cparams[i] = params[i] ? params[i]->c_str() : nullptr;
+
+    pg_call([&] {
+        if (statement.plan == nullptr) {
+            Oid types[kMaxArgs];
+            for (int i = 0; i < kMaxArgs; ++i) types[i] = TEXTOID;
+            SPIPlanPtr plan = SPI_prepare(statement.sql, statement.nargs, types);
+            if (plan == nullptr)
+                elog(ERROR, "waitroom: SPI_prepare failed (%s): %s",
+                     SPI_result_code_string(SPI_result), statement.sql);
+            SPI_keepplan(plan);
+            statement.plan = plan;
+        }
+        Datum values[kMaxArgs];
+        char nulls[kMaxArgs];
+        for (int i = 0; i < statement.nargs; ++i) {
+            values[i] = cparams[i] != nullptr ? CStringGetTextDatum(cparams[i]) : (Datum)0;
+            nulls[i] = cparams[i] != nullptr ? ' ' : 'n';
+        }
+        int rc = SPI_execute_plan(static_cast<SPIPlanPtr>(statement.plan), values, nulls, false, 0);
+        if (rc < 0) elog(ERROR, "waitroom: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+    });
+    return take_result();
 }
 
 void begin_subtransaction() {

@@ -1,0 +1,408 @@
+// The waiting room (SPEC §4): the stock trigger, re-routing in the merchant's priority order,
+// pre-order release, reroute / reroute_all and manual assignment.
+#include <algorithm>
+#include <set>
+
+#include "core/order_input.hpp"
+#include "pg/plan_routing.hpp"
+#include "pg/routing_store.hpp"
+#include "pg/spi.hpp"
+// Postgres headers last: they redefine snprintf and friends.
+#include "pg/entry.hpp"
+
+extern "C" {
+#include "commands/trigger.h"
+#include "executor/spi.h"
+}
+
+namespace waitroom::pg {
+namespace {
+
+using nlohmann::json;
+
+// Every article of every waiting plan that needs one of these articles: the articles a
+// pass may touch, locked exclusive before it reads anything.
+spi::Statement article_closure_sql{
+    "SELECT DISTINCT l2.tenant_article_id"
+    "  FROM waitroom.routing_plan_line l"
+    "  JOIN waitroom.routing_plan_line l2 ON l2.routing_plan_id = l.routing_plan_id AND l2.waiting"
+    " WHERE l.waiting"
+    "   AND l.tenant_article_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))",
+    1};
+
+// WAITING plans needing these articles, in the queue order of waiting_room_priority.
+spi::Statement waiting_plans_sql{
+    "SELECT p.routing_plan_id"
+    "  FROM waitroom.routing_plan p"
+    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
+    " WHERE p.status = 'WAITING'"
+    "   AND EXISTS (SELECT 1 FROM waitroom.routing_plan_line l"
+    "                WHERE l.routing_plan_id = p.routing_plan_id AND l.waiting"
+    "                  AND l.tenant_article_id = ANY"
+    "                      (ARRAY(SELECT jsonb_array_elements_text($1::jsonb))))"
+    " ORDER BY CASE WHEN (SELECT waiting_room_priority FROM waitroom.routing_strategy)"
+    "               = 'PRIORITY' THEN o.priority END DESC NULLS LAST,"
+    "          o.order_date, p.plan_no",
+    1};
+
+// Every WAITING and NOT_ROUTABLE plan (optionally of one order), in queue order.
+spi::Statement unrouted_plans_sql{
+    "SELECT p.routing_plan_id"
+    "  FROM waitroom.routing_plan p"
+    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
+    " WHERE p.status IN ('WAITING', 'NOT_ROUTABLE')"
+    "   AND ($1::uuid IS NULL OR p.order_id = $1::uuid)"
+    " ORDER BY CASE WHEN (SELECT waiting_room_priority FROM waitroom.routing_strategy)"
+    "               = 'PRIORITY' THEN o.priority END DESC NULLS LAST,"
+    "          o.order_date, p.plan_no",
+    1};
+
+// WAITING plans holding a line whose article has a PREORDER listing released by `at`.
+spi::Statement due_articles_sql{
+    "SELECT DISTINCT l.tenant_article_id"
+    "  FROM waitroom.routing_plan_line l"
+    "  JOIN waitroom.listing li ON li.tenant_article_id = l.tenant_article_id"
+    " WHERE l.waiting AND li.out_of_stock_behaviour = 'PREORDER' AND li.status = 'ACTIVE'"
+    "   AND li.preorder_available_from <= $1::timestamptz",
+    1};
+
+// The plan row, locked; SKIP LOCKED in a waiting-room pass (whoever holds it decides).
+spi::Statement lock_plan_sql{
+    "SELECT status FROM waitroom.routing_plan WHERE routing_plan_id = $1::uuid FOR UPDATE", 1};
+spi::Statement lock_plan_skip_sql{
+    "SELECT status FROM waitroom.routing_plan WHERE routing_plan_id = $1::uuid"
+    "   FOR UPDATE SKIP LOCKED",
+    1};
+
+spi::Statement plan_lines_sql{
+    "SELECT p.order_id, o.tenant_order_id, p.parent_routing_plan_id, p.status, o.consumer_lat,"
+    "       o.consumer_lon, l.line_id, l.tenant_article_id, l.quantity, ol.bundle_ref"
+    "  FROM waitroom.routing_plan p"
+    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
+    "  LEFT JOIN waitroom.routing_plan_line l"
+    "         ON l.routing_plan_id = p.routing_plan_id AND l.quantity > 0"
+    "  LEFT JOIN waitroom.order_line ol ON ol.order_id = l.order_id AND ol.line_id = l.line_id"
+    " WHERE p.routing_plan_id = $1::uuid"
+    " ORDER BY ol.position",
+    1};
+
+spi::Statement enqueue_retry_sql{
+    "INSERT INTO waitroom.reroute_queue (routing_plan_id) VALUES ($1::uuid)"
+    "    ON CONFLICT DO NOTHING",
+    1};
+spi::Statement claim_retries_sql{
+    "DELETE FROM waitroom.reroute_queue q"
+    " WHERE q.routing_plan_id IN (SELECT routing_plan_id FROM waitroom.reroute_queue"
+    "                              ORDER BY enqueued_at LIMIT 1000 FOR UPDATE SKIP LOCKED)"
+    " RETURNING (SELECT jsonb_agg(DISTINCT l.tenant_article_id)"
+    "              FROM waitroom.routing_plan_line l"
+    "             WHERE l.routing_plan_id = q.routing_plan_id AND l.waiting)::text",
+    0};
+
+spi::Statement lock_order_sql{
+    "SELECT status FROM waitroom.orders WHERE order_id = $1::uuid FOR UPDATE", 1};
+
+spi::Statement facility_exists_sql{
+    "SELECT 1 FROM waitroom.facility WHERE facility_ref = $1 FOR KEY SHARE", 1};
+
+std::optional<PlanToRoute> load_plan(const std::string& plan_id) {
+    spi::Rows rows = spi::run(plan_lines_sql, {plan_id});
+    if (rows.empty()) return std::nullopt;
+    PlanToRoute plan;
+    plan.routing_plan_id = plan_id;
+    plan.order_id = spi::text(rows[0], 0);
+    plan.tenant_order_id = spi::text(rows[0], 1);
+    if (rows[0][2]) plan.parent_routing_plan_id = *rows[0][2];
+    plan.current_status = spi::text(rows[0], 3);
+    if (rows[0][4] && rows[0][5])
+        plan.consumer = core::Location{spi::real(rows[0], 4), spi::real(rows[0], 5)};
+    for (const auto& r : rows) {
+        if (!r[6]) continue;
+        core::Line line;
+        line.line_id = spi::text(r, 6);
+        line.article = spi::text(r, 7);
+        line.quantity = spi::integer(r, 8);
+        if (r[9]) line.bundle_ref = *r[9];
+        plan.lines.push_back(std::move(line));
+    }
+    return plan;
+}
+
+std::vector<std::string> first_column(const spi::Rows& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(spi::text(r, 0));
+    return out;
+}
+
+// Re-routes one plan if it is still unrouted; returns whether it changed.
+bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventLog& events) {
+    spi::Rows locked = spi::run(options.waiting_room_pass ? lock_plan_skip_sql : lock_plan_sql,
+                                {plan_id});
+    if (locked.empty()) {  // locked by another transaction: it decides, or the retry does
+        if (options.waiting_room_pass) spi::run(enqueue_retry_sql, {plan_id});
+        return false;
+    }
+    const std::string& status = spi::text(locked[0], 0);
+    if (status != "WAITING" && status != "NOT_ROUTABLE") return false;
+    std::optional<PlanToRoute> plan = load_plan(plan_id);
+    if (!plan || plan->lines.empty()) return false;
+    RouteResult result = route_plan(*plan, options, events);
+    if (result.outcome == RouteOutcome::Deferred) spi::run(enqueue_retry_sql, {plan_id});
+    return result.outcome == RouteOutcome::Changed;
+}
+
+}  // namespace
+
+// One waiting-room pass for articles whose availability rose: lock their closure, then
+// serve the waiting plans that need them in queue order (first fit; STRICT_FIFO's
+// held-back rule lives in the router's budget).
+int reactivate_articles(std::vector<std::string> articles, const std::string* now_override) {
+    if (articles.empty()) return 0;
+    std::vector<std::string> closure =
+        first_column(spi::run(article_closure_sql, {json_array(articles)}));
+    closure.insert(closure.end(), articles.begin(), articles.end());
+    std::sort(closure.begin(), closure.end());
+    closure.erase(std::unique(closure.begin(), closure.end()), closure.end());
+    lock_articles(closure, /*exclusive=*/true);
+
+    RouteOptions options;
+    options.run_type = "REACTIVATION";
+    options.now_override = now_override;
+    options.waiting_room_pass = true;
+    EventLog events;
+    int changed = 0;
+    for (const std::string& plan_id :
+         first_column(spi::run(waiting_plans_sql, {json_array(articles)}))) {
+        if (reroute_one(plan_id, options, events)) ++changed;
+        events.flush();
+    }
+    return changed;
+}
+
+// Plans whose stock row was locked last time: tried again (release_due, reroute_all and
+// the end of every stock statement drain it).
+int drain_retry_queue(const std::string* now_override) {
+    std::set<std::string> articles;
+    for (const auto& r : spi::run(claim_retries_sql, {}))
+        if (r[0]) {
+            json a = json::parse(*r[0]);
+            for (const auto& x : a) articles.insert(x.get<std::string>());
+        }
+    return reactivate_articles({articles.begin(), articles.end()}, now_override);
+}
+
+namespace {
+
+int reroute_unrouted(const std::optional<std::string>& order_id, const char* run_type) {
+    RouteOptions options;
+    options.run_type = run_type;
+    EventLog events;
+    int changed = 0;
+    for (const std::string& plan_id : first_column(spi::run(unrouted_plans_sql, {order_id}))) {
+        if (reroute_one(plan_id, options, events)) ++changed;
+        events.flush();
+    }
+    return changed;
+}
+
+void require_open_order(const std::string& order_id) {
+    spi::Rows rows = spi::run(lock_order_sql, {order_id});
+    if (rows.empty())
+        throw core::UserError(core::sqlstate::kNoDataFound, "order_id " + order_id + " not found");
+    if (spi::text(rows[0], 0) != "OPEN")
+        throw core::UserError(core::sqlstate::kObjectNotInState,
+                              "order " + order_id + " is " + spi::text(rows[0], 0));
+}
+
+// assign_facility: the whole plan, or the given lines split off into their own plan, routed
+// to the facility without fences or stock checks (SPEC §4 manual actions).
+std::string assign(const std::string& plan_id, const std::string& facility_ref,
+                   const std::optional<std::string>& lines_json) {
+    std::optional<std::vector<core::LineQuantity>> wanted;
+    if (lines_json) wanted = core::parse_line_quantities(*lines_json);
+    spi::Rows head = spi::run(plan_lines_sql, {plan_id});
+    if (head.empty())
+        throw core::UserError(core::sqlstate::kNoDataFound,
+                              "routing_plan_id " + plan_id + " not found");
+    const std::string order_id = spi::text(head[0], 0);
+    require_open_order(order_id);
+    spi::Rows status = spi::run(lock_plan_sql, {plan_id});
+    const std::string& current = spi::text(status[0], 0);
+    if (current != "WAITING" && current != "NOT_ROUTABLE")
+        throw core::UserError(core::sqlstate::kObjectNotInState,
+                              "routing plan " + plan_id + " is " + current +
+                                  "; only WAITING or NOT_ROUTABLE plans can be assigned");
+    if (spi::run(facility_exists_sql, {facility_ref}).empty())
+        throw core::UserError(core::sqlstate::kNoDataFound,
+                              "facility_ref \"" + facility_ref + "\" not found");
+    PlanToRoute plan = *load_plan(plan_id);
+
+    core::PlannedPart assigned{core::PlanStatus::Routed, facility_ref, {}};
+    core::PlannedPart rest{current == "WAITING" ? core::PlanStatus::Waiting
+                                                : core::PlanStatus::NotRoutable,
+                           std::nullopt,
+                           {}};
+    std::map<std::string, std::int64_t> take;
+    if (wanted) {
+        for (const auto& w : *wanted) {
+            auto it = std::find_if(plan.lines.begin(), plan.lines.end(),
+                                   [&](const core::Line& l) { return l.line_id == w.line_id; });
+            if (it == plan.lines.end())
+                throw core::UserError(core::sqlstate::kInvalidParameter,
+                                      "lines: lineId \"" + w.line_id + "\" is not in plan " +
+                                          plan_id);
+            if (w.quantity > it->quantity)
+                throw core::UserError(core::sqlstate::kInvalidParameter,
+                                      "lines: quantity " + std::to_string(w.quantity) +
+                                          " of lineId \"" + w.line_id + "\" exceeds the " +
+                                          std::to_string(it->quantity) + " in the plan");
+            take[w.line_id] = w.quantity;
+        }
+        for (const auto& l : plan.lines) {  // a bundle goes whole or not at all
+            if (!l.bundle_ref) continue;
+            bool any = false, all = true;
+            for (const auto& m : plan.lines)
+                if (m.bundle_ref == l.bundle_ref) {
+                    auto t = take.find(m.line_id);
+                    any = any || t != take.end();
+                    all = all && t != take.end() && t->second == m.quantity;
+                }
+            if (any && !all)
+                throw core::UserError(core::sqlstate::kInvalidParameter,
+                                      "lines: bundle \"" + *l.bundle_ref +
+                                          "\" cannot be split; assign all of its lines");
+        }
+    } else {
+        for (const auto& l : plan.lines) take[l.line_id] = l.quantity;
+    }
+    for (const auto& l : plan.lines) {
+        std::int64_t q = take.count(l.line_id) ? take[l.line_id] : 0;
+        if (q > 0) assigned.lines.push_back({l.line_id, l.article, q, 0, true});
+        if (l.quantity - q > 0) rest.lines.push_back({l.line_id, l.article, l.quantity - q, 0});
+    }
+    core::RoutingDecision decision;
+    decision.rule = "manual assignment";
+    decision.parts.push_back(assigned);
+    if (!rest.lines.empty()) decision.parts.push_back(rest);
+
+    // No stock check, but reservations still lock their rows in the fixed order.
+    LoadedRequest none;
+    for (const auto& l : assigned.lines) none.missing_stock_rows.emplace(facility_ref, l.article);
+    lock_and_recheck(reservations_of(decision), none, /*nowait=*/false);
+
+    RouteOptions options;
+    options.run_type = "MANUAL_ASSIGNMENT";
+    EventLog events;
+    write_decision(plan, decision, options, events);
+    events.flush();
+    return order_id;
+}
+
+}  // namespace
+}  // namespace waitroom::pg
+
+using waitroom::pg::invoke;
+namespace spi = waitroom::pg::spi;
+
+extern "C" {
+
+// AFTER INSERT / AFTER UPDATE ... FOR EACH STATEMENT on waitroom.stock, with transition
+// tables: one pass per statement, whatever the number of rows.
+PG_FUNCTION_INFO_V1(waitroom_stock_changed);
+Datum waitroom_stock_changed(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        if (!CALLED_AS_TRIGGER(fc)) throw std::logic_error("waitroom_stock_changed: not a trigger");
+        auto* trigdata = reinterpret_cast<TriggerData*>(fc->context);
+        const bool inserted = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
+        spi::connect();
+        waitroom::pg::pg_call([&] { SPI_register_trigger_data(trigdata); });
+        // Articles whose availability rose and that something waits for. An article nobody
+        // waits for costs one index probe.
+        spi::Rows rows = spi::run_unprepared(
+            inserted
+                ? "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
+                  " WHERE n.on_hand > n.reserved AND EXISTS (SELECT 1"
+                  "   FROM waitroom.routing_plan_line w"
+                  "  WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)"
+                : "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
+                  "  LEFT JOIN old_rows o USING (facility_ref, tenant_article_id)"
+                  " WHERE (o.facility_ref IS NULL OR n.on_hand > o.on_hand"
+                  "        OR n.reserved < o.reserved)"
+                  "   AND n.on_hand > n.reserved AND EXISTS (SELECT 1"
+                  "   FROM waitroom.routing_plan_line w"
+                  "  WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)");
+        std::vector<std::string> articles;
+        for (const auto& r : rows) articles.push_back(spi::text(r, 0));
+        if (!articles.empty()) {
+            waitroom::pg::reactivate_articles(articles, nullptr);
+            waitroom::pg::drain_retry_queue(nullptr);  // the next pass retries deferred plans
+        }
+        spi::finish();
+        return PointerGetDatum(nullptr);
+    });
+}
+
+// waitroom._reactivate(articles text[]): the same pass, for listing and facility changes.
+PG_FUNCTION_INFO_V1(waitroom_reactivate);
+Datum waitroom_reactivate(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        const std::string articles = waitroom::pg::jsonb_arg_text(fc, 0);
+        spi::connect();
+        std::vector<std::string> list = nlohmann::json::parse(articles);
+        int changed = waitroom::pg::reactivate_articles(list, nullptr);
+        spi::finish();
+        return Int32GetDatum(changed);
+    });
+}
+
+PG_FUNCTION_INFO_V1(waitroom_reroute);
+Datum waitroom_reroute(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        const std::string order_id = waitroom::pg::text_arg(fc, 0);
+        spi::connect();
+        waitroom::pg::require_open_order(order_id);
+        waitroom::pg::reroute_unrouted(order_id, "REROUTE");
+        return waitroom::pg::finish_with_order_json(order_id);
+    });
+}
+
+PG_FUNCTION_INFO_V1(waitroom_reroute_all);
+Datum waitroom_reroute_all(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo) -> Datum {
+        spi::connect();
+        int changed = waitroom::pg::reroute_unrouted(std::nullopt, "REROUTE");
+        spi::run_unprepared("DELETE FROM waitroom.reroute_queue q WHERE NOT EXISTS (SELECT 1"
+                            " FROM waitroom.routing_plan p WHERE p.routing_plan_id ="
+                            " q.routing_plan_id AND p.status = 'WAITING')");
+        spi::finish();
+        return Int32GetDatum(changed);
+    });
+}
+
+PG_FUNCTION_INFO_V1(waitroom_release_due);
+Datum waitroom_release_due(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        const std::string at = waitroom::pg::text_arg(fc, 0);
+        spi::connect();
+        std::vector<std::string> due =
+            waitroom::pg::first_column(spi::run(waitroom::pg::due_articles_sql, {at}));
+        int changed = waitroom::pg::reactivate_articles(due, &at);
+        changed += waitroom::pg::drain_retry_queue(&at);
+        spi::finish();
+        return Int32GetDatum(changed);
+    });
+}
+
+PG_FUNCTION_INFO_V1(waitroom_assign_facility);
+Datum waitroom_assign_facility(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        const std::string plan_id = waitroom::pg::text_arg(fc, 0);
+        const std::string facility = waitroom::pg::text_arg(fc, 1);
+        std::optional<std::string> lines;
+        if (!fc->args[2].isnull) lines = waitroom::pg::jsonb_arg_text(fc, 2);
+        spi::connect();
+        const std::string order_id = waitroom::pg::assign(plan_id, facility, lines);
+        return waitroom::pg::finish_with_order_json(order_id);
+    });
+}
+}
