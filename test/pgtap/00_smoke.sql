@@ -1,0 +1,7 @@
+BEGIN;
+CREATE EXTENSION waitroom;
+SELECT plan(2);
+SELECT has_function('waitroom', 'place_order', ARRAY['jsonb'], 'place_order(jsonb) exists');
+SELECT is((SELECT count(*) FROM waitroom.routing_strategy), 1::bigint, 'one routing strategy row');
+SELECT * FROM finish();
+ROLLBACK;
