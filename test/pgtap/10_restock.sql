@@ -14,9 +14,10 @@ CREATE FUNCTION pg_temp.oid(t text) RETURNS uuid LANGUAGE sql AS $$
 CREATE FUNCTION pg_temp.root(t text) RETURNS uuid LANGUAGE sql AS $$
   SELECT p.routing_plan_id FROM waitroom.routing_plan p
    WHERE p.order_id = pg_temp.oid(t) ORDER BY p.plan_no LIMIT 1 $$;
--- every plan of the order: STATUS:facility:RUN_TYPE:child?, in creation order
+-- every plan of the order: STATUS:facility[:RUN_TYPE unless WAITING][:child], in creation order
 CREATE FUNCTION pg_temp.plans(t text) RETURNS text LANGUAGE sql AS $$
-  SELECT string_agg(p.status || ':' || coalesce(p.facility_ref, '-') || ':' || p.run_type
+  SELECT string_agg(p.status || ':' || coalesce(p.facility_ref, '-')
+                    || CASE WHEN p.status = 'WAITING' THEN '' ELSE ':' || p.run_type END
                     || CASE WHEN p.parent_routing_plan_id IS NULL THEN '' ELSE ':child' END, ' ' ORDER BY p.plan_no)
     FROM waitroom.routing_plan p WHERE p.order_id = pg_temp.oid(t) $$;
 -- every plan line with quantity > 0: STATUS/line=qty, in plan order
@@ -54,6 +55,15 @@ CREATE FUNCTION pg_temp.mark(k text) RETURNS void LANGUAGE sql AS $$
 CREATE FUNCTION pg_temp.since(k text) RETURNS text LANGUAGE sql AS $$
   SELECT coalesce(string_agg(e.event, ',' ORDER BY e.event_id), '')
     FROM waitroom.event e WHERE e.event_id > (SELECT v FROM mark WHERE mark.k = since.k) $$;
+CREATE FUNCTION pg_temp.pom(t text, d text, items jsonb, prio int DEFAULT 0) RETURNS uuid
+LANGUAGE sql AS $$
+  SELECT (waitroom.place_order(jsonb_build_object('tenantOrderId', t, 'orderDate', d, 'priority', prio,
+          'orderLineItems', items))->>'orderId')::uuid $$;
+-- waiting room queue of one article: "order#position:reason ..."
+CREATE FUNCTION pg_temp.queue(a text) RETURNS text LANGUAGE sql AS $$
+  SELECT coalesce(string_agg(w.tenant_order_id || '#' || w.queue_position || ':' || w.reason, ' '
+                             ORDER BY w.queue_position), '')
+    FROM waitroom.waiting_room w WHERE w.tenant_article_id = a $$;
 
 INSERT INTO waitroom.facility (facility_ref) VALUES ('fa'), ('fb');
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour) VALUES
@@ -63,7 +73,7 @@ INSERT INTO waitroom.stock VALUES ('fa', 'sku-1', 0, 0), ('fa', 'sku-3', 0, 0);
 
 -- ---------------------------------------------------------------- UPDATE on_hand
 SELECT pg_temp.po('o1', '2026-01-01T10:00:00Z', 'sku-1', 2);
-SELECT is(pg_temp.plans('o1'), 'WAITING:-:DEFAULT', 'o1 waits: no stock anywhere, backorder listing');
+SELECT is(pg_temp.plans('o1'), 'WAITING:-', 'o1 waits: no stock anywhere, backorder listing');
 SELECT is((SELECT reason FROM waitroom.waiting_room WHERE order_id = pg_temp.oid('o1')), 'BACKORDER_NO_STOCK',
           'o1 waits with reason BACKORDER_NO_STOCK');
 CREATE TEMP TABLE o1_plan AS SELECT pg_temp.root('o1') AS id;
@@ -86,7 +96,7 @@ SELECT is((SELECT count(*) FROM waitroom.waiting_room WHERE order_id = pg_temp.o
 
 -- ---------------------------------------------------------------- INSERT of a new stock row
 SELECT pg_temp.po('o2', '2026-01-01T11:00:00Z', 'sku-2', 3);
-SELECT is(pg_temp.plans('o2'), 'WAITING:-:DEFAULT', 'o2 waits for sku-2 (no stock row at all)');
+SELECT is(pg_temp.plans('o2'), 'WAITING:-', 'o2 waits for sku-2 (no stock row at all)');
 SELECT pg_temp.mark('insert1');
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 'sku-2', 3);
 SELECT is(pg_temp.plans('o2'), 'ROUTED:fa:REACTIVATION', 'INSERT of a stock row routes o2 at once');
@@ -96,7 +106,7 @@ SELECT is(pg_temp.since('insert1'), 'ROUTING_PLAN_ROUTED,PICK_JOB_CREATED', 'INS
 -- ---------------------------------------------------------------- release of reserved (cancel)
 -- fa/sku-1: on_hand 5, reserved 2 -> 3 available; o3 wants 4
 SELECT pg_temp.po('o3', '2026-01-01T12:00:00Z', 'sku-1', 4);
-SELECT is(pg_temp.plans('o3'), 'WAITING:-:DEFAULT', 'o3 waits: 3 available, 4 wanted');
+SELECT is(pg_temp.plans('o3'), 'WAITING:-', 'o3 waits: 3 available, 4 wanted');
 SELECT pg_temp.mark('release1');
 SELECT waitroom.cancel_order(pg_temp.oid('o1'));
 SELECT is(pg_temp.plans('o3'), 'ROUTED:fa:REACTIVATION', 'cancel of o1 releases 2 and routes o3 in the same transaction');
@@ -118,7 +128,7 @@ SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE run_type = 'REACTIVA
 SELECT pg_temp.po('o4', '2026-01-01T13:00:00Z', 'sku-1', 20);
 CREATE TEMP TABLE o4_plan AS SELECT pg_temp.root('o4') AS id;
 UPDATE waitroom.stock SET on_hand = 10 WHERE facility_ref = 'fa' AND tenant_article_id = 'sku-1';
-SELECT is(pg_temp.plans('o4'), 'WAITING:-:DEFAULT', 'a restock too small for o4 leaves it WAITING, no new plan');
+SELECT is(pg_temp.plans('o4'), 'WAITING:-', 'a restock too small for o4 leaves it WAITING, no new plan');
 SELECT is(pg_temp.root('o4'), (SELECT id FROM o4_plan), 'o4 keeps its plan id');
 -- restock at the other facility (fb has no stock row): o4 is served by fb alone
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fb', 'sku-1', 20);

@@ -1,0 +1,200 @@
+BEGIN;
+CREATE EXTENSION waitroom;
+SELECT plan(47);
+
+-- helpers (pg_temp: gone with the transaction)
+CREATE FUNCTION pg_temp.po(t text, d text, art text, q int, prio int DEFAULT 0) RETURNS uuid
+LANGUAGE sql AS $$
+  SELECT (waitroom.place_order(jsonb_build_object('tenantOrderId', t, 'orderDate', d, 'priority', prio,
+          'orderLineItems', jsonb_build_array(jsonb_build_object('id', '1', 'tenantArticleId', art, 'quantity', q))))
+          ->>'orderId')::uuid $$;
+CREATE FUNCTION pg_temp.oid(t text) RETURNS uuid LANGUAGE sql AS $$
+  SELECT order_id FROM waitroom.orders WHERE tenant_order_id = t ORDER BY created_at DESC, order_id LIMIT 1 $$;
+-- the order's first plan (the one that keeps its id while waiting)
+CREATE FUNCTION pg_temp.root(t text) RETURNS uuid LANGUAGE sql AS $$
+  SELECT p.routing_plan_id FROM waitroom.routing_plan p
+   WHERE p.order_id = pg_temp.oid(t) ORDER BY p.plan_no LIMIT 1 $$;
+-- every plan of the order: STATUS:facility[:RUN_TYPE unless WAITING][:child], in creation order
+CREATE FUNCTION pg_temp.plans(t text) RETURNS text LANGUAGE sql AS $$
+  SELECT string_agg(p.status || ':' || coalesce(p.facility_ref, '-')
+                    || CASE WHEN p.status = 'WAITING' THEN '' ELSE ':' || p.run_type END
+                    || CASE WHEN p.parent_routing_plan_id IS NULL THEN '' ELSE ':child' END, ' ' ORDER BY p.plan_no)
+    FROM waitroom.routing_plan p WHERE p.order_id = pg_temp.oid(t) $$;
+-- every plan line with quantity > 0: STATUS/line=qty, in plan order
+CREATE FUNCTION pg_temp.lines(t text) RETURNS text LANGUAGE sql AS $$
+  SELECT string_agg(p.status || '/' || l.line_id || '=' || l.quantity, ' ' ORDER BY p.plan_no, l.line_id)
+    FROM waitroom.routing_plan p JOIN waitroom.routing_plan_line l USING (routing_plan_id)
+   WHERE p.order_id = pg_temp.oid(t) AND l.quantity > 0 $$;
+CREATE FUNCTION pg_temp.reserved(f text, a text) RETURNS int LANGUAGE sql AS $$
+  SELECT reserved FROM waitroom.stock WHERE facility_ref = f AND tenant_article_id = a $$;
+-- stock rows whose reserved is not the sum of open pick lines there (and pick lines without a stock row)
+CREATE FUNCTION pg_temp.bad_reserved() RETURNS bigint LANGUAGE sql AS $$
+  WITH open_lines AS (
+      SELECT pl.facility_ref, pl.tenant_article_id, sum(pl.quantity) AS q
+        FROM waitroom.pick_line pl JOIN waitroom.pick_job j USING (pick_job_id)
+       WHERE j.status = 'OPEN' GROUP BY 1, 2)
+  SELECT count(*) FROM waitroom.stock s
+    FULL JOIN open_lines o USING (facility_ref, tenant_article_id)
+   WHERE coalesce(s.reserved, -1) <> coalesce(o.q, 0) $$;
+-- order lines where picked + short + waiting/not routable + cancelled <> ordered
+CREATE FUNCTION pg_temp.lost_lines() RETURNS bigint LANGUAGE sql AS $$
+  SELECT count(*) FROM waitroom.order_line ol
+   WHERE ol.quantity <> ol.cancelled_quantity
+         + coalesce((SELECT sum(pl.quantity + pl.short_quantity)
+                       FROM waitroom.pick_line pl JOIN waitroom.pick_job j USING (pick_job_id)
+                      WHERE j.status = 'OPEN' AND j.order_id = ol.order_id AND pl.line_id = ol.line_id), 0)
+         + coalesce((SELECT sum(l.quantity)
+                       FROM waitroom.routing_plan_line l JOIN waitroom.routing_plan p USING (routing_plan_id)
+                      WHERE p.status IN ('WAITING', 'NOT_ROUTABLE') AND l.order_id = ol.order_id
+                        AND l.line_id = ol.line_id), 0) $$;
+CREATE TEMP TABLE mark (k text PRIMARY KEY, v bigint);
+CREATE FUNCTION pg_temp.mark(k text) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO mark VALUES (k, (SELECT coalesce(max(event_id), 0) FROM waitroom.event))
+  ON CONFLICT (k) DO UPDATE SET v = excluded.v $$;
+-- events since the mark: "EVENT,EVENT,..."
+CREATE FUNCTION pg_temp.since(k text) RETURNS text LANGUAGE sql AS $$
+  SELECT coalesce(string_agg(e.event, ',' ORDER BY e.event_id), '')
+    FROM waitroom.event e WHERE e.event_id > (SELECT v FROM mark WHERE mark.k = since.k) $$;
+CREATE FUNCTION pg_temp.pom(t text, d text, items jsonb, prio int DEFAULT 0) RETURNS uuid
+LANGUAGE sql AS $$
+  SELECT (waitroom.place_order(jsonb_build_object('tenantOrderId', t, 'orderDate', d, 'priority', prio,
+          'orderLineItems', items))->>'orderId')::uuid $$;
+-- waiting room queue of one article: "order#position:reason ..."
+CREATE FUNCTION pg_temp.queue(a text) RETURNS text LANGUAGE sql AS $$
+  SELECT coalesce(string_agg(w.tenant_order_id || '#' || w.queue_position || ':' || w.reason, ' '
+                             ORDER BY w.queue_position), '')
+    FROM waitroom.waiting_room w WHERE w.tenant_article_id = a $$;
+
+INSERT INTO waitroom.facility (facility_ref) VALUES ('fa'), ('fb');
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
+SELECT 'fa', a, 'BACKORDER' FROM unnest(ARRAY['f-1', 's-1', 'p-1', 'x-1', 'x-2', 'k-1', 'k-2', 'w-1', 'w-2']) a;
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand)
+SELECT 'fa', a, 0 FROM unnest(ARRAY['f-1', 's-1', 'p-1', 'x-1', 'x-2', 'k-1', 'k-2', 'w-1', 'w-2']) a;
+
+-- ---------------------------------------------------------------- FIFO, first fit
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'FIFO';
+-- placed out of date order on purpose: the queue follows orderDate, not insertion
+SELECT pg_temp.po('F-B', '2026-01-02T00:00:00Z', 'f-1', 3);
+SELECT pg_temp.po('F-A', '2026-01-01T00:00:00Z', 'f-1', 5);
+SELECT pg_temp.po('F-C', '2026-01-03T00:00:00Z', 'f-1', 2);
+SELECT pg_temp.po('F-D', '2026-01-04T00:00:00Z', 'f-1', 1);
+SELECT is(pg_temp.queue('f-1'),
+          'F-A#1:BACKORDER_NO_STOCK F-B#2:BACKORDER_NO_STOCK F-C#3:BACKORDER_NO_STOCK F-D#4:BACKORDER_NO_STOCK',
+          'FIFO: queue by orderDate, positions 1..4');
+UPDATE waitroom.stock SET on_hand = 4 WHERE tenant_article_id = 'f-1';
+-- A (5) can't be served and is skipped; B takes 3; C (2) no longer fits; D takes the last 1
+SELECT is(pg_temp.plans('F-A'), 'WAITING:-', 'FIFO: oldest F-A (5 > 4) is skipped and keeps waiting');
+SELECT is(pg_temp.plans('F-B'), 'ROUTED:fa:REACTIVATION', 'FIFO: F-B (3) takes the stock');
+SELECT is(pg_temp.plans('F-C'), 'WAITING:-', 'FIFO: F-C (2) does not fit the 1 left');
+SELECT is(pg_temp.plans('F-D'), 'ROUTED:fa:REACTIVATION', 'FIFO: later, smaller F-D (1) takes the last unit (first fit)');
+SELECT is(pg_temp.reserved('fa', 'f-1'), 4, 'FIFO: all 4 reserved');
+SELECT is(pg_temp.queue('f-1'), 'F-A#1:BACKORDER_NO_STOCK F-C#2:BACKORDER_NO_STOCK',
+          'FIFO: the queue renumbers 1..2');
+
+-- ---------------------------------------------------------------- STRICT_FIFO
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'STRICT_FIFO';
+SELECT pg_temp.po('S-A', '2026-01-01T00:00:00Z', 's-1', 5);
+SELECT pg_temp.po('S-B', '2026-01-02T00:00:00Z', 's-1', 3);
+SELECT pg_temp.po('S-C', '2026-01-03T00:00:00Z', 's-1', 2);
+UPDATE waitroom.stock SET on_hand = 4 WHERE tenant_article_id = 's-1';
+SELECT is(pg_temp.plans('S-A'), 'WAITING:-', 'STRICT_FIFO: S-A (5 > 4) waits');
+SELECT is(pg_temp.plans('S-B'), 'WAITING:-', 'STRICT_FIFO: S-B (3) may not overtake S-A');
+SELECT is(pg_temp.plans('S-C'), 'WAITING:-', 'STRICT_FIFO: S-C (2) may not overtake either');
+SELECT is(pg_temp.reserved('fa', 's-1'), 0, 'STRICT_FIFO: nothing reserved');
+-- a new order for the article waits too, although 4 are on hand
+SELECT pg_temp.po('S-D', '2026-01-04T00:00:00Z', 's-1', 1);
+SELECT is(pg_temp.plans('S-D'), 'WAITING:-', 'STRICT_FIFO: a NEW order of 1 waits although 4 are available');
+SELECT is((SELECT reason FROM waitroom.waiting_room WHERE tenant_order_id = 'S-D'), 'QUEUED_BEHIND_EARLIER_ORDERS',
+          'STRICT_FIFO: the new order''s reason is QUEUED_BEHIND_EARLIER_ORDERS');
+SELECT is(pg_temp.queue('s-1'),
+          'S-A#1:BACKORDER_NO_STOCK S-B#2:QUEUED_BEHIND_EARLIER_ORDERS S-C#3:QUEUED_BEHIND_EARLIER_ORDERS S-D#4:QUEUED_BEHIND_EARLIER_ORDERS',
+          'STRICT_FIFO: view shows the queue and the reasons');
+-- 5 on hand: S-A is served, the rest still queue behind nothing but lack stock
+UPDATE waitroom.stock SET on_hand = 5 WHERE tenant_article_id = 's-1';
+SELECT is(pg_temp.plans('S-A'), 'ROUTED:fa:REACTIVATION', 'STRICT_FIFO: 5 on hand serves S-A first');
+SELECT is(pg_temp.queue('s-1'),
+          'S-B#1:BACKORDER_NO_STOCK S-C#2:BACKORDER_NO_STOCK S-D#3:BACKORDER_NO_STOCK',
+          'STRICT_FIFO: S-B, S-C, S-D wait, 1..3');
+UPDATE waitroom.stock SET on_hand = 9 WHERE tenant_article_id = 's-1';
+-- 4 more: S-B (3) then S-C would need 2 with 1 left: S-C waits, and S-D may not overtake it
+SELECT is(pg_temp.plans('S-B'), 'ROUTED:fa:REACTIVATION', 'STRICT_FIFO: S-B served next');
+SELECT is(pg_temp.plans('S-D'), 'WAITING:-', 'STRICT_FIFO: S-D (1) does not take the 1 left that S-C needs');
+SELECT is(pg_temp.queue('s-1'),
+          'S-C#1:BACKORDER_NO_STOCK S-D#2:QUEUED_BEHIND_EARLIER_ORDERS',
+          'STRICT_FIFO: S-C short of stock, S-D queued behind it');
+
+-- ---------------------------------------------------------------- PRIORITY
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'PRIORITY';
+SELECT pg_temp.po('P-A', '2026-01-01T00:00:00Z', 'p-1', 2, 0);
+SELECT pg_temp.po('P-B', '2026-01-02T00:00:00Z', 'p-1', 2, 5);
+SELECT pg_temp.po('P-C', '2026-01-03T00:00:00Z', 'p-1', 2, 5);
+SELECT pg_temp.po('P-D', '2026-01-04T00:00:00Z', 'p-1', 2, 9);
+SELECT is(pg_temp.queue('p-1'),
+          'P-D#1:BACKORDER_NO_STOCK P-B#2:BACKORDER_NO_STOCK P-C#3:BACKORDER_NO_STOCK P-A#4:BACKORDER_NO_STOCK',
+          'PRIORITY: queue by priority desc, then orderDate');
+UPDATE waitroom.stock SET on_hand = 5 WHERE tenant_article_id = 'p-1';
+SELECT is(pg_temp.plans('P-D'), 'ROUTED:fa:REACTIVATION', 'PRIORITY: highest priority P-D served first');
+SELECT is(pg_temp.plans('P-B'), 'ROUTED:fa:REACTIVATION', 'PRIORITY: then P-B (priority 5, older)');
+SELECT is(pg_temp.plans('P-C'), 'WAITING:-', 'PRIORITY: P-C (priority 5, newer) waits');
+SELECT is(pg_temp.plans('P-A'), 'WAITING:-', 'PRIORITY: the oldest P-A (priority 0) waits');
+SELECT is(pg_temp.queue('p-1'), 'P-C#1:BACKORDER_NO_STOCK P-A#2:BACKORDER_NO_STOCK', 'PRIORITY: queue P-C, P-A');
+
+-- ---------------------------------------------------------------- partial fill, split active
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'FIFO', order_split_active = true;
+SELECT pg_temp.pom('X-1', '2026-01-01T00:00:00Z',
+  '[{"id":"1","tenantArticleId":"x-1","quantity":2},{"id":"2","tenantArticleId":"x-2","quantity":1}]');
+CREATE TEMP TABLE x1_plan AS SELECT pg_temp.root('X-1') AS id;
+SELECT is(pg_temp.lines('X-1'), 'WAITING/1=2 WAITING/2=1', 'split: both lines of X-1 wait in one plan');
+UPDATE waitroom.stock SET on_hand = 2 WHERE tenant_article_id = 'x-1';
+SELECT is(pg_temp.plans('X-1'), 'WAITING:- ROUTED:fa:REACTIVATION:child',
+          'split: restock of x-1 routes that part as a child plan, the rest keeps waiting');
+SELECT is(pg_temp.lines('X-1'), 'WAITING/2=1 ROUTED/1=2', 'split: the child picks line 1, line 2 waits');
+SELECT is(pg_temp.root('X-1'), (SELECT id FROM x1_plan), 'split: the waiting part keeps the original plan id');
+SELECT is((SELECT status FROM waitroom.routing_plan WHERE routing_plan_id = (SELECT id FROM x1_plan)), 'WAITING',
+          'split: the original plan is WAITING');
+SELECT is((SELECT count(*) FROM waitroom.routing_plan
+            WHERE parent_routing_plan_id = (SELECT id FROM x1_plan) AND status = 'ROUTED'), 1::bigint,
+          'split: the routed child points at the waiting plan');
+UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id = 'x-2';
+SELECT is(pg_temp.lines('X-1'), 'ROUTED/2=1 ROUTED/1=2', 'split: restock of x-2 routes the rest (whole waiting plan)');
+SELECT is(pg_temp.plans('X-1'), 'ROUTED:fa:REACTIVATION ROUTED:fa:REACTIVATION:child', 'split: two routed plans, no waiting one');
+
+-- ---------------------------------------------------------------- bundle, all or nothing
+SELECT pg_temp.pom('K-1', '2026-01-01T00:00:00Z',
+  '[{"id":"1","tenantArticleId":"k-1","quantity":1,"bundleRef":"kit"},{"id":"2","tenantArticleId":"k-2","quantity":1,"bundleRef":"kit"}]');
+CREATE TEMP TABLE k1_plan AS SELECT pg_temp.root('K-1') AS id;
+SELECT pg_temp.mark('bundle');
+UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id = 'k-1';
+SELECT is(pg_temp.plans('K-1'), 'WAITING:-', 'bundle: restock of one item routes nothing');
+SELECT is(pg_temp.since('bundle'), '', 'bundle: and writes no event');
+SELECT is(pg_temp.reserved('fa', 'k-1'), 0, 'bundle: nothing reserved for the in-stock item');
+SELECT is(pg_temp.queue('k-1') || ' | ' || pg_temp.queue('k-2'), 'K-1#1:BUNDLE_INCOMPLETE | K-1#1:BACKORDER_NO_STOCK',
+          'bundle: view reasons BUNDLE_INCOMPLETE (in stock) and BACKORDER_NO_STOCK');
+UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id = 'k-2';
+SELECT is(pg_temp.plans('K-1'), 'ROUTED:fa:REACTIVATION', 'bundle: restock of the last item routes the whole bundle in one plan');
+SELECT is(pg_temp.lines('K-1'), 'ROUTED/1=1 ROUTED/2=1', 'bundle: both lines routed together');
+SELECT is(pg_temp.root('K-1'), (SELECT id FROM k1_plan), 'bundle: the waiting plan itself is routed');
+
+-- ---------------------------------------------------------------- WAITING_FOR_OTHER_ITEMS (split off)
+UPDATE waitroom.routing_strategy SET order_split_active = false;
+UPDATE waitroom.stock SET on_hand = 5 WHERE tenant_article_id = 'w-1';
+SELECT pg_temp.pom('W-1', '2026-01-01T00:00:00Z',
+  '[{"id":"1","tenantArticleId":"w-1","quantity":1},{"id":"2","tenantArticleId":"w-2","quantity":1}]');
+SELECT is(pg_temp.plans('W-1'), 'WAITING:-', 'split off: the whole order waits');
+SELECT is((SELECT string_agg(line_id || ':' || reason || ':' || queue_position, ' ' ORDER BY line_id)
+             FROM waitroom.waiting_room WHERE tenant_order_id = 'W-1'),
+          '1:WAITING_FOR_OTHER_ITEMS:1 2:BACKORDER_NO_STOCK:1',
+          'split off: one view row per waiting line, in-stock line WAITING_FOR_OTHER_ITEMS');
+SELECT is(pg_temp.reserved('fa', 'w-1'), 0, 'split off: the in-stock line reserves nothing while waiting');
+UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id = 'w-2';
+SELECT is(pg_temp.plans('W-1'), 'ROUTED:fa:REACTIVATION', 'split off: restock routes the whole order as one plan');
+
+-- ---------------------------------------------------------------- invariants
+SELECT is((SELECT count(*) FROM waitroom.waiting_room w
+            JOIN waitroom.routing_plan p USING (routing_plan_id) WHERE p.status <> 'WAITING'), 0::bigint,
+          'the view shows WAITING plans only');
+SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = sum of open pick lines on every stock row');
+SELECT is(pg_temp.lost_lines(), 0::bigint, 'nothing lost: picked + short + waiting + cancelled = ordered');
+
+SELECT * FROM finish();
+ROLLBACK;
