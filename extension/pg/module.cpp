@@ -11,6 +11,7 @@ void _PG_init(void);
 
 namespace {
 char* debug_fault = nullptr;
+char* lock_strategy = nullptr;
 }
 
 extern "C" void _PG_init(void) {
@@ -19,5 +20,11 @@ extern "C" void _PG_init(void) {
     DefineCustomStringVariable("waitroom.debug_fault", "Fault injection for tests.", nullptr,
                                &debug_fault, "", PGC_SUSET, GUC_NO_SHOW_ALL, nullptr, nullptr,
                                nullptr);
+    // 'optimistic' (default): lock only the rows a decision reserves and re-check them.
+    // 'all_candidates': lock every candidate row before deciding (for benchmarks; bench/).
+    DefineCustomStringVariable("waitroom.lock_strategy",
+                               "How place_order locks stock: optimistic or all_candidates.",
+                               nullptr, &lock_strategy, "optimistic", PGC_USERSET, 0, nullptr,
+                               nullptr, nullptr);
     MarkGUCPrefixReserved("waitroom");
 }

@@ -100,6 +100,12 @@ bool debug_fault_in_core() {
     return value != nullptr && std::string(value) == "core";
 }
 
+bool lock_all_candidates_first() {
+    const char* value = nullptr;
+    pg_call([&] { value = GetConfigOption("waitroom.lock_strategy", true, false); });
+    return value != nullptr && std::string(value) == "all_candidates";
+}
+
 // The part that keeps the plan's id: the waiting part, else the not-routable one, else the first.
 std::size_t keeper_of(const core::RoutingDecision& d) {
     for (std::size_t i = 0; i < d.parts.size(); ++i)
@@ -243,9 +249,6 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
                                   {"tenant_article_id", l.article},
                                   {"quantity", l.quantity},
                                   {"short_quantity", l.short_quantity}});
-            if (l.quantity > 0)
-                reservations.push_back(
-                    {{"f", *part.facility_ref}, {"a", l.article}, {"q", l.quantity}});
             pick.push_back({{"lineId", l.line_id},
                             {"tenantArticleId", l.article},
                             {"quantity", l.quantity},
@@ -272,6 +275,9 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
         spi::run(insert_pick_jobs_sql, {pick_jobs.dump()});
         spi::run(insert_pick_lines_sql, {pick_lines.dump()});
     }
+    // One row per stock row: two lines of one article add up (ON CONFLICT may touch a row once).
+    for (const auto& [key, quantity] : reservations_of(d))
+        reservations.push_back({{"f", key.first}, {"a", key.second}, {"q", quantity}});
     if (!reservations.empty()) spi::run(reserve_stock_sql, {reservations.dump()});
 }
 
@@ -295,9 +301,10 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
     const std::vector<std::string> articles = articles_of(plan.lines);
     const bool inject_fault = debug_fault_in_core();
     bool waiting_guarded = options.waiting_room_pass;
+    const int optimistic_attempts = lock_all_candidates_first() ? 0 : kOptimisticAttempts;
 
     for (int attempt = 0;; ++attempt) {
-        const bool fallback = !options.waiting_room_pass && attempt >= kOptimisticAttempts;
+        const bool fallback = !options.waiting_room_pass && attempt >= optimistic_attempts;
         if (fallback) lock_all_candidate_rows(articles);
         LoadedRequest loaded = load_request(plan.lines, plan.consumer, strategy, now);
         loaded.request.debug_throw = inject_fault;
