@@ -23,7 +23,8 @@ RoutingRequest make_request(int lines, int facilities, int stock_max, unsigned s
     for (int f = 0; f < facilities; ++f) {
         Facility facility;
         facility.ref = "fc-" + std::to_string(f);
-        facility.location = Location{47.0 + (rng() % 800) / 100.0, 6.0 + (rng() % 900) / 100.0};
+        facility.location = Location{47.0 + static_cast<double>(rng() % 800) / 100.0,
+                                     6.0 + static_cast<double>(rng() % 900) / 100.0};
         request.facilities.push_back(facility);
     }
     for (int l = 0; l < lines; ++l) {

@@ -1,15 +1,14 @@
 // DecisionBuilder: bookkeeping of a routing decision under construction.
 #include "cpp_only.hpp"
 
+#include "decision_builder.hpp"
+
 #include <algorithm>
 #include <utility>
 
-#include "decision_builder.hpp"
-
 namespace waitroom::core::detail {
 
-DecisionBuilder::DecisionBuilder(const Model& model)
-    : model_(model), budget_left_(model.budget) {
+DecisionBuilder::DecisionBuilder(const Model& model) : model_(model), budget_left_(model.budget) {
     left_.reserve(model.cells.size());
     for (const Cell& cell : model.cells) {
         left_.push_back(cell.available);
@@ -34,9 +33,8 @@ std::int64_t DecisionBuilder::pickable(std::size_t f, const Unit& unit) const {
 }
 
 bool DecisionBuilder::has_any_stock(std::size_t f, const Unit& unit) const {
-    return std::any_of(unit.lines.begin(), unit.lines.end(), [&](std::size_t line) {
-        return left(f, model_.line_article[line]) > 0;
-    });
+    return std::any_of(unit.lines.begin(), unit.lines.end(),
+                       [&](std::size_t line) { return left(f, model_.line_article[line]) > 0; });
 }
 
 bool DecisionBuilder::can_reserve_beyond(std::size_t f, const Unit& unit,
@@ -87,8 +85,7 @@ DecisionBuilder::Part& DecisionBuilder::part_at(std::size_t f) {
     return parts_.back();
 }
 
-void DecisionBuilder::take(std::size_t f, std::size_t a, std::int64_t quantity,
-                           bool from_budget) {
+void DecisionBuilder::take(std::size_t f, std::size_t a, std::int64_t quantity, bool from_budget) {
     std::int64_t& left = left_[f * model_.article_count() + a];
     left = std::max<std::int64_t>(0, left - quantity);
     if (from_budget) {

@@ -54,7 +54,7 @@ public:
 
     // Routed parts ordered by their first line, then the waiting part, then the not-routable
     // part; lines in request order inside each part.
-    RoutingDecision finish(std::string rule) const;
+    [[nodiscard]] RoutingDecision finish(std::string rule) const;
 
 private:
     struct Part {

@@ -10,6 +10,8 @@
 // goes where the BACKORDER/PREORDER listing is, whatever the cap.
 #include "cpp_only.hpp"
 
+#include "router.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -17,7 +19,6 @@
 #include <vector>
 
 #include "decision_builder.hpp"
-#include "router.hpp"
 #include "router_model.hpp"
 #include "split_search.hpp"
 
@@ -54,7 +55,7 @@ public:
 
 private:
     // Rule 1.
-    std::optional<std::size_t> single_complete_facility() const {
+    [[nodiscard]] std::optional<std::size_t> single_complete_facility() const {
         std::vector<std::int64_t> demand(model_.article_count(), 0);
         for (std::size_t i = 0; i < model_.request->lines.size(); ++i) {
             demand[model_.line_article[i]] += model_.request->lines[i].quantity;
@@ -127,8 +128,8 @@ private:
 
     // Rule 4: a facility with a BACKORDER/PREORDER listing for the unit; stock first, then
     // the lowest penalty, then ref.
-    std::optional<std::size_t> rule4_facility(const DecisionBuilder& builder,
-                                              const Unit& unit) const {
+    [[nodiscard]] std::optional<std::size_t> rule4_facility(const DecisionBuilder& builder,
+                                                            const Unit& unit) const {
         std::optional<std::size_t> best;
         bool best_stock = false;
         for (std::size_t f = 0; f < model_.facility_count(); ++f) {
@@ -185,7 +186,7 @@ private:
         std::int64_t quantity = 0;
     };
 
-    SinglePlan plan_single(std::size_t f) const {
+    [[nodiscard]] SinglePlan plan_single(std::size_t f) const {
         DecisionBuilder sim(model_);
         SinglePlan plan;
         plan.kinds.assign(model_.units.size(), Kind::Short);
@@ -194,7 +195,8 @@ private:
             if (sim.pickable(f, unit) == unit.total_quantity) {
                 sim.serve_full(f, unit);
                 plan.kinds[u] = Kind::Full;
-            } else if (!waiting_room_on_ && unit.pre_back && sim.can_reserve_beyond(f, unit, false)) {
+            } else if (!waiting_room_on_ && unit.pre_back &&
+                       sim.can_reserve_beyond(f, unit, false)) {
                 sim.reserve_beyond(f, unit);
                 plan.kinds[u] = Kind::Beyond;
             } else {
@@ -213,7 +215,7 @@ private:
     }
 
     // Rule 3 (and rule 5).
-    RoutingDecision no_split() const {
+    [[nodiscard]] RoutingDecision no_split() const {
         std::optional<std::size_t> best;
         SinglePlan best_plan;
         for (std::size_t f = 0; f < model_.facility_count(); ++f) {

@@ -2,6 +2,8 @@
 // units and the STRICT_FIFO budget (SPEC §3 "Definitions", §4 STRICT_FIFO).
 #include "cpp_only.hpp"
 
+#include "router_model.hpp"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -9,7 +11,6 @@
 #include <utility>
 
 #include "router.hpp"
-#include "router_model.hpp"
 
 namespace waitroom::core::detail {
 namespace {

@@ -20,8 +20,8 @@ inline constexpr double kUnknownLocationPenalty = 1e6;
 
 // One facility x one article.
 struct Cell {
-    bool candidate = false;  // facility ONLINE and an ACTIVE listing
-    bool pre_back = false;   // candidate and the listing is BACKORDER or PREORDER
+    bool candidate = false;      // facility ONLINE and an ACTIVE listing
+    bool pre_back = false;       // candidate and the listing is BACKORDER or PREORDER
     std::int64_t available = 0;  // 0 unless candidate
 };
 

@@ -8,14 +8,18 @@
 // limit per article, also closed under subsets: best_budget(X) is the largest number of units
 // of X that fit it. The search enumerates facility sets by size k = 1..cap, facilities ordered
 // by (penalty, ref), with branch and bound:
-//   - served bound: best_budget(chosen | all later facilities) and
+//   - served bounds: best_budget(chosen | all later facilities);
 //     |chosen| + remaining picks * (largest A(g) among later facilities);
+//     per article, how many of the units needing it fit (smallest first) into what the chosen
+//     facilities plus remaining picks * (largest holding among later facilities) hold;
 //   - penalty bound: the summed penalty of the next remaining facilities in order;
 //   - the greedy result is the initial incumbent;
-//   - a node budget (kMaxSearchNodes) is a safety valve for huge caps; when it is hit the best
-//     set found so far is used (still deterministic).
+//   - a work budget (kMaxSearchWork) is a safety valve for huge caps and heavy stock
+//     contention; when it is hit the best set found so far is used (still deterministic).
 // Greedy heuristic (more units): see choose_split_greedy in split_search.hpp.
 #include "cpp_only.hpp"
+
+#include "split_search.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -23,7 +27,6 @@
 #include <utility>
 
 #include "router.hpp"
-#include "split_search.hpp"
 
 namespace waitroom::core::detail {
 namespace {
@@ -31,7 +34,9 @@ namespace {
 static_assert(kExactSplitMaxUnits <= 16, "unit masks are 16 bits wide");
 
 using Mask = std::uint32_t;
-constexpr std::size_t kMaxSearchNodes = 400000;
+// Safety valve: units of search work (DFS nodes plus mask unions formed) before the search
+// stops with the best set found so far (about a few milliseconds).
+constexpr std::size_t kMaxSearchWork = 4000000;
 
 int popcount(Mask m) {
     int n = 0;
@@ -83,7 +88,7 @@ public:
         prepare();
         seed_incumbent(incumbent);
         const std::size_t kmax = std::min({cap_, n_, order_.size()});
-        for (std::size_t k = 1; k <= kmax && nodes_ < kMaxSearchNodes; ++k) {
+        for (std::size_t k = 1; k <= kmax && work_ < kMaxSearchWork; ++k) {
             if (best_valid_ && best_served_ == upper_bound_ && best_k_ < k) {
                 break;  // nothing with more parts can be better
             }
@@ -92,14 +97,16 @@ public:
             unions_.assign(1, std::vector<Mask>{0});
             dfs(0, 0, 0.0, 0);
         }
-        return build_choice();
+        SplitChoice choice = build_choice();
+        choice.exact = work_ <= kMaxSearchWork;
+        return choice;
     }
 
 private:
     // Per-article sums of the units of m; returns whether they fit `limit(article)`.
     template <typename Limit>
     bool mask_fits(Mask m, Limit limit) {
-        std::vector<std::size_t> touched;
+        touched_.clear();
         bool ok = true;
         for (std::size_t i = 0; i < n_ && ok; ++i) {
             if ((m & (Mask{1} << i)) == 0) {
@@ -107,7 +114,7 @@ private:
             }
             for (const Demand& d : model_.units[units_[i]].demand) {
                 if (sums_[d.article] == 0) {
-                    touched.push_back(d.article);
+                    touched_.push_back(d.article);
                 }
                 sums_[d.article] += d.quantity;
                 if (!limit(d.article, sums_[d.article])) {
@@ -116,10 +123,46 @@ private:
                 }
             }
         }
-        for (std::size_t a : touched) {
+        for (std::size_t a : touched_) {
             sums_[a] = 0;
         }
         return ok;
+    }
+
+    // feasible[s] for every subset s of `a`: whether the units of s fit `limit(article)`
+    // together. Subsets in increasing order, each from the one without its lowest unit.
+    template <typename Limit>
+    void feasible_subsets(Mask a, Limit limit, std::vector<char>& feasible) {
+        const std::size_t nb = dense_articles_.size();
+        feasible.assign(std::size_t{1} << n_, 0);
+        feasible[0] = 1;
+        std::fill_n(mask_sums_.begin(), nb, 0);
+        for (Mask s = (Mask{0} - a) & a; s != 0; s = (s - a) & a) {
+            const Mask low = s & (~s + 1);
+            const Mask prev = s ^ low;
+            if (feasible[prev] == 0) {
+                continue;
+            }
+            std::int64_t* sums = &mask_sums_[std::size_t{s} * nb];
+            std::copy_n(&mask_sums_[std::size_t{prev} * nb], nb, sums);
+            bool ok = true;
+            for (const DenseDemand& d : dense_demand_[lowest_bit(low)]) {
+                sums[d.dense] += d.quantity;
+                if (!limit(d.article, sums[d.dense])) {
+                    ok = false;
+                    break;
+                }
+            }
+            feasible[s] = ok ? 1 : 0;
+        }
+    }
+
+    static std::size_t lowest_bit(Mask low) {
+        std::size_t i = 0;
+        for (; (low & 1U) == 0; low >>= 1U) {
+            ++i;
+        }
+        return i;
     }
 
     bool facility_fits(std::size_t f, Mask m) {
@@ -129,16 +172,39 @@ private:
         });
     }
 
-    bool budget_fits(Mask m) {
-        return mask_fits(m, [&](std::size_t a, std::int64_t q) { return q <= model_.budget[a]; });
+    [[nodiscard]] bool budget_fits(Mask m) const { return budget_feasible_[m] != 0; }
+
+    [[nodiscard]] int best_budget(Mask m) const {
+        return budget_table_.empty() ? popcount(m) : budget_table_[m];
     }
 
-    int best_budget(Mask m) const {
-        return budget_table_.empty() ? popcount(m) : budget_table_[m];
+    void prepare_dense() {
+        for (std::size_t i = 0; i < n_; ++i) {
+            for (const Demand& d : model_.units[units_[i]].demand) {
+                dense_articles_.push_back(d.article);
+            }
+        }
+        std::sort(dense_articles_.begin(), dense_articles_.end());
+        dense_articles_.erase(std::unique(dense_articles_.begin(), dense_articles_.end()),
+                              dense_articles_.end());
+        dense_demand_.assign(n_, {});
+        for (std::size_t i = 0; i < n_; ++i) {
+            for (const Demand& d : model_.units[units_[i]].demand) {
+                const auto b = static_cast<std::size_t>(
+                    std::lower_bound(dense_articles_.begin(), dense_articles_.end(), d.article) -
+                    dense_articles_.begin());
+                dense_demand_[i].push_back(DenseDemand{b, d.article, d.quantity});
+            }
+        }
+        mask_sums_.assign((std::size_t{1} << n_) * dense_articles_.size(), 0);
     }
 
     void prepare() {
         const std::size_t nf = model_.facility_count();
+        prepare_dense();
+        feasible_subsets(
+            full_, [&](std::size_t a, std::int64_t q) { return q <= model_.budget[a]; },
+            budget_feasible_);
         if (!budget_fits(full_)) {
             budget_table_.assign(std::size_t{1} << n_, 0);
             for (Mask m = 1; m <= full_; ++m) {
@@ -157,6 +223,7 @@ private:
 
         alone_.assign(nf, 0);
         maximal_.assign(nf, {});
+        std::vector<char> feasible;
         const std::vector<std::int64_t> zero(model_.article_count(), 0);
         for (std::size_t f = 0; f < nf; ++f) {
             for (std::size_t i = 0; i < n_; ++i) {
@@ -173,14 +240,13 @@ private:
                 continue;
             }
             // Enumerate the feasible subsets of A(f) and keep the maximal ones.
-            std::vector<char> feasible(std::size_t{1} << n_, 0);
             const Mask a = alone_[f];
-            for (Mask s = a;; s = (s - 1) & a) {
-                feasible[s] = facility_fits(f, s) ? 1 : 0;
-                if (s == 0) {
-                    break;
-                }
-            }
+            feasible_subsets(
+                a,
+                [&](std::size_t article, std::int64_t q) {
+                    return q <= model_.cell(f, article).available;
+                },
+                feasible);
             for (Mask s = a;; s = (s - 1) & a) {
                 if (feasible[s] != 0) {
                     bool maximal = true;
@@ -207,12 +273,76 @@ private:
             suffix_or_[j] = suffix_or_[j + 1] | alone_[order_[j]];
             suffix_max_pop_[j] = std::max(suffix_max_pop_[j + 1], popcount(alone_[order_[j]]));
         }
+        prepare_capacity();
         all_penalties_equal_ = true;
         for (std::size_t j = 1; j < m; ++j) {
             all_penalties_equal_ =
                 all_penalties_equal_ && model_.penalty[order_[j]] == model_.penalty[order_[0]];
         }
         stamp_.assign(std::size_t{1} << n_, 0);
+    }
+
+    void prepare_capacity() {
+        for (std::size_t i = 0; i < n_; ++i) {
+            for (const Demand& d : model_.units[units_[i]].demand) {
+                cap_articles_.push_back(d.article);
+            }
+        }
+        std::sort(cap_articles_.begin(), cap_articles_.end());
+        cap_articles_.erase(std::unique(cap_articles_.begin(), cap_articles_.end()),
+                            cap_articles_.end());
+        const std::size_t nb = cap_articles_.size();
+        demand_prefix_.assign(nb, {});
+        for (std::size_t b = 0; b < nb; ++b) {
+            std::vector<std::int64_t> demands;
+            for (std::size_t i = 0; i < n_; ++i) {
+                for (const Demand& d : model_.units[units_[i]].demand) {
+                    if (d.article == cap_articles_[b]) {
+                        demands.push_back(d.quantity);
+                    }
+                }
+            }
+            std::sort(demands.begin(), demands.end());
+            std::int64_t sum = 0;
+            for (std::int64_t q : demands) {
+                sum += q;
+                demand_prefix_[b].push_back(sum);
+            }
+        }
+        chosen_cap_.assign(nb, 0);
+        const std::size_t m = order_.size();
+        suffix_max_avail_.assign((m + 1) * nb, 0);
+        for (std::size_t j = m; j-- > 0;) {
+            for (std::size_t b = 0; b < nb; ++b) {
+                suffix_max_avail_[j * nb + b] =
+                    std::max(suffix_max_avail_[(j + 1) * nb + b],
+                             model_.cell(order_[j], cap_articles_[b]).available);
+            }
+        }
+    }
+
+    void add_capacity(std::size_t f, int sign) {
+        for (std::size_t b = 0; b < cap_articles_.size(); ++b) {
+            chosen_cap_[b] += sign * model_.cell(f, cap_articles_[b]).available;
+        }
+    }
+
+    // Units servable by the chosen facilities plus r of order_[j..], judged per article alone:
+    // of the units needing article b, at most as many as fit (smallest demands first) into
+    // what those facilities hold of b, within the budget.
+    [[nodiscard]] int capacity_bound(std::size_t j, std::size_t r) const {
+        const std::size_t nb = cap_articles_.size();
+        int bound = static_cast<int>(n_);
+        for (std::size_t b = 0; b < nb; ++b) {
+            const std::int64_t capacity = std::min(
+                chosen_cap_[b] + static_cast<std::int64_t>(r) * suffix_max_avail_[j * nb + b],
+                model_.budget[cap_articles_[b]]);
+            const std::vector<std::int64_t>& prefix = demand_prefix_[b];
+            const auto fit =
+                std::upper_bound(prefix.begin(), prefix.end(), capacity) - prefix.begin();
+            bound = std::min(bound, static_cast<int>(n_ - prefix.size()) + static_cast<int>(fit));
+        }
+        return bound;
     }
 
     int served_by(const std::vector<std::size_t>& facilities) {
@@ -229,6 +359,7 @@ private:
 
     std::vector<Mask> extend(const std::vector<Mask>& unions, std::size_t f) {
         ++stamp_counter_;
+        work_ += unions.size() * maximal_[f].size();
         std::vector<Mask> next;
         for (Mask u : unions) {
             for (Mask m : maximal_[f]) {
@@ -288,6 +419,10 @@ private:
                 better = set < best_set_;
             }
         }
+        if (!better && served == best_served_ && k_ == best_k_ && penalty == best_penalty_ &&
+            set == best_set_) {
+            best_from_dfs_k_ = k_;  // the incumbent, met again in search order
+        }
         if (better) {
             best_valid_ = true;
             best_served_ = served;
@@ -299,7 +434,7 @@ private:
     }
 
     void dfs(std::size_t depth, std::size_t start, double penalty, Mask chosen_or) {
-        if (++nodes_ > kMaxSearchNodes) {
+        if (++work_ > kMaxSearchWork) {
             return;
         }
         if (depth == k_) {
@@ -315,13 +450,14 @@ private:
         }
         const std::size_t r = k_ - depth;
         for (std::size_t j = start; j + r <= order_.size(); ++j) {
-            if (nodes_ > kMaxSearchNodes) {
+            if (work_ > kMaxSearchWork) {
                 return;
             }
             if (best_valid_) {
                 const int bound =
-                    std::min(best_budget(chosen_or | suffix_or_[j]),
-                             popcount(chosen_or) + static_cast<int>(r) * suffix_max_pop_[j]);
+                    std::min({best_budget(chosen_or | suffix_or_[j]),
+                              popcount(chosen_or) + static_cast<int>(r) * suffix_max_pop_[j],
+                              capacity_bound(j, r)});
                 double penalty_bound = penalty;
                 for (std::size_t t = 0; t < r; ++t) {
                     penalty_bound += model_.penalty[order_[j + t]];
@@ -349,11 +485,13 @@ private:
             }
             const std::size_t f = order_[j];
             chosen_.push_back(f);
+            add_capacity(f, 1);
             if (unions_.size() <= depth + 1) {
                 unions_.resize(depth + 2);
             }
             unions_[depth + 1] = extend(unions_[depth], f);
             dfs(depth + 1, j + 1, penalty + model_.penalty[f], chosen_or | alone_[f]);
+            add_capacity(f, -1);
             chosen_.pop_back();
         }
     }
@@ -447,6 +585,16 @@ private:
     Mask full_;
     std::size_t cap_;
     std::vector<std::int64_t> sums_;
+    std::vector<std::size_t> touched_;
+    struct DenseDemand {
+        std::size_t dense = 0;    // index into dense_articles_
+        std::size_t article = 0;  // model article
+        std::int64_t quantity = 0;
+    };
+    std::vector<std::size_t> dense_articles_;             // model articles of the servable units
+    std::vector<std::vector<DenseDemand>> dense_demand_;  // per servable unit
+    std::vector<std::int64_t> mask_sums_;                 // (1 << n) x dense_articles_
+    std::vector<char> budget_feasible_;
     std::vector<int> budget_table_;  // empty: the whole set fits the budget
     int upper_bound_ = 0;
     std::vector<Mask> alone_;
@@ -454,12 +602,19 @@ private:
     std::vector<std::size_t> order_;  // useful facilities by (penalty, ref)
     std::vector<Mask> suffix_or_;
     std::vector<int> suffix_max_pop_;
+    // Capacity bound: per article of the servable units (dense index b), the units' demands
+    // ascending as prefix sums, what the chosen facilities hold, and the largest holding of
+    // each later facility in order_.
+    std::vector<std::size_t> cap_articles_;
+    std::vector<std::vector<std::int64_t>> demand_prefix_;
+    std::vector<std::int64_t> chosen_cap_;
+    std::vector<std::int64_t> suffix_max_avail_;  // (order_.size() + 1) x cap_articles_
     bool all_penalties_equal_ = true;
     std::vector<std::uint32_t> stamp_;
     std::uint32_t stamp_counter_ = 0;
 
     std::size_t k_ = 0;
-    std::size_t nodes_ = 0;
+    std::size_t work_ = 0;
     std::vector<std::size_t> chosen_;
     std::vector<std::vector<Mask>> unions_;
 
@@ -484,6 +639,10 @@ SplitChoice choose_split_greedy(const Model& model, std::size_t max_parts) {
         std::vector<std::size_t> best_units;
         std::int64_t best_quantity = 0;
         for (std::size_t f = 0; f < model.facility_count(); ++f) {
+            if (std::any_of(choice.parts.begin(), choice.parts.end(),
+                            [f](const SplitPart& p) { return p.facility == f; })) {
+                continue;  // one part per facility; its stock is taken
+            }
             std::vector<std::int64_t> used(na, 0);
             std::vector<std::int64_t> budget = budget_used;
             std::vector<std::size_t> taken;

@@ -16,7 +16,7 @@ struct SplitPart {
 
 struct SplitChoice {
     std::vector<SplitPart> parts;  // facility ascending by ref
-    bool exact = true;             // false: greedy heuristic (too many units)
+    bool exact = true;  // false: greedy heuristic (too many units) or the search hit its budget
 };
 
 // Chooses at most max_parts facilities and the units each serves with complete stock,

@@ -35,8 +35,7 @@ TEST(Units, TwoBundlesAreSeparateUnits) {
                line("4", "B", 1, "y")};
     r.facilities = {facility("f1"), facility("f2")};
     // Each facility can serve one bundle (one A and one B each), not both.
-    r.offers = {offer("f1", "A", 1), offer("f1", "B", 1), offer("f2", "A", 1),
-                offer("f2", "B", 1)};
+    r.offers = {offer("f1", "A", 1), offer("f1", "B", 1), offer("f2", "A", 1), offer("f2", "B", 1)};
     EXPECT_EQ(describe(route(r)), "R:f1{1=1,2=1} R:f2{3=1,4=1}");
 }
 

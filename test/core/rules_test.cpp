@@ -19,7 +19,7 @@ TEST(Rule1, SingleFacilityWithCompleteStockLowestDistanceWins) {
     r.lines = {line("1", "A", 2), line("2", "B", 1)};
     r.facilities = {facility("munich", kMunich), facility("hamburg", kHamburg),
                     facility("berlin", kBerlin)};
-    r.offers = {offer("munich", "A", 9), offer("munich", "B", 9), offer("hamburg", "A", 2),
+    r.offers = {offer("munich", "A", 9),  offer("munich", "B", 9), offer("hamburg", "A", 2),
                 offer("hamburg", "B", 1), offer("berlin", "A", 1), offer("berlin", "B", 9)};
     const RoutingDecision d = route(r);
     EXPECT_EQ(describe(d), "R:hamburg{1=2,2=1}");  // berlin lacks one A
@@ -76,7 +76,7 @@ TEST(Rule2, SplitUsesFewestParts) {
     r.facilities = {facility("hamburg", kHamburg), facility("munich", kMunich),
                     facility("b1", kBerlin), facility("b2", kBerlin), facility("b3", kBerlin)};
     r.offers = {offer("hamburg", "A", 1), offer("hamburg", "B", 1), offer("munich", "C", 1),
-                offer("b1", "A", 1), offer("b2", "B", 1), offer("b3", "C", 1)};
+                offer("b1", "A", 1),      offer("b2", "B", 1),      offer("b3", "C", 1)};
     const RoutingDecision d = route(r);
     EXPECT_EQ(describe(d), "R:hamburg{1=1,2=1} R:b3{3=1}");
     EXPECT_EQ(d.rule, "split");
@@ -101,7 +101,7 @@ TEST(Rule2, SplitPenaltyIsSummedOverParts) {
     r.lines = {line("1", "A", 1), line("2", "B", 1), line("3", "C", 1)};
     r.facilities = {facility("berlin", kBerlin), facility("munich", kMunich),
                     facility("hamburg", kHamburg), facility("potsdam", kPotsdam)};
-    r.offers = {offer("berlin", "A", 1), offer("munich", "B", 1), offer("munich", "C", 1),
+    r.offers = {offer("berlin", "A", 1),  offer("munich", "B", 1),  offer("munich", "C", 1),
                 offer("hamburg", "A", 1), offer("hamburg", "B", 1), offer("potsdam", "C", 1)};
     EXPECT_EQ(describe(route(r)), "R:hamburg{1=1,2=1} R:potsdam{3=1}");
 }
@@ -232,8 +232,7 @@ TEST(Rule3, SplitOffRoutesToFacilityServingMostUnitsWithShortPick) {
     r.strategy = split_off();
     r.lines = {line("1", "A", 1), line("2", "B", 1), line("3", "C", 3)};
     r.facilities = {facility("f1"), facility("f2")};
-    r.offers = {offer("f1", "A", 1), offer("f1", "B", 1), offer("f1", "C", 1),
-                offer("f2", "C", 3)};
+    r.offers = {offer("f1", "A", 1), offer("f1", "B", 1), offer("f1", "C", 1), offer("f2", "C", 3)};
     const RoutingDecision d = route(r);
     EXPECT_EQ(describe(d), "R:f1{1=1,2=1,3=1/2}");
     EXPECT_EQ(d.rule, "no split: short pick");

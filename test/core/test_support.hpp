@@ -15,9 +15,9 @@ inline constexpr Timestamp kNow = 1'800'000'000'000'000;  // 2027-01-15, microse
 inline constexpr Timestamp kHour = 3'600'000'000;
 
 inline const Location kBerlin{52.52, 13.40};
-inline const Location kPotsdam{52.39, 13.06};   // ~27 km from Berlin
-inline const Location kHamburg{53.55, 9.99};    // ~255 km
-inline const Location kMunich{48.14, 11.58};    // ~504 km
+inline const Location kPotsdam{52.39, 13.06};  // ~27 km from Berlin
+inline const Location kHamburg{53.55, 9.99};   // ~255 km
+inline const Location kMunich{48.14, 11.58};   // ~504 km
 
 inline Facility facility(std::string ref, std::optional<Location> location = std::nullopt,
                          FacilityStatus status = FacilityStatus::Online) {
@@ -50,8 +50,8 @@ inline Offer backorder(std::string facility_ref, std::string article, std::int64
 
 inline Offer preorder(std::string facility_ref, std::string article, std::int64_t on_hand,
                       Timestamp available_from) {
-    Offer o = offer(std::move(facility_ref), std::move(article), on_hand,
-                    OutOfStockBehaviour::Preorder);
+    Offer o =
+        offer(std::move(facility_ref), std::move(article), on_hand, OutOfStockBehaviour::Preorder);
     o.preorder_available_from = available_from;
     return o;
 }

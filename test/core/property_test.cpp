@@ -1,0 +1,428 @@
+// Randomized properties of route() over thousands of generated orders, stock situations and
+// strategies (fixed seeds, std::mt19937), and the exact split search against brute force.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "router.hpp"
+#include "router_model.hpp"
+#include "split_search.hpp"
+#include "test_support.hpp"
+
+namespace waitroom::core::testing {
+namespace {
+
+int pick(std::mt19937& rng, int lo, int hi) {
+    return std::uniform_int_distribution<int>(lo, hi)(rng);
+}
+bool chance(std::mt19937& rng, double p) { return std::bernoulli_distribution(p)(rng); }
+
+RoutingRequest generate(std::mt19937& rng) {
+    RoutingRequest r = request();
+    if (chance(rng, 0.8)) {
+        r.consumer = Location{47.0 + pick(rng, 0, 800) / 100.0, 6.0 + pick(rng, 0, 900) / 100.0};
+    }
+    const int facilities = pick(rng, 1, 7);
+    for (int f = 0; f < facilities; ++f) {
+        Facility fac = facility("fc" + std::to_string(f));
+        const int status = pick(rng, 0, 9);
+        fac.status = status < 8   ? FacilityStatus::Online
+                     : status < 9 ? FacilityStatus::Suspended
+                                  : FacilityStatus::Offline;
+        if (chance(rng, 0.85)) {
+            fac.location =
+                Location{47.0 + pick(rng, 0, 800) / 100.0, 6.0 + pick(rng, 0, 900) / 100.0};
+        }
+        r.facilities.push_back(fac);
+    }
+    const int articles = pick(rng, 1, 6);
+    const int lines = pick(rng, 1, 9);
+    for (int l = 0; l < lines; ++l) {
+        std::optional<std::string> bundle;
+        const int b = pick(rng, 0, 9);
+        if (b < 2) {
+            bundle = "b" + std::to_string(b);
+        }
+        r.lines.push_back(line("L" + std::to_string(l + 1),
+                               "sku" + std::to_string(pick(rng, 0, articles - 1)), pick(rng, 1, 4),
+                               bundle));
+    }
+    for (int f = 0; f < facilities; ++f) {
+        for (int a = 0; a < articles; ++a) {
+            if (!chance(rng, 0.7)) {
+                continue;
+            }
+            Offer o;
+            o.facility_ref = "fc" + std::to_string(f);
+            o.article = "sku" + std::to_string(a);
+            o.has_listing = chance(rng, 0.92);
+            o.listing_status = chance(rng, 0.88) ? ListingStatus::Active : ListingStatus::Inactive;
+            const int behaviour = pick(rng, 0, 9);
+            o.behaviour = behaviour < 6   ? OutOfStockBehaviour::None
+                          : behaviour < 8 ? OutOfStockBehaviour::Backorder
+                                          : OutOfStockBehaviour::Preorder;
+            if (o.behaviour == OutOfStockBehaviour::Preorder) {
+                o.preorder_available_from = kNow + (chance(rng, 0.6) ? kHour : -kHour);
+            }
+            o.on_hand = pick(rng, 0, 7);
+            o.reserved = pick(rng, 0, 3);
+            r.offers.push_back(o);
+        }
+    }
+    Strategy& s = r.strategy;
+    s.complete_stock_fence_active = chance(rng, 0.6);
+    s.complete_stock_fence_mode = chance(rng, 0.7) ? FenceMode::Reactive : FenceMode::Static;
+    s.order_split_active = chance(rng, 0.75);
+    s.max_split_count = pick(rng, 1, 4);
+    s.use_waiting_room_for_pre_back_order_items = chance(rng, 0.3);
+    s.waiting_room_priority = static_cast<WaitingRoomPriority>(pick(rng, 0, 2));
+    if (chance(rng, 0.3)) {
+        for (int a = 0; a < articles; ++a) {
+            if (chance(rng, 0.5)) {
+                r.held_back["sku" + std::to_string(a)] = pick(rng, 0, 8);
+            }
+        }
+    }
+    return r;
+}
+
+// The test's own reading of SPEC §3 definitions, independent of router_model.cpp.
+struct Oracle {
+    std::map<std::pair<std::string, std::string>, std::int64_t> available;  // candidates only
+    std::set<std::pair<std::string, std::string>> candidate;
+    std::set<std::pair<std::string, std::string>> pre_back;
+    std::map<std::string, std::int64_t> budget;
+    std::set<std::string> pre_back_article;
+    std::set<std::string> online;
+
+    explicit Oracle(const RoutingRequest& r) {
+        for (const Facility& f : r.facilities) {
+            if (f.status == FacilityStatus::Online) {
+                online.insert(f.ref);
+            }
+        }
+        std::map<std::string, std::int64_t> total;
+        for (const Offer& o : r.offers) {
+            if (online.count(o.facility_ref) == 0 || !o.has_listing ||
+                o.listing_status != ListingStatus::Active) {
+                continue;
+            }
+            const auto key = std::make_pair(o.facility_ref, o.article);
+            candidate.insert(key);
+            std::int64_t avail = std::max<std::int64_t>(0, o.on_hand - o.reserved);
+            if (o.behaviour == OutOfStockBehaviour::Preorder && o.preorder_available_from &&
+                *o.preorder_available_from > r.now) {
+                avail = 0;
+            }
+            if (o.behaviour != OutOfStockBehaviour::None) {
+                pre_back.insert(key);
+                pre_back_article.insert(o.article);
+            }
+            available[key] = avail;
+            total[o.article] += avail;
+        }
+        for (const Line& l : r.lines) {
+            const auto held = r.held_back.find(l.article);
+            budget[l.article] = std::max<std::int64_t>(
+                0, total[l.article] - (held == r.held_back.end() ? 0 : held->second));
+        }
+    }
+};
+
+void check_invariants(const RoutingRequest& r, const RoutingDecision& d) {
+    const Oracle oracle(r);
+    const Strategy& s = r.strategy;
+    std::map<std::string, const Line*> lines;
+    for (const Line& l : r.lines) {
+        lines[l.line_id] = &l;
+    }
+    std::map<std::string, std::size_t> part_of_line;
+    std::map<std::pair<std::string, std::string>, std::int64_t> reserved;  // non-beyond
+    std::map<std::string, std::int64_t> used;                              // non-beyond
+    std::size_t routed = 0;
+    bool seen_waiting = false;
+    bool seen_not_routable = false;
+    for (std::size_t p = 0; p < d.parts.size(); ++p) {
+        const PlannedPart& part = d.parts[p];
+        ASSERT_FALSE(part.lines.empty());
+        switch (part.status) {
+            case PlanStatus::Routed: {
+                ASSERT_FALSE(seen_waiting || seen_not_routable) << "routed parts come first";
+                ASSERT_TRUE(part.facility_ref.has_value());
+                EXPECT_EQ(oracle.online.count(*part.facility_ref), 1U) << *part.facility_ref;
+                ++routed;
+                bool something = false;
+                for (const PlannedLine& l : part.lines) {
+                    const auto key = std::make_pair(*part.facility_ref, l.article);
+                    EXPECT_GE(l.quantity, 0);
+                    EXPECT_GE(l.short_quantity, 0);
+                    something = something || l.quantity > 0;
+                    if (l.quantity > 0) {
+                        EXPECT_EQ(oracle.candidate.count(key), 1U) << "not a candidate";
+                    }
+                    if (l.beyond_stock) {
+                        EXPECT_FALSE(s.waiting_room_on()) << "beyond stock with waiting room on";
+                        EXPECT_EQ(oracle.pre_back.count(key), 1U);
+                        EXPECT_EQ(l.short_quantity, 0);
+                    } else {
+                        reserved[key] += l.quantity;
+                        used[l.article] += l.quantity;
+                    }
+                }
+                EXPECT_TRUE(something) << "routed part picks nothing";
+                break;
+            }
+            case PlanStatus::Waiting:
+                ASSERT_FALSE(seen_waiting || seen_not_routable);
+                seen_waiting = true;
+                EXPECT_TRUE(s.waiting_room_on());
+                EXPECT_FALSE(part.facility_ref.has_value());
+                break;
+            case PlanStatus::NotRoutable:
+                ASSERT_FALSE(seen_not_routable);
+                seen_not_routable = true;
+                EXPECT_FALSE(part.facility_ref.has_value());
+                break;
+            case PlanStatus::Cancelled:
+                ADD_FAILURE() << "cancelled part";
+                break;
+        }
+        for (std::size_t i = 0; i < part.lines.size(); ++i) {
+            const PlannedLine& l = part.lines[i];
+            ASSERT_EQ(lines.count(l.line_id), 1U) << "unknown line " << l.line_id;
+            const Line& source = *lines[l.line_id];
+            EXPECT_EQ(l.article, source.article);
+            EXPECT_TRUE(part_of_line.emplace(l.line_id, p).second) << "line twice";
+            EXPECT_EQ(l.quantity + l.short_quantity, source.quantity) << "quantity not conserved";
+            if (part.status != PlanStatus::Routed) {
+                EXPECT_EQ(l.short_quantity, 0);
+                EXPECT_FALSE(l.beyond_stock);
+            }
+            if (part.status == PlanStatus::Waiting) {
+                // Only pre/backorderable units wait (a bundle: any line of it).
+                bool unit_pre_back = oracle.pre_back_article.count(source.article) > 0;
+                for (const Line& other : r.lines) {
+                    if (source.bundle_ref && other.bundle_ref == source.bundle_ref) {
+                        unit_pre_back =
+                            unit_pre_back || oracle.pre_back_article.count(other.article) > 0;
+                    }
+                }
+                if (s.order_split_active) {
+                    EXPECT_TRUE(unit_pre_back) << "line " << l.line_id << " waits";
+                }
+            }
+        }
+    }
+    EXPECT_EQ(part_of_line.size(), r.lines.size()) << "a line is missing";
+    // Lines keep request order inside a part.
+    for (const PlannedPart& part : d.parts) {
+        for (std::size_t i = 1; i < part.lines.size(); ++i) {
+            const auto pos = [&](const std::string& id) {
+                return std::find_if(r.lines.begin(), r.lines.end(),
+                                    [&](const Line& l) { return l.line_id == id; }) -
+                       r.lines.begin();
+            };
+            EXPECT_LT(pos(part.lines[i - 1].line_id), pos(part.lines[i].line_id));
+        }
+    }
+    for (const auto& [key, quantity] : reserved) {
+        const auto it = oracle.available.find(key);
+        const std::int64_t available = it == oracle.available.end() ? 0 : it->second;
+        EXPECT_LE(quantity, available) << "oversell at " << key.first << "/" << key.second;
+    }
+    for (const auto& [article, quantity] : used) {
+        EXPECT_LE(quantity, oracle.budget.at(article)) << "STRICT_FIFO budget of " << article;
+    }
+    // Bundles are never split.
+    for (const Line& a : r.lines) {
+        for (const Line& b : r.lines) {
+            if (a.bundle_ref && a.bundle_ref == b.bundle_ref) {
+                EXPECT_EQ(part_of_line[a.line_id], part_of_line[b.line_id]) << "bundle split";
+            }
+        }
+    }
+    bool any_pre_back = false;
+    for (const Line& l : r.lines) {
+        any_pre_back = any_pre_back || oracle.pre_back_article.count(l.article) > 0;
+    }
+    if (!s.order_split_active) {
+        EXPECT_EQ(d.parts.size(), 1U) << "split off: one part";
+    } else if (s.waiting_room_on() || !any_pre_back) {
+        EXPECT_LE(routed, static_cast<std::size_t>(std::max(1, s.max_split_count)));
+    }
+    EXPECT_FALSE(d.rule.empty());
+}
+
+TEST(Property, RandomOrdersKeepInvariantsAndAreDeterministic) {
+    std::mt19937 rng(20261122);
+    std::map<std::string, int> rules;
+    for (int round = 0; round < 5000; ++round) {
+        RoutingRequest r = generate(rng);
+        SCOPED_TRACE("round " + std::to_string(round));
+        const RoutingDecision d = route(r);
+        check_invariants(r, d);
+        ++rules[d.rule];
+        // Determinism: twice, and with offers and facilities shuffled.
+        EXPECT_EQ(fingerprint(route(r)), fingerprint(d));
+        std::shuffle(r.offers.begin(), r.offers.end(), rng);
+        std::shuffle(r.facilities.begin(), r.facilities.end(), rng);
+        EXPECT_EQ(fingerprint(route(r)), fingerprint(d));
+        if (HasFailure()) {
+            ADD_FAILURE() << "decision: " << fingerprint(d);
+            break;
+        }
+    }
+    // The generator reaches every rule.
+    for (const char* rule :
+         {"complete-stock single facility", "split", "split with waiting room",
+          "split with short pick", "no split: whole order waits", "no split: short pick",
+          "not routable", "waiting room off: backorder reservation"}) {
+        EXPECT_GT(rules[rule], 0) << rule;
+    }
+}
+
+TEST(Property, LargeRandomOrdersKeepInvariants) {
+    std::mt19937 rng(4242);
+    for (int round = 0; round < 300; ++round) {
+        RoutingRequest r = request();
+        r.consumer = kBerlin;
+        const int facilities = pick(rng, 5, 30);
+        for (int f = 0; f < facilities; ++f) {
+            r.facilities.push_back(facility(
+                "fc" + std::to_string(f),
+                Location{47.0 + pick(rng, 0, 800) / 100.0, 6.0 + pick(rng, 0, 900) / 100.0}));
+        }
+        const int articles = pick(rng, 3, 25);
+        for (int l = 0; l < pick(rng, 8, 40); ++l) {
+            r.lines.push_back(
+                line(std::to_string(l + 1), "sku" + std::to_string(pick(rng, 0, articles - 1)),
+                     pick(rng, 1, 3),
+                     chance(rng, 0.1) ? std::optional<std::string>("kit") : std::nullopt));
+        }
+        for (int f = 0; f < facilities; ++f) {
+            for (int a = 0; a < articles; ++a) {
+                if (chance(rng, 0.5)) {
+                    Offer o =
+                        offer("fc" + std::to_string(f), "sku" + std::to_string(a), pick(rng, 0, 4));
+                    if (chance(rng, 0.1)) {
+                        o.behaviour = OutOfStockBehaviour::Backorder;
+                    }
+                    r.offers.push_back(o);
+                }
+            }
+        }
+        r.strategy.max_split_count = pick(rng, 1, 5);
+        r.strategy.complete_stock_fence_active = chance(rng, 0.7);
+        SCOPED_TRACE("round " + std::to_string(round));
+        const RoutingDecision d = route(r);
+        check_invariants(r, d);
+        if (HasFailure()) {
+            ADD_FAILURE() << "decision: " << fingerprint(d);
+        }
+        std::shuffle(r.offers.begin(), r.offers.end(), rng);
+        std::shuffle(r.facilities.begin(), r.facilities.end(), rng);
+        EXPECT_EQ(fingerprint(route(r)), fingerprint(d));
+        if (HasFailure()) {
+            break;
+        }
+    }
+}
+
+// Brute force of rule 2's objective: every assignment of units to "not served" or a facility,
+// at most cap facilities, complete stock per facility, within the budget.
+struct Best {
+    int served = -1;
+    std::size_t parts = 0;
+    double penalty = 0;
+};
+
+Best brute_force(const detail::Model& m, std::size_t cap) {
+    const std::size_t n = m.units.size();
+    const std::size_t nf = m.facility_count();
+    const std::size_t na = m.article_count();
+    Best best;
+    std::vector<std::size_t> choice(n, 0);  // 0 = not served, f + 1 = facility f
+    while (true) {
+        std::vector<std::int64_t> at(nf * na, 0);
+        std::vector<std::int64_t> total(na, 0);
+        std::set<std::size_t> used;
+        int served = 0;
+        bool ok = true;
+        for (std::size_t u = 0; u < n && ok; ++u) {
+            if (choice[u] == 0) {
+                continue;
+            }
+            const std::size_t f = choice[u] - 1;
+            used.insert(f);
+            ++served;
+            for (const detail::Demand& d : m.units[u].demand) {
+                at[f * na + d.article] += d.quantity;
+                total[d.article] += d.quantity;
+                ok = ok && m.cell(f, d.article).candidate &&
+                     at[f * na + d.article] <= m.cell(f, d.article).available &&
+                     total[d.article] <= m.budget[d.article];
+            }
+        }
+        if (ok && used.size() <= cap) {
+            double penalty = 0;
+            for (std::size_t f : used) {
+                penalty += m.penalty[f];
+            }
+            const bool better = served > best.served ||
+                                (served == best.served &&
+                                 (used.size() < best.parts ||
+                                  (used.size() == best.parts && penalty < best.penalty - 1e-9)));
+            if (better) {
+                best = Best{served, used.size(), penalty};
+            }
+        }
+        std::size_t i = 0;
+        while (i < n && choice[i] == nf) {
+            choice[i++] = 0;
+        }
+        if (i == n) {
+            break;
+        }
+        ++choice[i];
+    }
+    return best;
+}
+
+TEST(Property, ExactSplitSearchMatchesBruteForce) {
+    std::mt19937 rng(99);
+    int compared = 0;
+    for (int round = 0; round < 600; ++round) {
+        RoutingRequest r = generate(rng);
+        if (r.lines.size() > 6 || r.facilities.size() > 5) {
+            continue;
+        }
+        const detail::Model m = detail::build_model(r);
+        const auto cap = static_cast<std::size_t>(std::max(1, r.strategy.max_split_count));
+        const detail::SplitChoice choice = detail::choose_split(m, cap);
+        ASSERT_TRUE(choice.exact);
+        const Best expected = brute_force(m, cap);
+        int served = 0;
+        double penalty = 0;
+        for (const detail::SplitPart& p : choice.parts) {
+            served += static_cast<int>(p.units.size());
+            penalty += m.penalty[p.facility];
+        }
+        SCOPED_TRACE("round " + std::to_string(round));
+        EXPECT_EQ(served, expected.served);
+        if (served > 0) {
+            EXPECT_EQ(choice.parts.size(), expected.parts);
+            EXPECT_NEAR(penalty, expected.penalty, 1e-6);
+        }
+        ++compared;
+    }
+    EXPECT_GT(compared, 200);
+}
+
+}  // namespace
+}  // namespace waitroom::core::testing
