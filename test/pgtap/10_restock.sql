@@ -13,7 +13,7 @@ CREATE FUNCTION pg_temp.oid(t text) RETURNS uuid LANGUAGE sql AS $$
 -- the order's first plan (the one that keeps its id while waiting)
 CREATE FUNCTION pg_temp.root(t text) RETURNS uuid LANGUAGE sql AS $$
   SELECT p.routing_plan_id FROM waitroom.routing_plan p
-   WHERE p.order_id = pg_temp.oid(t) ORDER BY p.plan_no LIMIT 1 $$;
+   WHERE p.order_id = pg_temp.oid(t) ORDER BY p.parent_routing_plan_id IS NOT NULL, p.plan_no LIMIT 1 $$;
 -- every plan of the order: STATUS:facility[:RUN_TYPE unless WAITING][:child], in creation order
 CREATE FUNCTION pg_temp.plans(t text) RETURNS text LANGUAGE sql AS $$
   SELECT string_agg(p.status || ':' || coalesce(p.facility_ref, '-')
@@ -64,6 +64,25 @@ CREATE FUNCTION pg_temp.queue(a text) RETURNS text LANGUAGE sql AS $$
   SELECT coalesce(string_agg(w.tenant_order_id || '#' || w.queue_position || ':' || w.reason, ' '
                              ORDER BY w.queue_position), '')
     FROM waitroom.waiting_room w WHERE w.tenant_article_id = a $$;
+-- the order's plans as a sorted set (independent of creation order)
+CREATE FUNCTION pg_temp.plan_set(t text) RETURNS text LANGUAGE sql AS $$
+  SELECT string_agg(x, ' ' ORDER BY x) FROM (
+    SELECT p.status || ':' || coalesce(p.facility_ref, '-')
+           || CASE WHEN p.status = 'WAITING' THEN '' ELSE ':' || p.run_type END AS x
+      FROM waitroom.routing_plan p WHERE p.order_id = pg_temp.oid(t)) s $$;
+-- the order's line state, sorted: "line:picked/short/waiting/notroutable/cancelled"
+CREATE FUNCTION pg_temp.line_state(t text) RETURNS text LANGUAGE sql AS $$
+  SELECT string_agg(ol.line_id || ':' ||
+         coalesce((SELECT sum(pl.quantity) FROM waitroom.pick_line pl JOIN waitroom.pick_job j USING (pick_job_id)
+                    WHERE j.status = 'OPEN' AND j.order_id = ol.order_id AND pl.line_id = ol.line_id), 0) || '/' ||
+         coalesce((SELECT sum(pl.short_quantity) FROM waitroom.pick_line pl JOIN waitroom.pick_job j USING (pick_job_id)
+                    WHERE j.status = 'OPEN' AND j.order_id = ol.order_id AND pl.line_id = ol.line_id), 0) || '/' ||
+         coalesce((SELECT sum(l.quantity) FROM waitroom.routing_plan_line l JOIN waitroom.routing_plan p USING (routing_plan_id)
+                    WHERE p.status = 'WAITING' AND l.order_id = ol.order_id AND l.line_id = ol.line_id), 0) || '/' ||
+         coalesce((SELECT sum(l.quantity) FROM waitroom.routing_plan_line l JOIN waitroom.routing_plan p USING (routing_plan_id)
+                    WHERE p.status = 'NOT_ROUTABLE' AND l.order_id = ol.order_id AND l.line_id = ol.line_id), 0) || '/' ||
+         ol.cancelled_quantity, ' ' ORDER BY ol.position)
+    FROM waitroom.order_line ol WHERE ol.order_id = pg_temp.oid(t) $$;
 
 INSERT INTO waitroom.facility (facility_ref) VALUES ('fa'), ('fb');
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour) VALUES
