@@ -1,6 +1,6 @@
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(31);
+SELECT plan(35);
 
 -- helpers (pg_temp: gone with the transaction)
 CREATE FUNCTION pg_temp.po(t text, d text, art text, q int, prio int DEFAULT 0) RETURNS uuid
@@ -153,6 +153,20 @@ SELECT is(pg_temp.root('o4'), (SELECT id FROM o4_plan), 'o4 keeps its plan id');
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fb', 'sku-1', 20);
 SELECT is(pg_temp.plans('o4'), 'ROUTED:fb:REACTIVATION', 'restock of 20 at fb routes o4 at fb');
 SELECT is(pg_temp.reserved('fb', 'sku-1'), 20, 'fb/sku-1 reserved 20');
+
+-- restock where the facility can't serve: OFFLINE facility, INACTIVE listing
+INSERT INTO waitroom.facility (facility_ref, status) VALUES ('fo', 'OFFLINE');
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour, status) VALUES
+  ('fa', 'sku-5', 'BACKORDER', 'ACTIVE'), ('fo', 'sku-5', 'NONE', 'ACTIVE'), ('fb', 'sku-5', 'NONE', 'INACTIVE');
+SELECT pg_temp.po('o5', '2026-01-01T14:00:00Z', 'sku-5', 1);
+SELECT pg_temp.mark('offline');
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fo', 'sku-5', 10), ('fb', 'sku-5', 10);
+SELECT is(pg_temp.plans('o5'), 'WAITING:-', 'stock at an OFFLINE facility or behind an INACTIVE listing routes nothing');
+SELECT is(pg_temp.since('offline'), '', 'and writes no event');
+UPDATE waitroom.stock SET on_hand = 1 WHERE facility_ref = 'fa' AND tenant_article_id = 'sku-5';
+SELECT is(pg_temp.plans('o5'), 'WAITING:-', 'UPDATE of a missing row changes nothing: still waiting');
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 'sku-5', 1);
+SELECT is(pg_temp.plans('o5'), 'ROUTED:fa:REACTIVATION', 'stock at the ONLINE candidate fa routes o5');
 
 -- ---------------------------------------------------------------- 500 rows, one UPDATE
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)

@@ -1,6 +1,6 @@
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(47);
+SELECT plan(51);
 
 -- helpers (pg_temp: gone with the transaction)
 CREATE FUNCTION pg_temp.po(t text, d text, art text, q int, prio int DEFAULT 0) RETURNS uuid
@@ -157,6 +157,14 @@ SELECT is(pg_temp.plans('P-B'), 'ROUTED:fa:REACTIVATION', 'PRIORITY: then P-B (p
 SELECT is(pg_temp.plans('P-C'), 'WAITING:-', 'PRIORITY: P-C (priority 5, newer) waits');
 SELECT is(pg_temp.plans('P-A'), 'WAITING:-', 'PRIORITY: the oldest P-A (priority 0) waits');
 SELECT is(pg_temp.queue('p-1'), 'P-C#1:BACKORDER_NO_STOCK P-A#2:BACKORDER_NO_STOCK', 'PRIORITY: queue P-C, P-A');
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'FIFO';
+SELECT is(pg_temp.queue('p-1'), 'P-A#1:BACKORDER_NO_STOCK P-C#2:BACKORDER_NO_STOCK',
+          'queue_position follows the current mode: back to FIFO, the older P-A is first');
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'PRIORITY';
+SELECT is(pg_temp.queue('p-1'), 'P-C#1:BACKORDER_NO_STOCK P-A#2:BACKORDER_NO_STOCK', 'and PRIORITY again puts P-C first');
+-- PRIORITY (like FIFO) lets a new small order take what is left: 1 available, P-C and P-A want 2
+SELECT pg_temp.po('P-E', '2026-01-05T00:00:00Z', 'p-1', 1);
+SELECT is(pg_temp.plans('P-E'), 'ROUTED:fa:DEFAULT', 'PRIORITY: a new order of 1 takes the 1 left (no strict queue)');
 
 -- ---------------------------------------------------------------- partial fill, split active
 UPDATE waitroom.routing_strategy SET waiting_room_priority = 'FIFO', order_split_active = true;
@@ -164,7 +172,10 @@ SELECT pg_temp.pom('X-1', '2026-01-01T00:00:00Z',
   '[{"id":"1","tenantArticleId":"x-1","quantity":2},{"id":"2","tenantArticleId":"x-2","quantity":1}]');
 CREATE TEMP TABLE x1_plan AS SELECT pg_temp.root('X-1') AS id;
 SELECT is(pg_temp.lines('X-1'), 'WAITING/1=2 WAITING/2=1', 'split: both lines of X-1 wait in one plan');
+SELECT pg_temp.mark('split');
 UPDATE waitroom.stock SET on_hand = 2 WHERE tenant_article_id = 'x-1';
+SELECT ok(pg_temp.since('split') LIKE '%ROUTING_PLAN_SPLITTED%' AND pg_temp.since('split') LIKE '%ROUTING_PLAN_ROUTED%'
+          AND pg_temp.since('split') LIKE '%PICK_JOB_CREATED%', 'split: SPLITTED, ROUTED and PICK_JOB_CREATED events');
 SELECT is(pg_temp.plans('X-1'), 'WAITING:- ROUTED:fa:REACTIVATION:child',
           'split: restock of x-1 routes that part as a child plan, the rest keeps waiting');
 SELECT is(pg_temp.lines('X-1'), 'WAITING/2=1 ROUTED/1=2', 'split: the child picks line 1, line 2 waits');

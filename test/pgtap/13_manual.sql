@@ -1,6 +1,6 @@
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(87);
+SELECT plan(89);
 
 -- helpers (pg_temp: gone with the transaction)
 CREATE FUNCTION pg_temp.po(t text, d text, art text, q int, prio int DEFAULT 0) RETURNS uuid
@@ -139,6 +139,7 @@ SELECT throws_ok(format('SELECT waitroom.assign_facility(%L, %L)', (SELECT id FR
 -- ---------------------------------------------------------------- assign_facility, partial
 SELECT pg_temp.po('A-2', '2026-01-02T00:00:00Z', 'a-2', 3);
 CREATE TEMP TABLE a2_plan AS SELECT pg_temp.root('A-2') AS id;
+SELECT pg_temp.mark('assign-partial');
 SELECT lives_ok(format('SELECT waitroom.assign_facility(%L, %L, %L)', (SELECT id FROM a2_plan), 'fb',
                        '[{"lineId":"1","quantity":1}]'), 'partial assign of 1 of 3');
 SELECT is(pg_temp.lines('A-2'), 'WAITING/1=2 ROUTED/1=1', 'partial assign: 1 routed, 2 keep waiting');
@@ -150,6 +151,10 @@ SELECT is((SELECT status FROM waitroom.routing_plan WHERE routing_plan_id = (SEL
 SELECT is((SELECT quantity FROM waitroom.waiting_room WHERE routing_plan_id = (SELECT id FROM a2_plan)), 2,
           'partial assign: the waiting room shows the reduced quantity 2');
 SELECT is(pg_temp.reserved('fb', 'a-2'), 1, 'partial assign: 1 reserved at fb');
+SELECT ok(pg_temp.since('assign-partial') LIKE '%ROUTING_PLAN_ROUTED%' AND pg_temp.since('assign-partial') LIKE '%PICK_JOB_CREATED%',
+          'partial assign: ROUTING_PLAN_ROUTED and PICK_JOB_CREATED events');
+SELECT ok(pg_temp.since('assign-partial') LIKE '%ROUTING_PLAN_SPLITTED%',
+          'partial assign: the split writes ROUTING_PLAN_SPLITTED ');
 
 -- bundle: a partial assignment may not split it
 SELECT pg_temp.pom('K-1', '2026-01-01T00:00:00Z',
