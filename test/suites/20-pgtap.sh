@@ -14,8 +14,11 @@ log=$(mktemp)
 pg_prove --verbose --ext .sql test/pgtap/ 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 # Count individual assertions: "ok N" / "not ok N" lines of the TAP streams.
+# A `todo` assertion (a documented known limitation) that fails is reported, not counted.
 passed=$(grep -cE '^ok [0-9]+' "$log")
-failed=$(grep -cE '^not ok [0-9]+' "$log")
+failed=$(grep -E '^not ok [0-9]+' "$log" | grep -vc '# TODO')
+todo=$(grep -E '^not ok [0-9]+' "$log" | grep -c '# TODO')
+[ "$todo" -gt 0 ] && echo "known limitations (todo, not counted): $todo"
 # A file that died or planned more than it ran counts as a failure too.
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 rm -f "$log"
