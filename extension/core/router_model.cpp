@@ -8,6 +8,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 #include "router.hpp"
@@ -30,11 +32,25 @@ void validate(const RoutingRequest& request) {
     }
 }
 
-std::size_t index_of(const std::vector<std::string>& sorted, const std::string& name) {
-    const auto it = std::lower_bound(sorted.begin(), sorted.end(), name);
-    return (it != sorted.end() && *it == name) ? static_cast<std::size_t>(it - sorted.begin())
-                                               : sorted.size();
-}
+// Name -> index into a sorted, duplicate-free vector of names (which must outlive it).
+class NameIndex {
+public:
+    explicit NameIndex(const std::vector<std::string>& sorted) : size_(sorted.size()) {
+        index_.reserve(sorted.size());
+        for (std::size_t i = 0; i < sorted.size(); ++i) {
+            index_.emplace(sorted[i], i);
+        }
+    }
+    // The name's index, or the vector's size when unknown.
+    [[nodiscard]] std::size_t operator()(const std::string& name) const {
+        const auto it = index_.find(name);
+        return it == index_.end() ? size_ : it->second;
+    }
+
+private:
+    std::size_t size_;
+    std::unordered_map<std::string_view, std::size_t> index_;
+};
 
 std::vector<Unit> build_units(const RoutingRequest& request, const Model& model) {
     std::vector<Unit> units;
@@ -95,9 +111,11 @@ Model build_model(const RoutingRequest& request) {
 
     const std::size_t nf = model.facility_count();
     const std::size_t na = model.article_count();
+    const NameIndex facility_index(model.facility_refs);
+    const NameIndex article_index(model.articles);
     std::vector<const Facility*> facility_by_index(nf, nullptr);
     for (const Facility& facility : request.facilities) {
-        facility_by_index[index_of(model.facility_refs, facility.ref)] = &facility;
+        facility_by_index[facility_index(facility.ref)] = &facility;
     }
 
     model.penalty.assign(nf, 0.0);
@@ -112,8 +130,8 @@ Model build_model(const RoutingRequest& request) {
     model.cells.assign(nf * na, Cell{});
     std::vector<bool> seen(nf * na, false);
     for (const Offer& offer : request.offers) {
-        const std::size_t f = index_of(model.facility_refs, offer.facility_ref);
-        const std::size_t a = index_of(model.articles, offer.article);
+        const std::size_t f = facility_index(offer.facility_ref);
+        const std::size_t a = article_index(offer.article);
         if (f == nf || a == na) {
             continue;  // a facility or an article this request does not know
         }
@@ -154,7 +172,7 @@ Model build_model(const RoutingRequest& request) {
     model.line_article.reserve(request.lines.size());
     model.line_pre_back.reserve(request.lines.size());
     for (const Line& line : request.lines) {
-        const std::size_t a = index_of(model.articles, line.article);
+        const std::size_t a = article_index(line.article);
         model.line_article.push_back(a);
         model.line_pre_back.push_back(article_pre_back[a]);
     }

@@ -9,9 +9,9 @@
 // of X that fit it. The search enumerates facility sets by size k = 1..cap, facilities ordered
 // by (penalty, ref), with branch and bound:
 //   - served bounds: best_budget(chosen | all later facilities);
-//     |chosen| + remaining picks * (largest A(g) among later facilities);
+//     |chosen| + the r largest |A(g)| among later facilities (r = picks still to make);
 //     per article, how many of the units needing it fit (smallest first) into what the chosen
-//     facilities plus remaining picks * (largest holding among later facilities) hold;
+//     facilities plus the r largest holdings among later facilities hold;
 //   - penalty bound: the summed penalty of the next remaining facilities in order;
 //   - the greedy result is the initial incumbent;
 //   - a work budget (kMaxSearchWork) is a safety valve for huge caps and heavy stock
@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <utility>
 
@@ -267,12 +268,16 @@ private:
                                                           : x < y;
         });
         const std::size_t m = order_.size();
+        max_picks_ = std::min({cap_, n_, m});
         suffix_or_.assign(m + 1, 0);
-        suffix_max_pop_.assign(m + 1, 0);
         for (std::size_t j = m; j-- > 0;) {
             suffix_or_[j] = suffix_or_[j + 1] | alone_[order_[j]];
-            suffix_max_pop_[j] = std::max(suffix_max_pop_[j + 1], popcount(alone_[order_[j]]));
         }
+        suffix_top_pop_ = top_sums(
+            [&](std::size_t f, std::size_t /*b*/) {
+                return static_cast<std::int64_t>(popcount(alone_[f]));
+            },
+            1);
         prepare_capacity();
         all_penalties_equal_ = true;
         for (std::size_t j = 1; j < m; ++j) {
@@ -310,15 +315,43 @@ private:
             }
         }
         chosen_cap_.assign(nb, 0);
+        suffix_top_avail_ =
+            top_sums([&](std::size_t f,
+                         std::size_t b) { return model_.cell(f, cap_articles_[b]).available; },
+                     nb);
+    }
+
+    // For every suffix order_[j..], every r <= max_picks_ and every b < width: the sum of the
+    // r largest value(f, b) over the suffix. Layout: ((j * (max_picks_ + 1)) + r) * width + b.
+    template <typename Value>
+    [[nodiscard]] std::vector<std::int64_t> top_sums(Value value, std::size_t width) const {
         const std::size_t m = order_.size();
-        suffix_max_avail_.assign((m + 1) * nb, 0);
+        const std::size_t picks = max_picks_ + 1;
+        std::vector<std::int64_t> sums((m + 1) * picks * width, 0);
+        // Per b, the largest values of the suffix so far, descending (at most max_picks_).
+        std::vector<std::vector<std::int64_t>> top(width);
         for (std::size_t j = m; j-- > 0;) {
-            for (std::size_t b = 0; b < nb; ++b) {
-                suffix_max_avail_[j * nb + b] =
-                    std::max(suffix_max_avail_[(j + 1) * nb + b],
-                             model_.cell(order_[j], cap_articles_[b]).available);
+            for (std::size_t b = 0; b < width; ++b) {
+                std::vector<std::int64_t>& t = top[b];
+                t.insert(
+                    std::upper_bound(t.begin(), t.end(), value(order_[j], b), std::greater<>()),
+                    value(order_[j], b));
+                if (t.size() > max_picks_) {
+                    t.pop_back();
+                }
+                std::int64_t sum = 0;
+                for (std::size_t r = 1; r < picks; ++r) {
+                    sum += r <= t.size() ? t[r - 1] : 0;
+                    sums[(j * picks + r) * width + b] = sum;
+                }
             }
         }
+        return sums;
+    }
+
+    [[nodiscard]] std::int64_t top_sum(const std::vector<std::int64_t>& sums, std::size_t j,
+                                       std::size_t r, std::size_t width, std::size_t b) const {
+        return sums[(j * (max_picks_ + 1) + r) * width + b];
     }
 
     void add_capacity(std::size_t f, int sign) {
@@ -334,9 +367,9 @@ private:
         const std::size_t nb = cap_articles_.size();
         int bound = static_cast<int>(n_);
         for (std::size_t b = 0; b < nb; ++b) {
-            const std::int64_t capacity = std::min(
-                chosen_cap_[b] + static_cast<std::int64_t>(r) * suffix_max_avail_[j * nb + b],
-                model_.budget[cap_articles_[b]]);
+            const std::int64_t capacity =
+                std::min(chosen_cap_[b] + top_sum(suffix_top_avail_, j, r, nb, b),
+                         model_.budget[cap_articles_[b]]);
             const std::vector<std::int64_t>& prefix = demand_prefix_[b];
             const auto fit =
                 std::upper_bound(prefix.begin(), prefix.end(), capacity) - prefix.begin();
@@ -347,8 +380,10 @@ private:
 
     int served_by(const std::vector<std::size_t>& facilities) {
         std::vector<Mask> unions{0};
+        std::vector<Mask> next;
         for (std::size_t f : facilities) {
-            unions = extend(unions, f);
+            extend(unions, f, next);
+            unions.swap(next);
         }
         int served = 0;
         for (Mask u : unions) {
@@ -357,10 +392,11 @@ private:
         return served;
     }
 
-    std::vector<Mask> extend(const std::vector<Mask>& unions, std::size_t f) {
+    // next = the distinct unions u | m, u in unions, m a maximal feasible mask of f.
+    void extend(const std::vector<Mask>& unions, std::size_t f, std::vector<Mask>& next) {
         ++stamp_counter_;
         work_ += unions.size() * maximal_[f].size();
-        std::vector<Mask> next;
+        next.clear();
         for (Mask u : unions) {
             for (Mask m : maximal_[f]) {
                 const Mask x = u | m;
@@ -370,7 +406,6 @@ private:
                 }
             }
         }
-        return next;
     }
 
     void seed_incumbent(const SplitChoice& incumbent) {
@@ -405,6 +440,10 @@ private:
 
     // Is (served, k_, penalty, chosen_) better than the best so far?
     void offer(int served, double penalty) {
+        if (best_valid_ && (served < best_served_ || (served == best_served_ && k_ > best_k_) ||
+                            (served == best_served_ && k_ == best_k_ && penalty > best_penalty_))) {
+            return;
+        }
         std::vector<std::size_t> set = chosen_;
         std::sort(set.begin(), set.end());
         bool better = !best_valid_;
@@ -454,10 +493,10 @@ private:
                 return;
             }
             if (best_valid_) {
-                const int bound =
-                    std::min({best_budget(chosen_or | suffix_or_[j]),
-                              popcount(chosen_or) + static_cast<int>(r) * suffix_max_pop_[j],
-                              capacity_bound(j, r)});
+                const int bound = std::min(
+                    {best_budget(chosen_or | suffix_or_[j]),
+                     popcount(chosen_or) + static_cast<int>(top_sum(suffix_top_pop_, j, r, 1, 0)),
+                     capacity_bound(j, r)});
                 double penalty_bound = penalty;
                 for (std::size_t t = 0; t < r; ++t) {
                     penalty_bound += model_.penalty[order_[j + t]];
@@ -489,7 +528,7 @@ private:
             if (unions_.size() <= depth + 1) {
                 unions_.resize(depth + 2);
             }
-            unions_[depth + 1] = extend(unions_[depth], f);
+            extend(unions_[depth], f, unions_[depth + 1]);
             dfs(depth + 1, j + 1, penalty + model_.penalty[f], chosen_or | alone_[f]);
             add_capacity(f, -1);
             chosen_.pop_back();
@@ -601,14 +640,15 @@ private:
     std::vector<std::vector<Mask>> maximal_;
     std::vector<std::size_t> order_;  // useful facilities by (penalty, ref)
     std::vector<Mask> suffix_or_;
-    std::vector<int> suffix_max_pop_;
+    std::size_t max_picks_ = 0;                 // facilities in a set at most
+    std::vector<std::int64_t> suffix_top_pop_;  // top_sums of |A(f)|
     // Capacity bound: per article of the servable units (dense index b), the units' demands
     // ascending as prefix sums, what the chosen facilities hold, and the largest holding of
     // each later facility in order_.
     std::vector<std::size_t> cap_articles_;
     std::vector<std::vector<std::int64_t>> demand_prefix_;
     std::vector<std::int64_t> chosen_cap_;
-    std::vector<std::int64_t> suffix_max_avail_;  // (order_.size() + 1) x cap_articles_
+    std::vector<std::int64_t> suffix_top_avail_;  // top_sums of what facilities hold
     bool all_penalties_equal_ = true;
     std::vector<std::uint32_t> stamp_;
     std::uint32_t stamp_counter_ = 0;

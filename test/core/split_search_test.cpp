@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <string>
 
@@ -183,6 +184,59 @@ TEST(SplitSearch, TenUnitsThirtyFacilitiesCapThreeIsFast) {
         }
         EXPECT_EQ(shorts, 1);
     }
+}
+
+}  // namespace
+}  // namespace waitroom::core::testing
+
+namespace waitroom::core::testing {
+namespace {
+
+TEST(SplitSearch, LargeCapStaysBoundedAndValid) {
+    // max_split_count up to 10 with 30 facilities: C(30, 10) facility sets; the bounds (and
+    // at worst the work budget) keep it fast, and the decision stays valid.
+    std::mt19937 rng(11);
+    double worst = 0;
+    for (int round = 0; round < 24; ++round) {
+        RoutingRequest r = request();
+        if (round % 3 != 0) {
+            r.consumer = kBerlin;
+        }
+        r.strategy.max_split_count = 4 + round % 7;
+        for (int f = 0; f < 30; ++f) {
+            r.facilities.push_back(facility(
+                "f" + std::to_string(f), Location{47.0 + static_cast<double>(rng() % 800) / 100.0,
+                                                  6.0 + static_cast<double>(rng() % 900) / 100.0}));
+        }
+        const int articles = 2 + round % 9;
+        for (int i = 0; i < 10; ++i) {
+            r.lines.push_back(line(std::to_string(i + 1), article(i % articles), 1 + i % 2));
+        }
+        for (int f = 0; f < 30; ++f) {
+            for (int a = 0; a < articles; ++a) {
+                if (rng() % 3 == 0) {
+                    r.offers.push_back(offer("f" + std::to_string(f), article(a),
+                                             static_cast<std::int64_t>(rng() % 3)));
+                }
+            }
+        }
+        const double ms = millis_of_route(r);
+        worst = std::max(worst, ms);
+        if (std::getenv("WAITROOM_TRACE") != nullptr) {
+            const detail::SplitChoice c = detail::choose_split(
+                detail::build_model(r), static_cast<std::size_t>(r.strategy.max_split_count));
+            std::printf("round %d cap %d: %.3f ms exact=%d parts=%zu\n", round,
+                        r.strategy.max_split_count, ms, c.exact ? 1 : 0, c.parts.size());
+        }
+        const RoutingDecision d = route(r);
+        std::size_t routed = 0;
+        for (const PlannedPart& p : d.parts) {
+            routed += p.status == PlanStatus::Routed ? 1 : 0;
+        }
+        EXPECT_LE(routed, static_cast<std::size_t>(r.strategy.max_split_count));
+    }
+    std::printf("cap 4..10, 10 units x 30 facilities, worst: %.3f ms\n", worst);
+    EXPECT_LT(worst, 25.0);
 }
 
 }  // namespace
