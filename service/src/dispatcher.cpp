@@ -1,0 +1,215 @@
+#include "dispatcher.hpp"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "log.hpp"
+#include "stop_signal.hpp"
+
+namespace waitroomd {
+namespace {
+
+const char* const kChannel = "waitroom_event";
+
+double elapsed_ms(std::chrono::steady_clock::time_point since) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
+        .count();
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(const Options& options, Metrics& metrics)
+    : options_(options),
+      metrics_(metrics),
+      db_(options.conninfo),
+      outbox_(db_, options),
+      webhook_sink_(options.http_timeout),
+      retry_backoff_(options.retry_base, options.retry_max),
+      reconnect_backoff_(options.reconnect_base, options.reconnect_max),
+      release_due_timer_(options.release_due_interval),
+      purge_timer_(options.purge_interval),
+      backlog_timer_(1.0) {}
+
+int Dispatcher::run() {
+    log::info("started", {{"name", options_.name},
+                          {"stdout_subscription", options_.stdout_subscription},
+                          {"webhooks", options_.webhooks}});
+    while (!stop_signal::requested()) {
+        if (!db_.connected() && !connect()) break;
+        try {
+            run_timers();
+            const BatchOutcome batch = deliver_batch();
+            if (batch.delivered > 0) continue;  // more may be waiting: drain before sleeping
+            const double next_retry = refresh_backlog();
+            wait_for_wakeup(std::min({options_.poll_interval, next_retry,
+                                      release_due_timer_.remaining(), purge_timer_.remaining()}));
+        } catch (const PgError& e) {
+            if (e.connection_lost || !db_.connected()) {
+                log::warn("db_connection_lost", {{"error", e.what()}});
+                db_.close();
+                metrics_.set_connected(false);
+            } else {
+                log::error("db_error", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+                stop_signal::sleep_for(options_.poll_interval);
+            }
+        }
+    }
+    log::info("stopped", {{"name", options_.name}});
+    db_.close();
+    metrics_.set_connected(false);
+    return 0;
+}
+
+// LISTEN first, then scan: a NOTIFY sent between the scan and the LISTEN would otherwise be lost.
+bool Dispatcher::connect() {
+    for (int attempt = 1; !stop_signal::requested(); ++attempt) {
+        try {
+            db_.connect();
+            db_.exec(std::string("LISTEN ") + kChannel);
+            metrics_.set_connected(true);
+            if (ever_connected_) metrics_.reconnected();
+            ever_connected_ = true;
+            log::info("db_connected", {{"server", db_.describe()}, {"listen", kChannel},
+                                       {"attempt", attempt}});
+            return true;
+        } catch (const PgError& e) {
+            db_.close();
+            const double delay = reconnect_backoff_.delay(attempt);
+            log::warn("db_connect_failed",
+                      {{"attempt", attempt}, {"retry_in_s", delay}, {"error", e.what()}});
+            stop_signal::sleep_for(delay);
+        }
+    }
+    return false;
+}
+
+// One transaction: claim, deliver lane by lane (each lane stops at its first failure or not-yet-due
+// retry), flush stdout, acknowledge, commit. A crash anywhere before the commit means the
+// deliveries are repeated later (at least once), never lost.
+Dispatcher::BatchOutcome Dispatcher::deliver_batch() {
+    const auto started = std::chrono::steady_clock::now();
+    PgTransaction tx(db_);
+    const std::vector<Delivery> claimed = outbox_.claim();
+    BatchOutcome outcome{claimed.size(), 0};
+    if (claimed.empty()) {
+        tx.commit();
+        return outcome;
+    }
+
+    std::vector<const Delivery*> delivered;
+    std::set<std::string> failing;  // a subscription that just failed is not called again now
+    size_t failures = 0;
+    const Delivery* lane_stopped = nullptr;
+    for (const Delivery& d : claimed) {
+        if (lane_stopped && d.same_lane(*lane_stopped)) continue;
+        lane_stopped = nullptr;
+        if (stop_signal::requested()) break;  // finish the delivery in hand, take no more
+        if (!d.due || failing.count(d.subscription_id)) {
+            lane_stopped = &d;
+            continue;
+        }
+        const SinkResult result = send(d);
+        if (result.ok) {
+            delivered.push_back(&d);
+            log::debug("delivered", {{"subscription", d.subscription_id},
+                                     {"event_id", d.event_id}, {"order_id", d.order_id}});
+            continue;
+        }
+        ++failures;
+        record_failure(d, result.error);
+        if (d.kind == "webhook") failing.insert(d.subscription_id);
+        lane_stopped = &d;
+    }
+
+    const SinkResult flushed = stdout_sink_.flush();
+    if (!flushed.ok) {
+        log::error("stdout_flush_failed", {{"error", flushed.error}});
+        return outcome;  // rolled back: nothing counts as delivered
+    }
+    const int acked = outbox_.ack(delivered);
+    tx.commit();
+
+    for (const Delivery* d : delivered) metrics_.delivered(d->subscription_id);
+    if (static_cast<size_t>(acked) < delivered.size()) {
+        metrics_.duplicates(static_cast<long long>(delivered.size()) - acked);
+        log::warn("duplicates", {{"count", delivered.size() - acked}});
+    }
+    outcome.delivered = delivered.size();
+    log::info("batch", {{"claimed", claimed.size()}, {"delivered", delivered.size()},
+                        {"failed", failures}, {"ms", elapsed_ms(started)}});
+    return outcome;
+}
+
+SinkResult Dispatcher::send(const Delivery& delivery) {
+    if (delivery.kind == "stdout") return stdout_sink_.deliver(delivery);
+    return webhook_sink_.deliver(delivery);
+}
+
+void Dispatcher::record_failure(const Delivery& delivery, const std::string& error) {
+    const double retry_in = retry_backoff_.delay(delivery.attempts + 1);
+    const std::string state = outbox_.fail(delivery, error, retry_in);
+    metrics_.failed(delivery.subscription_id);
+    nlohmann::json fields = {{"subscription", delivery.subscription_id},
+                             {"event_id", delivery.event_id},
+                             {"order_id", delivery.order_id},
+                             {"attempt", delivery.attempts + 1},
+                             {"error", error}};
+    if (state == "dead") {
+        metrics_.dead_lettered(delivery.subscription_id);
+        log::error("dead_lettered", fields);
+    } else {
+        fields["retry_in_s"] = retry_in;
+        log::warn("delivery_failed", fields);
+    }
+}
+
+void Dispatcher::run_timers() {
+    if (release_due_timer_.due()) call_release_due();
+    if (purge_timer_.due()) call_purge();
+}
+
+// The extension may not have release_due() yet (or not be installed): log and carry on.
+void Dispatcher::call_release_due() {
+    release_due_timer_.restart();
+    try {
+        const long long changed = outbox_.release_due();
+        log::info("release_due", {{"plans_changed", changed}});
+    } catch (const PgError& e) {
+        if (e.connection_lost) throw;
+        log::warn("release_due_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+    }
+}
+
+void Dispatcher::call_purge() {
+    purge_timer_.restart();
+    try {
+        const long long purged = outbox_.purge_delivered();
+        log::info("purge_delivered", {{"events", purged}});
+    } catch (const PgError& e) {
+        if (e.connection_lost) throw;
+        log::warn("purge_delivered_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+    }
+}
+
+double Dispatcher::refresh_backlog() {
+    const Backlog b = outbox_.backlog();
+    metrics_.set_backlog(b.pending, b.oldest_pending_age);
+    backlog_timer_.restart();
+    if (!b.next_due_in) return 1e9;
+    return std::max(0.01, *b.next_due_in);
+}
+
+void Dispatcher::wait_for_wakeup(double seconds) {
+    pollfd fds[2] = {{db_.socket(), POLLIN, 0}, {stop_signal::wake_fd(), POLLIN, 0}};
+    const int timeout_ms = static_cast<int>(std::max(0.0, seconds) * 1000);
+    const int ready = ::poll(fds, 2, timeout_ms);
+    if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+        const auto notes = db_.take_notifications();  // throws when the server went away
+        if (!notes.empty()) log::debug("notified", {{"count", notes.size()}, {"last", notes.back()}});
+    }
+}
+
+}  // namespace waitroomd

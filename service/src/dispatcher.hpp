@@ -1,0 +1,54 @@
+// The daemon's loop: keep a session (LISTEN, then scan, on every connect), claim batches of
+// deliveries, hand them to the sinks in lane order, record the outcome, and run the timers
+// (release_due, purge_delivered, lag). NOTIFY only wakes the loop; the backstop poll covers
+// lost wake-ups.
+#pragma once
+
+#include "backoff.hpp"
+#include "metrics.hpp"
+#include "options.hpp"
+#include "outbox.hpp"
+#include "pg_connection.hpp"
+#include "stdout_sink.hpp"
+#include "timer.hpp"
+#include "webhook_sink.hpp"
+
+namespace waitroomd {
+
+class Dispatcher {
+public:
+    Dispatcher(const Options& options, Metrics& metrics);
+    // Runs until SIGTERM/SIGINT; returns the process exit code.
+    int run();
+
+private:
+    struct BatchOutcome {
+        size_t claimed = 0;
+        size_t delivered = 0;
+    };
+
+    bool connect();  // false when a stop was requested while retrying
+    BatchOutcome deliver_batch();
+    SinkResult send(const Delivery& delivery);
+    void record_failure(const Delivery& delivery, const std::string& error);
+    void run_timers();
+    void call_release_due();
+    void call_purge();
+    double refresh_backlog();  // seconds until a pending retry is due (large if none)
+    void wait_for_wakeup(double seconds);
+
+    const Options& options_;
+    Metrics& metrics_;
+    PgConnection db_;
+    Outbox outbox_;
+    StdoutSink stdout_sink_;
+    WebhookSink webhook_sink_;
+    Backoff retry_backoff_;
+    Backoff reconnect_backoff_;
+    Timer release_due_timer_;
+    Timer purge_timer_;
+    Timer backlog_timer_;
+    bool ever_connected_ = false;
+};
+
+}  // namespace waitroomd

@@ -1,0 +1,286 @@
+-- ---------------------------------------------------------------- outbox delivery (SPEC §5)
+--
+-- `event` is the outbox; this file adds who receives it and how far each receiver got.
+--   subscription     a sink: the JSON-lines stdout of waitroomd, or an HTTP webhook
+--   delivery         one row per (event, subscription): pending / delivered / dead / discarded
+--   dead_letter      view: deliveries that gave up, and how many later events wait behind them
+--   outbox_status    view: per subscription, what is pending, delivered, dead, and the lag
+-- The insert trigger on `event` fans each event out to the matching subscriptions in the same
+-- transaction and sends a NOTIFY that carries an event id only: a wake-up, never the data.
+--
+-- Ordering: the events of one order (the lane: subscription + order_id) are delivered in
+-- event_id order. waitroomd claims the head of a lane with FOR UPDATE SKIP LOCKED; a row is a
+-- head only when no earlier row of its lane is pending or dead, so a dead letter holds back the
+-- later events of that order for that subscription (only) until a DBA retries or discards it.
+
+-- Sinks. `kind` stdout is served by every waitroomd started with the stdout sink (the default);
+-- those daemons share the work, each event is printed by one of them.
+CREATE TABLE subscription (
+    subscription_id text PRIMARY KEY CHECK (subscription_id ~ '^[A-Za-z0-9_.:-]+$'),
+    kind            text NOT NULL DEFAULT 'webhook' CHECK (kind IN ('webhook', 'stdout')),
+    -- Event names to deliver; NULL = every event.
+    events          text[],
+    url             text CHECK (url ~ '^https?://'),
+    -- Extra request headers, e.g. {"Authorization": "Bearer …"}.
+    headers         jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(headers) = 'object'),
+    -- Standard Webhooks secret: 'whsec_' + base64 key, or any other text used as the key bytes.
+    secret          text,
+    -- Attempts before a delivery is dead-lettered; NULL = the daemon's --max-attempts.
+    max_attempts    int CHECK (max_attempts >= 1),
+    -- false pauses the subscription: no new deliveries are created, pending ones wait.
+    active          bool NOT NULL DEFAULT true,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT subscription_webhook_needs_url CHECK (kind <> 'webhook' OR url IS NOT NULL)
+);
+INSERT INTO subscription (subscription_id, kind) VALUES ('stdout', 'stdout');
+
+CREATE TABLE delivery (
+    event_id        bigint NOT NULL REFERENCES event ON DELETE CASCADE,
+    subscription_id text   NOT NULL REFERENCES subscription ON DELETE CASCADE ON UPDATE CASCADE,
+    -- The lane key: the event's order, or the nil uuid for events without one.
+    order_id        uuid   NOT NULL,
+    state           text   NOT NULL DEFAULT 'pending'
+                    CHECK (state IN ('pending', 'delivered', 'dead', 'discarded')),
+    attempts        int    NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    last_attempt_at timestamptz,
+    last_error      text,
+    delivered_at    timestamptz,
+    -- The waitroomd instance (--name) that delivered or last tried.
+    delivered_by    text,
+    PRIMARY KEY (event_id, subscription_id)
+);
+-- Lanes with open work: the head test ("nothing earlier is open") and the DBA views.
+CREATE INDEX delivery_open_by_lane ON delivery (subscription_id, order_id, event_id)
+    WHERE state IN ('pending', 'dead');
+-- Claims walk open deliveries oldest first; retention looks up open deliveries by event.
+CREATE INDEX delivery_open_by_event ON delivery (event_id) WHERE state IN ('pending', 'dead');
+
+-- Retention of delivered events. No row = the default (7 days); set_outbox_retention() sets it.
+CREATE TABLE outbox_setting (
+    id                  boolean PRIMARY KEY DEFAULT true CHECK (id),
+    delivered_retention interval NOT NULL CHECK (delivered_retention >= interval '0')
+);
+
+SELECT pg_catalog.pg_extension_config_dump('subscription', $$WHERE subscription_id <> 'stdout'$$);
+SELECT pg_catalog.pg_extension_config_dump('delivery', '');
+SELECT pg_catalog.pg_extension_config_dump('outbox_setting', '');
+
+-- ---------------------------------------------------------------- fan-out and wake-up
+
+-- Statement level: one INSERT … SELECT and one NOTIFY per inserting statement, whatever its size.
+-- The NOTIFY payload is the statement's highest event id (only a hint; the table is the truth).
+CREATE FUNCTION fan_out_events() RETURNS trigger
+LANGUAGE plpgsql SET search_path = waitroom, pg_catalog AS $$
+DECLARE
+    last_id bigint;
+BEGIN
+    INSERT INTO delivery (event_id, subscription_id, order_id)
+    SELECT n.event_id, s.subscription_id,
+           coalesce(n.order_id, '00000000-0000-0000-0000-000000000000'::uuid)
+      FROM new_events n
+      JOIN subscription s ON s.active AND (s.events IS NULL OR n.event = ANY (s.events));
+    SELECT max(event_id) INTO last_id FROM new_events;
+    IF last_id IS NOT NULL THEN
+        PERFORM pg_notify('waitroom_event', last_id::text);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER event_fan_out AFTER INSERT ON event
+    REFERENCING NEW TABLE AS new_events
+    FOR EACH STATEMENT EXECUTE FUNCTION fan_out_events();
+
+-- ---------------------------------------------------------------- daemon API
+
+-- Claims up to max_lanes lane heads (skipping lanes another daemon holds) and, behind each head,
+-- up to per_lane pending deliveries of the same lane, all locked until the caller's transaction
+-- ends. Rows come in lane order, then event_id; `due` false means "stop this lane here".
+-- webhooks: whether webhook subscriptions are served; stdout_subscription: the stdout sink's
+-- subscription this caller serves (NULL = none).
+CREATE FUNCTION claim_deliveries(webhooks bool, stdout_subscription text,
+                                 max_lanes int DEFAULT 64, per_lane int DEFAULT 100)
+RETURNS TABLE (subscription_id text, event_id bigint, order_id uuid, attempts int, due bool,
+               kind text, url text, headers jsonb, secret text, max_attempts int, body text)
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+    WITH heads AS MATERIALIZED (
+        SELECT d.subscription_id, d.order_id, d.event_id
+          FROM delivery d
+          JOIN subscription s ON s.subscription_id = d.subscription_id
+         WHERE d.state = 'pending'
+           AND d.next_attempt_at <= clock_timestamp()
+           AND s.active
+           AND ((s.kind = 'webhook' AND webhooks) OR s.subscription_id = stdout_subscription)
+           AND NOT EXISTS (SELECT FROM delivery e
+                            WHERE e.subscription_id = d.subscription_id
+                              AND e.order_id = d.order_id
+                              AND e.state IN ('pending', 'dead')
+                              AND e.event_id < d.event_id)
+         ORDER BY d.event_id
+         LIMIT max_lanes
+           FOR UPDATE OF d SKIP LOCKED)
+    SELECT f.subscription_id, f.event_id, f.order_id, f.attempts,
+           f.next_attempt_at <= clock_timestamp(),
+           s.kind, s.url, s.headers, s.secret, s.max_attempts,
+           jsonb_build_object('event', ev.event, 'eventId', ev.event_id,
+                              'payload', ev.payload)::text
+      FROM heads h
+     CROSS JOIN LATERAL (
+            SELECT l.subscription_id, l.event_id, l.order_id, l.attempts, l.next_attempt_at
+              FROM delivery l
+             WHERE l.subscription_id = h.subscription_id
+               AND l.order_id = h.order_id
+               AND l.state = 'pending'
+               AND l.event_id >= h.event_id
+             ORDER BY l.event_id
+             LIMIT per_lane
+               FOR UPDATE) f
+      JOIN subscription s ON s.subscription_id = f.subscription_id
+      JOIN event ev ON ev.event_id = f.event_id
+     ORDER BY h.event_id, h.subscription_id, f.event_id
+$$;
+
+-- Marks deliveries done. Returns how many were still pending: fewer than given means another
+-- daemon had already delivered some (a duplicate the caller counts).
+CREATE FUNCTION ack_deliveries(subscription_ids text[], event_ids bigint[], delivered_by text)
+RETURNS int
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+    WITH done AS (
+        UPDATE delivery d
+           SET state = 'delivered', attempts = d.attempts + 1,
+               last_attempt_at = clock_timestamp(), delivered_at = clock_timestamp(),
+               last_error = NULL, delivered_by = ack_deliveries.delivered_by
+          FROM unnest(subscription_ids, event_ids) AS a(subscription_id, event_id)
+         WHERE d.subscription_id = a.subscription_id
+           AND d.event_id = a.event_id
+           AND d.state = 'pending'
+        RETURNING 1)
+    SELECT count(*)::int FROM done
+$$;
+
+-- Records a failed attempt: retry after retry_in, or dead-letter once max_attempts (the
+-- subscription's own, else the caller's default) is reached. Returns the new state.
+CREATE FUNCTION fail_delivery(subscription_id text, event_id bigint, error text,
+                              retry_in interval, default_max_attempts int, delivered_by text)
+RETURNS text
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+    UPDATE delivery d
+       SET attempts = d.attempts + 1,
+           last_attempt_at = clock_timestamp(),
+           last_error = left(error, 2000),
+           delivered_by = fail_delivery.delivered_by,
+           next_attempt_at = clock_timestamp() + retry_in,
+           state = CASE WHEN d.attempts + 1 >= coalesce(s.max_attempts, default_max_attempts)
+                        THEN 'dead' ELSE 'pending' END
+      FROM subscription s
+     WHERE s.subscription_id = d.subscription_id
+       AND d.subscription_id = fail_delivery.subscription_id
+       AND d.event_id = fail_delivery.event_id
+       AND d.state = 'pending'
+    RETURNING d.state
+$$;
+
+-- What the daemon reports as lag: open work of the sinks it serves, and when the next retry is due.
+CREATE FUNCTION outbox_backlog(webhooks bool, stdout_subscription text)
+RETURNS TABLE (pending bigint, oldest_pending_age double precision, next_due_in double precision)
+LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog AS $$
+    SELECT count(*),
+           coalesce(extract(epoch FROM clock_timestamp() - min(ev.created_at))::float8, 0),
+           extract(epoch FROM min(d.next_attempt_at) - clock_timestamp())::float8
+      FROM delivery d
+      JOIN subscription s ON s.subscription_id = d.subscription_id
+      JOIN event ev ON ev.event_id = d.event_id
+     WHERE d.state = 'pending'
+       AND s.active
+       AND ((s.kind = 'webhook' AND webhooks) OR s.subscription_id = stdout_subscription)
+$$;
+
+-- ---------------------------------------------------------------- DBA views and actions
+
+CREATE VIEW dead_letter AS
+SELECT d.subscription_id, d.event_id, d.order_id, ev.event, d.attempts, d.last_error,
+       d.last_attempt_at, ev.created_at,
+       -- Later events of the same order for this subscription, held back by this one.
+       (SELECT count(*) FROM delivery l
+         WHERE l.subscription_id = d.subscription_id AND l.order_id = d.order_id
+           AND l.state = 'pending' AND l.event_id > d.event_id) AS blocked_events,
+       ev.payload
+  FROM delivery d
+  JOIN event ev ON ev.event_id = d.event_id
+ WHERE d.state = 'dead';
+
+CREATE VIEW outbox_status AS
+SELECT s.subscription_id, s.kind, s.url, s.active,
+       count(*) FILTER (WHERE d.state = 'pending')   AS pending,
+       count(*) FILTER (WHERE d.state = 'delivered') AS delivered,
+       count(*) FILTER (WHERE d.state = 'dead')      AS dead,
+       count(*) FILTER (WHERE d.state = 'discarded') AS discarded,
+       min(ev.created_at) FILTER (WHERE d.state = 'pending') AS oldest_pending_at,
+       max(d.delivered_at) AS last_delivered_at
+  FROM subscription s
+  LEFT JOIN delivery d ON d.subscription_id = s.subscription_id
+  LEFT JOIN event ev ON ev.event_id = d.event_id
+ GROUP BY s.subscription_id, s.kind, s.url, s.active;
+
+-- Puts dead letters back in the queue with a fresh attempt budget (NULL arguments = all of them).
+CREATE FUNCTION retry_dead_letter(subscription_id text DEFAULT NULL, event_id bigint DEFAULT NULL)
+RETURNS int
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+    WITH retried AS (
+        UPDATE delivery d
+           SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp()
+         WHERE d.state = 'dead'
+           AND (retry_dead_letter.subscription_id IS NULL
+                OR d.subscription_id = retry_dead_letter.subscription_id)
+           AND (retry_dead_letter.event_id IS NULL OR d.event_id = retry_dead_letter.event_id)
+        RETURNING 1)
+    SELECT count(*)::int FROM retried
+$$;
+
+-- Gives up on dead letters for good, which lets the later events of their orders go.
+CREATE FUNCTION discard_dead_letter(subscription_id text DEFAULT NULL, event_id bigint DEFAULT NULL)
+RETURNS int
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+    WITH discarded AS (
+        UPDATE delivery d
+           SET state = 'discarded'
+         WHERE d.state = 'dead'
+           AND (discard_dead_letter.subscription_id IS NULL
+                OR d.subscription_id = discard_dead_letter.subscription_id)
+           AND (discard_dead_letter.event_id IS NULL OR d.event_id = discard_dead_letter.event_id)
+        RETURNING 1)
+    SELECT count(*)::int FROM discarded
+$$;
+
+-- ---------------------------------------------------------------- retention
+
+CREATE FUNCTION set_outbox_retention(delivered_retention interval) RETURNS interval
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+    INSERT INTO outbox_setting (delivered_retention) VALUES (delivered_retention)
+    ON CONFLICT (id) DO UPDATE SET delivered_retention = excluded.delivered_retention
+    RETURNING delivered_retention
+$$;
+
+-- Deletes events older than `older_than` (default: the retention setting, else 7 days) that
+-- no subscription still has open (pending or dead), with their delivery rows; at most
+-- batch_size per call so that the daemon's timer never holds long locks. Returns the count.
+CREATE FUNCTION purge_delivered(older_than interval DEFAULT NULL, batch_size int DEFAULT 10000)
+RETURNS int
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+    WITH doomed AS (
+        SELECT ev.event_id
+          FROM event ev
+         WHERE ev.created_at < clock_timestamp() - coalesce(
+                   older_than,
+                   (SELECT o.delivered_retention FROM outbox_setting o),
+                   interval '7 days')
+           AND NOT EXISTS (SELECT FROM delivery d
+                            WHERE d.event_id = ev.event_id AND d.state IN ('pending', 'dead'))
+         ORDER BY ev.event_id
+         LIMIT batch_size
+           FOR UPDATE SKIP LOCKED),
+    purged AS (
+        DELETE FROM event ev USING doomed WHERE ev.event_id = doomed.event_id RETURNING 1)
+    SELECT count(*)::int FROM purged
+$$;

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# waitroomd against a real throwaway cluster and real local HTTP receivers (loopback only):
+# stdout and webhook delivery, order per order, kill -9 and Postgres restarts without loss,
+# retries and dead letters, two daemons side by side, SIGTERM, /healthz and /metrics, retention.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+export WR_DAEMON_TESTS=$ROOT/test/daemon
+export WR_SECRET="whsec_$(printf 'waitroom-test-secret-0123456789' | base64 -w0)"
+
+pass=0 fail=0
+ok()     { echo "ok - $1"; pass=$((pass + 1)); }
+not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
+check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+note()   { echo "# $*"; }
+quiet()  { "$@" >/dev/null 2>&1; }
+finish() {
+  echo "suite-result: $pass passed, $fail failed"
+  [ "$fail" -eq 0 ]
+  exit
+}
+show_log() { note "--- $1"; tail -n "${2:-15}" "$1" | sed 's/^/#   /'; }
+
+# ------------------------------------------------------------------ build and install
+note "building waitroomd"
+if cmake -S . -B build >build-60-daemon.log 2>&1 && cmake --build build -j2 --target waitroomd >>build-60-daemon.log 2>&1; then
+  WAITROOMD=$ROOT/build/service/waitroomd
+else
+  # The root project needs the core's test dependencies; the daemon builds on its own too.
+  note "root CMake build failed; building service/ alone"
+  cmake -S service -B build/service-only >>build-60-daemon.log 2>&1 &&
+    cmake --build build/service-only -j2 >>build-60-daemon.log 2>&1
+  WAITROOMD=$ROOT/build/service-only/waitroomd
+fi
+check "waitroomd builds" test -x "$WAITROOMD"
+[ -x "$WAITROOMD" ] || { show_log build-60-daemon.log 40; finish; }
+rm -f build-60-daemon.log
+export WAITROOMD
+
+note "installing the extension"
+if ! (make -j2 >/tmp/waitroomd-make.log 2>&1 && make install >>/tmp/waitroomd-make.log 2>&1); then
+  not_ok "extension builds and installs"; show_log /tmp/waitroomd-make.log 30; finish
+fi
+ok "extension builds and installs"
+
+# ------------------------------------------------------------------ cluster and helpers
+source test/lib/cluster.sh
+source test/daemon/lib.sh
+wr_cluster_start || { not_ok "cluster starts"; finish; }
+trap 'daemon_cleanup; wr_cluster_stop; rm -rf "$WR_TMP"' EXIT
+check "CREATE EXTENSION waitroom" wr_psql -c "CREATE EXTENSION waitroom"
+
+# Common daemon options: fast timers so that the suite stays short.
+FAST=(--poll-interval 0.5 --retry-base 0.1 --retry-max 0.5 --reconnect-base 0.1
+      --reconnect-max 1 --release-due-interval 0.5 --http-timeout 2)
+
+# ------------------------------------------------------------------ --help
+help=$("$WAITROOMD" --help)
+missing_opts=()
+for opt in --conninfo --name --stdout-subscription --no-stdout --no-webhooks --poll-interval \
+           --batch-lanes --batch-per-lane --max-attempts --retry-base --retry-max --http-timeout \
+           --release-due-interval --purge-interval --reconnect-base --reconnect-max --http-host \
+           --http-port --verbose --help; do
+  grep -q -- "$opt" <<<"$help" || missing_opts+=("$opt")
+done
+check "--help lists every option" test ${#missing_opts[@]} -eq 0
+[ ${#missing_opts[@]} -eq 0 ] || note "missing in --help: ${missing_opts[*]}"
+
+# ------------------------------------------------------------------ NOTIFY carries an event id only
+notify=$(wr_psql -At -c "LISTEN waitroom_event" \
+  -c "INSERT INTO waitroom.event (event, payload) VALUES ('ORDER_CREATED', '{\"secret\": \"not-in-notify\"}') RETURNING event_id" 2>&1)
+new_id=$(head -1 <<<"$notify")
+check "NOTIFY at commit carries only the event id" \
+  grep -q "notification \"waitroom_event\" with payload \"$new_id\"" <<<"$notify"
+
+# ------------------------------------------------------------------ stdout: 5,000 events over 50 orders
+port_a=$(wr_free_port)
+start_daemon d1 "${FAST[@]}" --http-port "$port_a" --no-webhooks
+wait_for 10 curl -fs -o /dev/null "http://127.0.0.1:$port_a/healthz"
+check "/healthz answers 200 once connected" curl -fsS -o /dev/null "http://127.0.0.1:$port_a/healthz"
+t0=$(now_ms)
+gen_events a1 1 100 50
+wait_for 60 count_is 5000 delivered_count a1 stdout
+t1=$(now_ms)
+expected_events a1 "$WR_TMP/a1.expected"
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/a1.expected" --stdout "$WR_TMP/d1.out" --ordered)
+check "stdout: all 5000 events arrive, order per order holds ($summary)" test $? -eq 0
+note "stdout throughput: 5000 events in $((t1 - t0)) ms = $(( 5000 * 1000 / (t1 - t0 + 1) )) events/s"
+check "stdout: each line is the envelope {event, eventId, payload}" \
+  python3 -c "import json,sys; e=json.loads(open(sys.argv[1]).readline()); sys.exit(set(e)!={'event','eventId','payload'} or not isinstance(e['payload'],dict))" "$WR_TMP/d1.out"
+check "/metrics counts deliveries" \
+  test "$(metric "$port_a" 'waitroomd_delivered_total{subscription="stdout"}')" -ge 5000
+check "/metrics exposes lag, failures and dead letters" \
+  bash -c "curl -fsS http://127.0.0.1:$port_a/metrics | grep -q '^waitroomd_lag_seconds ' &&
+           curl -fsS http://127.0.0.1:$port_a/metrics | grep -q '# TYPE waitroomd_dead_lettered_total counter' &&
+           curl -fsS http://127.0.0.1:$port_a/metrics | grep -q '# TYPE waitroomd_failed_total counter'"
+check "release_due() is called on its timer (or its absence tolerated)" \
+  grep -q '"action":"release_due' "$WR_TMP/d1.err"
+check "one structured JSON log line per action on stderr" \
+  python3 -c "import json,sys; [json.loads(l)['action'] for l in open(sys.argv[1])]" "$WR_TMP/d1.err"
+stop_daemon d1; rc=$?
+check "SIGTERM stops the daemon cleanly (exit 0, 'stopped' logged)" \
+  bash -c "[ $rc -eq 0 ] && grep -q '\"action\":\"stopped\"' '$WR_TMP/d1.err'"
+
+# ------------------------------------------------------------------ kill -9 in the middle of a stream
+start_daemon d2a "${FAST[@]}" --http-port 0 --no-webhooks
+( for s in $(seq 1 100); do gen_events b1 "$s" "$s" 50; sleep 0.01; done ) &
+producer=$!
+sleep 1
+kill9_daemon d2a
+note "killed d2a after $(grep -c . "$WR_TMP/d2a.out") lines"
+sleep 0.3
+start_daemon d2b "${FAST[@]}" --http-port 0 --no-webhooks
+wait "$producer"
+wait_for 60 count_is 5000 delivered_count b1 stdout
+expected_events b1 "$WR_TMP/b1.expected"
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/b1.expected" \
+          --stdout "$WR_TMP/d2a.out" "$WR_TMP/d2b.out" --ordered --one-stream)
+check "kill -9 mid-stream then restart: none of 5000 lost, order per order kept ($summary)" test $? -eq 0
+stop_daemon d2b
+
+# ------------------------------------------------------------------ Postgres restarted under the daemon
+start_daemon d3 "${FAST[@]}" --http-port "$port_a" --no-webhooks
+gen_events c1 1 20 50
+sleep 0.2
+wr_cluster_ctl restart
+gen_events c1 21 40 50
+wait_for 60 count_is 2000 delivered_count c1 stdout
+expected_events c1 "$WR_TMP/c1.expected"
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/c1.expected" --stdout "$WR_TMP/d3.out" --ordered)
+check "Postgres restart: the daemon reconnects and catches up, no loss ($summary)" test $? -eq 0
+check "the reconnect is logged and counted" \
+  bash -c "grep -q '\"action\":\"db_connection_lost\"' '$WR_TMP/d3.err' &&
+           [ \"\$(grep -c '\"action\":\"db_connected\"' '$WR_TMP/d3.err')\" -ge 2 ] &&
+           curl -fsS http://127.0.0.1:$port_a/metrics | grep -q '^waitroomd_reconnects_total [1-9]'"
+stop_daemon d3
+
+# From here on the webhook tests: stdout is paused so that it does not collect their events.
+wr_psql -c "UPDATE waitroom.subscription SET active = false WHERE subscription_id = 'stdout'"
+
+# ------------------------------------------------------------------ webhooks: signed, ordered
+start_receiver r_ok ok; port_ok=$WR_PORT
+wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret, headers)
+            VALUES ('hook_ok', 'http://127.0.0.1:$port_ok/hook', '$WR_SECRET',
+                    '{\"X-Waitroom-Test\": \"yes\"}')"
+start_daemon d4 "${FAST[@]}" --http-port 0 --no-stdout
+t0=$(now_ms)
+gen_events d1 1 40 50
+wait_for 90 count_is 2000 delivered_count d1 hook_ok
+t1=$(now_ms)
+expected_events d1 "$WR_TMP/d1.expected"
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/d1.expected" \
+          --receiver-log "$WR_TMP/r_ok.log" --ordered --only-ok)
+check "webhook: all 2000 events arrive signed (Standard Webhooks), order per order ($summary)" test $? -eq 0
+note "webhook throughput: 2000 events in $((t1 - t0)) ms = $(( 2000 * 1000 / (t1 - t0 + 1) )) events/s"
+check "webhook: the subscription's extra headers are sent" \
+  test "$(grep -c '"extra": "yes"' "$WR_TMP/r_ok.log")" -eq "$(grep -c . "$WR_TMP/r_ok.log")"
+stop_daemon d4
+wr_psql -c "DELETE FROM waitroom.subscription WHERE subscription_id = 'hook_ok'"
+
+# ------------------------------------------------------------------ retries and dead letters
+start_receiver r_flaky flaky; port_flaky=$WR_PORT
+start_receiver r_dead fail; port_dead=$WR_PORT
+start_receiver r_ok2 ok; port_ok2=$WR_PORT
+wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret, max_attempts) VALUES
+            ('hook_flaky', 'http://127.0.0.1:$port_flaky/', '$WR_SECRET', NULL),
+            ('hook_dead',  'http://127.0.0.1:$port_dead/',  '$WR_SECRET', 3),
+            ('hook_ok2',   'http://127.0.0.1:$port_ok2/',   '$WR_SECRET', NULL)"
+port_e=$(wr_free_port)
+start_daemon d5 "${FAST[@]}" --http-port "$port_e" --no-stdout
+gen_events e1 1 4 5
+wait_for 30 count_is 20 delivered_count e1 hook_flaky
+wait_for 30 count_is 20 delivered_count e1 hook_ok2
+wait_for 30 count_is 5 delivered_count e1 hook_dead dead
+expected_events e1 "$WR_TMP/e1.expected"
+check "500 then 200: every event retried and delivered, in order" quiet \
+  "$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/e1.expected" \
+    --receiver-log "$WR_TMP/r_flaky.log" --ordered --only-ok
+two_attempts=$(wr_psql -At -c "SELECT count(*) FROM waitroom.delivery
+                 WHERE subscription_id = 'hook_flaky' AND attempts = 2 AND state = 'delivered'")
+same_id_twice=$(python3 -c "import json,collections,sys
+c = collections.Counter(json.loads(l)['webhookId'] for l in open(sys.argv[1]))
+print(sum(1 for v in c.values() if v == 2))" "$WR_TMP/r_flaky.log")
+check "500 then 200: two attempts each, the retry with the same webhook-id ($two_attempts, $same_id_twice)" \
+  test "$two_attempts" = 20 -a "$same_id_twice" = 20
+check "always failing: the heads are dead-lettered after max_attempts, visible in waitroom.dead_letter" \
+  count_is "5|3|5" wr_psql -At -c "SELECT count(*), max(attempts), count(*) FILTER (WHERE last_error LIKE 'HTTP 500%')
+                                     FROM waitroom.dead_letter WHERE subscription_id = 'hook_dead'"
+check "a dead letter holds back later events of its order for that subscription only" \
+  count_is "5|15" wr_psql -At -c "SELECT count(*), sum(blocked_events) FROM waitroom.dead_letter
+                                   WHERE subscription_id = 'hook_dead'"
+check "other subscriptions are not blocked by the dead letters" quiet \
+  "$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/e1.expected" \
+    --receiver-log "$WR_TMP/r_ok2.log" --ordered --only-ok
+check "outbox_status shows pending and dead per subscription" \
+  count_is "15|5|0" wr_psql -At -c "SELECT pending, dead, delivered FROM waitroom.outbox_status
+                                     WHERE subscription_id = 'hook_dead'"
+check "/metrics counts dead letters and failures" \
+  test "$(metric "$port_e" 'waitroomd_dead_lettered_total{subscription="hook_dead"}')" = 5 \
+    -a "$(metric "$port_e" 'waitroomd_failed_total{subscription="hook_dead"}')" -ge 15
+wr_psql -At -c "SELECT waitroom.discard_dead_letter('hook_dead')" >/dev/null
+check "discarding a dead letter lets the next event of its order go (and fail) next" \
+  wait_for 20 count_is "5|2|10" wr_psql -At -c "SELECT count(*) FILTER (WHERE state = 'dead'),
+      min((e.payload->>'seq')::int) FILTER (WHERE state = 'dead'), count(*) FILTER (WHERE state = 'pending')
+      FROM waitroom.delivery d JOIN waitroom.event e USING (event_id)
+      WHERE subscription_id = 'hook_dead' AND e.payload->>'run' = 'e1'"
+stop_daemon d5
+# Dead letters stay (for the retention check below) but the subscription stops taking events.
+wr_psql -c "UPDATE waitroom.subscription SET active = false WHERE subscription_id = 'hook_dead';
+            DELETE FROM waitroom.subscription WHERE subscription_id IN ('hook_flaky', 'hook_ok2')"
+
+# ------------------------------------------------------------------ two daemons at once
+wr_psql -c "UPDATE waitroom.subscription SET active = true WHERE subscription_id = 'stdout'"
+start_receiver r_two ok; port_two=$WR_PORT
+wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret)
+            VALUES ('hook_two', 'http://127.0.0.1:$port_two/', '$WR_SECRET')"
+port_f1=$(wr_free_port); port_f2=$(wr_free_port)
+start_daemon d6a "${FAST[@]}" --http-port "$port_f1" --batch-lanes 16
+start_daemon d6b "${FAST[@]}" --http-port "$port_f2" --batch-lanes 16
+t0=$(now_ms)
+for s in $(seq 1 10); do gen_events f1 $(( (s - 1) * 10 + 1 )) $(( s * 10 )) 50; done
+wait_for 90 count_is 5000 delivered_count f1 stdout
+wait_for 90 count_is 5000 delivered_count f1 hook_two
+t1=$(now_ms)
+expected_events f1 "$WR_TMP/f1.expected"
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/f1.expected" --stdout "$WR_TMP/d6a.out" "$WR_TMP/d6b.out")
+check "two daemons, stdout: nothing lost ($summary)" test $? -eq 0
+stdout_dups=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['duplicates'])" "$summary")
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/f1.expected" \
+          --receiver-log "$WR_TMP/r_two.log" --ordered --only-ok)
+check "two daemons, webhook: nothing lost, order per order at the receiver ($summary)" test $? -eq 0
+hook_dups=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['duplicates'])" "$summary")
+both_worked=$(( $(grep -c . "$WR_TMP/d6a.out") > 0 && $(grep -c . "$WR_TMP/d6b.out") > 0 ))
+check "two daemons share the work (both delivered some)" test "$both_worked" -eq 1
+counted=$(( $(metric "$port_f1" waitroomd_duplicates_total) + $(metric "$port_f2" waitroomd_duplicates_total) ))
+note "two daemons: 2 x 5000 deliveries in $((t1 - t0)) ms; duplicates stdout=$stdout_dups webhook=$hook_dups (daemon-counted: $counted); split d6a=$(grep -c . "$WR_TMP/d6a.out") d6b=$(grep -c . "$WR_TMP/d6b.out") stdout lines"
+check "two daemons: duplicates stay rare (< 1%) and are counted" \
+  test $(( stdout_dups + hook_dups )) -lt 100
+stop_daemon d6a; rc_a=$?; stop_daemon d6b; rc_b=$?
+check "SIGTERM stops both daemons with exit 0" test $((rc_a + rc_b)) -eq 0
+
+# ------------------------------------------------------------------ retention
+wr_psql -c "SELECT waitroom.set_outbox_retention('0 seconds')" >/dev/null
+start_daemon d7 "${FAST[@]}" --http-port 0 --purge-interval 0.3
+check "retention: the daemon's timer purges delivered events" \
+  wait_for 20 count_is 0 wr_psql -At -c "SELECT count(*) FROM waitroom.event WHERE payload->>'run' IN ('a1', 'f1')"
+check "retention: events still open somewhere (dead or behind a dead letter) are kept" \
+  count_is 15 wr_psql -At -c "SELECT count(*) FROM waitroom.event WHERE payload->>'run' = 'e1'"
+stop_daemon d7
+
+finish
