@@ -107,6 +107,8 @@ Dispatcher::BatchOutcome Dispatcher::deliver_batch() {
         if (lane_stopped && d.same_lane(*lane_stopped)) continue;
         lane_stopped = nullptr;
         if (stop_signal::requested()) break;  // finish the delivery in hand, take no more
+        // Commit what is done; the rest of the claim is released and claimed again at once.
+        if (elapsed_ms(started) > options_.batch_max_seconds * 1000) break;
         if (!d.due || failing.count(d.subscription_id)) {
             lane_stopped = &d;
             continue;

@@ -42,6 +42,9 @@ Options parse_options(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--batch-per-lane", o.batch_per_lane, "events per order per transaction")
         ->check(CLI::PositiveNumber);
+    app.add_option("--batch-max-seconds", o.batch_max_seconds,
+                   "commit delivered events at least this often (what a crash can repeat)")
+        ->check(CLI::PositiveNumber);
     app.add_option("--max-attempts", o.max_attempts,
                    "attempts before a webhook delivery is dead-lettered (subscription may override)")
         ->check(CLI::PositiveNumber);

@@ -13,6 +13,7 @@ struct Options {
     double poll_interval = 5.0;             // backstop scan when no NOTIFY arrives
     int batch_lanes = 64;                   // lanes (subscription x order) claimed per transaction
     int batch_per_lane = 100;               // events per lane per transaction
+    double batch_max_seconds = 1.0;         // commit at least this often: bounds the replay after a crash
     int max_attempts = 10;                  // then the delivery is dead-lettered
     double retry_base = 1.0;                // first retry delay; doubles per attempt, jittered
     double retry_max = 300.0;

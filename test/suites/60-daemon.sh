@@ -58,7 +58,7 @@ FAST=(--poll-interval 0.5 --retry-base 0.1 --retry-max 0.5 --reconnect-base 0.1
 help=$("$WAITROOMD" --help)
 missing_opts=()
 for opt in --conninfo --name --stdout-subscription --no-stdout --no-webhooks --poll-interval \
-           --batch-lanes --batch-per-lane --max-attempts --retry-base --retry-max --http-timeout \
+           --batch-lanes --batch-per-lane --batch-max-seconds --max-attempts --retry-base --retry-max --http-timeout \
            --release-due-interval --purge-interval --reconnect-base --reconnect-max --http-host \
            --http-port --verbose --help; do
   grep -q -- "$opt" <<<"$help" || missing_opts+=("$opt")
@@ -103,21 +103,32 @@ check "SIGTERM stops the daemon cleanly (exit 0, 'stopped' logged)" \
   bash -c "[ $rc -eq 0 ] && grep -q '\"action\":\"stopped\"' '$WR_TMP/d1.err'"
 
 # ------------------------------------------------------------------ kill -9 in the middle of a stream
-start_daemon d2a "${FAST[@]}" --http-port 0 --no-webhooks
-( for s in $(seq 1 100); do gen_events b1 "$s" "$s" 50; sleep 0.01; done ) &
+# Both sinks: the webhook receiver (about 3k events/s) keeps the daemon busy, so the kill lands
+# in the middle of a batch, after deliveries and before their commit.
+start_receiver r_kill ok; port_kill=$WR_PORT
+wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret)
+            VALUES ('hook_kill', 'http://127.0.0.1:$port_kill/', '$WR_SECRET')"
+start_daemon d2a "${FAST[@]}" --http-port 0
+( for s in $(seq 1 20); do gen_events b1 $(( (s - 1) * 5 + 1 )) $(( s * 5 )) 50; done ) &
 producer=$!
-sleep 1
+sleep 0.7
 kill9_daemon d2a
-note "killed d2a after $(grep -c . "$WR_TMP/d2a.out") lines"
+note "killed d2a after $(grep -c . "$WR_TMP/d2a.out") stdout lines, $(grep -c . "$WR_TMP/r_kill.log") webhooks"
 sleep 0.3
-start_daemon d2b "${FAST[@]}" --http-port 0 --no-webhooks
+start_daemon d2b "${FAST[@]}" --http-port 0
 wait "$producer"
 wait_for 60 count_is 5000 delivered_count b1 stdout
+wait_for 60 count_is 5000 delivered_count b1 hook_kill
 expected_events b1 "$WR_TMP/b1.expected"
 summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/b1.expected" \
           --stdout "$WR_TMP/d2a.out" "$WR_TMP/d2b.out" --ordered --one-stream)
-check "kill -9 mid-stream then restart: none of 5000 lost, order per order kept ($summary)" test $? -eq 0
+check "kill -9 mid-stream, stdout: none of 5000 lost, order per order kept ($summary)" test $? -eq 0
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/b1.expected" \
+          --receiver-log "$WR_TMP/r_kill.log" --ordered --only-ok)
+check "kill -9 mid-stream, webhook: none lost, order kept, replays carry the same webhook-id ($summary)" test $? -eq 0
 stop_daemon d2b
+stop_receiver r_kill
+wr_psql -c "DELETE FROM waitroom.subscription WHERE subscription_id = 'hook_kill'"
 
 # ------------------------------------------------------------------ Postgres restarted under the daemon
 start_daemon d3 "${FAST[@]}" --http-port "$port_a" --no-webhooks
