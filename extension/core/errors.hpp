@@ -9,11 +9,11 @@
 namespace waitroom::core {
 
 namespace sqlstate {
-inline constexpr const char* kInvalidText = "22P02";           // malformed JSON text
-inline constexpr const char* kInvalidParameter = "22023";      // bad field, quantity, line id
-inline constexpr const char* kNoDataFound = "P0002";           // unknown order, plan, facility
-inline constexpr const char* kObjectNotInState = "55000";      // action not allowed now
-inline constexpr const char* kUniqueViolation = "23505";       // tenantOrderId reused, new body
+inline constexpr const char* kInvalidText = "22P02";       // malformed JSON text
+inline constexpr const char* kInvalidParameter = "22023";  // bad field, quantity, line id
+inline constexpr const char* kNoDataFound = "P0002";       // unknown order, plan, facility
+inline constexpr const char* kObjectNotInState = "55000";  // action not allowed now
+inline constexpr const char* kUniqueViolation = "23505";   // tenantOrderId reused, new body
 inline constexpr const char* kInternal = "XX000";
 }  // namespace sqlstate
 

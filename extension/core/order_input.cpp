@@ -118,7 +118,7 @@ OrderInput parse_order_input(const std::string& json_text) {
 
 std::vector<LineQuantity> parse_line_quantities(const std::string& json_text) {
     json doc = parse_json(json_text);
-    if (!doc.is_array()) reject("lines", "must be an array of {\"lineId\", \"quantity\"}");
+    if (!doc.is_array()) reject("lines", R"(must be an array of {"lineId", "quantity"})");
     if (doc.empty()) reject("lines", "must not be empty");
     std::vector<LineQuantity> out;
     std::set<std::string> seen;

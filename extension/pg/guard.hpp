@@ -41,9 +41,7 @@ void pg_call(Fn&& fn) {
     MemoryContext caller_context = CurrentMemoryContext;
     ErrorData* volatile edata = nullptr;
     PG_TRY();
-    {
-        fn();
-    }
+    { fn(); }
     PG_CATCH();
     {
         MemoryContextSwitchTo(caller_context);
@@ -79,9 +77,8 @@ Datum invoke(FunctionCallInfo fcinfo, Impl impl) {
     // Outside every catch block: the exception objects are gone, ereport may longjmp.
     if (pg_error != nullptr) ReThrowError(pg_error);
     if (failed)
-        ereport(ERROR,
-                (errcode(MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4])),
-                 errmsg("%s", message)));
+        ereport(ERROR, (errcode(MAKE_SQLSTATE(code[0], code[1], code[2], code[3], code[4])),
+                        errmsg("%s", message)));
     return result;
 }
 

@@ -12,7 +12,7 @@ void _PG_init(void);
 namespace {
 char* debug_fault = nullptr;
 char* lock_strategy = nullptr;
-}
+}  // namespace
 
 extern "C" void _PG_init(void) {
     // Test hook: 'core' makes the C++ core throw during routing, to prove that a C++
@@ -22,9 +22,8 @@ extern "C" void _PG_init(void) {
                                nullptr);
     // 'optimistic' (default): lock only the rows a decision reserves and re-check them.
     // 'all_candidates': lock every candidate row before deciding (for benchmarks; bench/).
-    DefineCustomStringVariable("waitroom.lock_strategy",
-                               "How place_order locks stock: optimistic or all_candidates.",
-                               nullptr, &lock_strategy, "optimistic", PGC_USERSET, 0, nullptr,
-                               nullptr, nullptr);
+    DefineCustomStringVariable(
+        "waitroom.lock_strategy", "How place_order locks stock: optimistic or all_candidates.",
+        nullptr, &lock_strategy, "optimistic", PGC_USERSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("waitroom");
 }

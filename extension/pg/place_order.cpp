@@ -35,15 +35,15 @@ spi::Statement insert_lines_sql{
     2};
 
 std::string place(const core::OrderInput& input, const std::string& body) {
-    const std::string order_id = new_uuid();
+    std::string order_id = new_uuid();
     auto opt_number = [](const std::optional<core::Location>& c, bool lat) -> spi::Value {
         if (!c) return std::nullopt;
         return std::to_string(lat ? c->lat : c->lon);
     };
-    spi::Rows inserted = spi::run(
-        insert_order_sql, {order_id, input.tenant_order_id, input.order_date,
-                           std::to_string(input.priority), opt_number(input.consumer, true),
-                           opt_number(input.consumer, false), body});
+    spi::Rows inserted =
+        spi::run(insert_order_sql,
+                 {order_id, input.tenant_order_id, input.order_date, std::to_string(input.priority),
+                  opt_number(input.consumer, true), opt_number(input.consumer, false), body});
     if (inserted.empty()) {
         spi::Rows existing = spi::run(existing_order_sql, {input.tenant_order_id, body});
         if (existing.empty())  // the other order was cancelled meanwhile: a rare race

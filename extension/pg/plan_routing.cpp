@@ -75,20 +75,28 @@ spi::Statement reserve_stock_sql{
 
 const char* status_name(core::PlanStatus s) {
     switch (s) {
-        case core::PlanStatus::Waiting: return "WAITING";
-        case core::PlanStatus::Routed: return "ROUTED";
-        case core::PlanStatus::NotRoutable: return "NOT_ROUTABLE";
-        case core::PlanStatus::Cancelled: return "CANCELLED";
+        case core::PlanStatus::Waiting:
+            return "WAITING";
+        case core::PlanStatus::Routed:
+            return "ROUTED";
+        case core::PlanStatus::NotRoutable:
+            return "NOT_ROUTABLE";
+        case core::PlanStatus::Cancelled:
+            return "CANCELLED";
     }
     return "WAITING";
 }
 
 const char* event_of(core::PlanStatus s) {
     switch (s) {
-        case core::PlanStatus::Routed: return "ROUTING_PLAN_ROUTED";
-        case core::PlanStatus::NotRoutable: return "ROUTING_PLAN_NOT_ROUTABLE";
-        case core::PlanStatus::Cancelled: return "ROUTING_PLAN_CANCELLED";
-        case core::PlanStatus::Waiting: break;
+        case core::PlanStatus::Routed:
+            return "ROUTING_PLAN_ROUTED";
+        case core::PlanStatus::NotRoutable:
+            return "ROUTING_PLAN_NOT_ROUTABLE";
+        case core::PlanStatus::Cancelled:
+            return "ROUTING_PLAN_CANCELLED";
+        case core::PlanStatus::Waiting:
+            break;
     }
     return "ROUTING_PLAN_WAITING";
 }
@@ -194,10 +202,10 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
     for (std::size_t i = 0; i < d.parts.size(); ++i) {
         const auto& part = d.parts[i];
         const bool routed = part.status == core::PlanStatus::Routed;
-        json parent = i == keeper ? (plan.parent_routing_plan_id
-                                         ? json(*plan.parent_routing_plan_id)
-                                         : json(nullptr))
-                                  : json(plan.routing_plan_id);
+        json parent =
+            i == keeper
+                ? (plan.parent_routing_plan_id ? json(*plan.parent_routing_plan_id) : json(nullptr))
+                : json(plan.routing_plan_id);
         plans.push_back({{"routing_plan_id", ids[i]},
                          {"order_id", plan.order_id},
                          {"parent_routing_plan_id", parent},
@@ -287,10 +295,10 @@ std::string new_uuid() {
     hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
     lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
     char buf[37];
-    snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                  static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
-                  static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
-                  static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+    snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+             static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
+             static_cast<unsigned>(lo >> 48),
+             static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
     return buf;
 }
 

@@ -107,8 +107,8 @@ std::string stock_keys_json(const std::map<StockKey, std::int64_t>& keys) {
 std::string json_array(const std::vector<std::string>& values) { return json(values).dump(); }
 
 core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override) {
-    spi::Rows rows = spi::run(load_strategy_sql,
-                              {now_override ? spi::Value(*now_override) : std::nullopt});
+    spi::Rows rows =
+        spi::run(load_strategy_sql, {now_override ? spi::Value(*now_override) : std::nullopt});
     if (rows.size() != 1) throw std::logic_error("waitroom.routing_strategy must hold one row");
     const spi::Row& r = rows[0];
     core::Strategy s;

@@ -93,7 +93,7 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
     pg_call([&] {
         if (statement.plan == nullptr) {
             Oid types[kMaxArgs];
-            for (int i = 0; i < kMaxArgs; ++i) types[i] = TEXTOID;
+            for (Oid& type : types) type = TEXTOID;
             SPIPlanPtr plan = SPI_prepare(statement.sql, statement.nargs, types);
             if (plan == nullptr)
                 elog(ERROR, "waitroom: SPI_prepare failed (%s): %s",
@@ -108,7 +108,8 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
             nulls[i] = cparams[i] != nullptr ? ' ' : 'n';
         }
         int rc = SPI_execute_plan(static_cast<SPIPlanPtr>(statement.plan), values, nulls, false, 0);
-        if (rc < 0) elog(ERROR, "waitroom: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+        if (rc < 0)
+            elog(ERROR, "waitroom: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
     });
     return take_result();
 }

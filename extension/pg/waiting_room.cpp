@@ -136,8 +136,8 @@ std::vector<std::string> first_column(const spi::Rows& rows) {
 
 // Re-routes one plan if it is still unrouted; returns whether it changed.
 bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventLog& events) {
-    spi::Rows locked = spi::run(options.waiting_room_pass ? lock_plan_skip_sql : lock_plan_sql,
-                                {plan_id});
+    spi::Rows locked =
+        spi::run(options.waiting_room_pass ? lock_plan_skip_sql : lock_plan_sql, {plan_id});
     if (locked.empty()) {  // locked by another transaction: it decides, or the retry does
         if (options.waiting_room_pass) spi::run(enqueue_retry_sql, {plan_id});
         return false;
@@ -224,7 +224,7 @@ std::string assign(const std::string& plan_id, const std::string& facility_ref,
     if (head.empty())
         throw core::UserError(core::sqlstate::kNoDataFound,
                               "routing_plan_id " + plan_id + " not found");
-    const std::string order_id = spi::text(head[0], 0);
+    std::string order_id = spi::text(head[0], 0);
     require_open_order(order_id);
     spi::Rows status = spi::run(lock_plan_sql, {plan_id});
     const std::string& current = spi::text(status[0], 0);
@@ -238,19 +238,19 @@ std::string assign(const std::string& plan_id, const std::string& facility_ref,
     PlanToRoute plan = *load_plan(plan_id);
 
     core::PlannedPart assigned{core::PlanStatus::Routed, facility_ref, {}};
-    core::PlannedPart rest{current == "WAITING" ? core::PlanStatus::Waiting
-                                                : core::PlanStatus::NotRoutable,
-                           std::nullopt,
-                           {}};
+    core::PlannedPart rest{
+        current == "WAITING" ? core::PlanStatus::Waiting : core::PlanStatus::NotRoutable,
+        std::nullopt,
+        {}};
     std::map<std::string, std::int64_t> take;
     if (wanted) {
         for (const auto& w : *wanted) {
             auto it = std::find_if(plan.lines.begin(), plan.lines.end(),
                                    [&](const core::Line& l) { return l.line_id == w.line_id; });
             if (it == plan.lines.end())
-                throw core::UserError(core::sqlstate::kInvalidParameter,
-                                      "lines: lineId \"" + w.line_id + "\" is not in plan " +
-                                          plan_id);
+                throw core::UserError(
+                    core::sqlstate::kInvalidParameter,
+                    "lines: lineId \"" + w.line_id + "\" is not in plan " + plan_id);
             if (w.quantity > it->quantity)
                 throw core::UserError(core::sqlstate::kInvalidParameter,
                                       "lines: quantity " + std::to_string(w.quantity) +
@@ -319,18 +319,17 @@ Datum waitroom_stock_changed(PG_FUNCTION_ARGS) {
         // Articles whose availability rose and that something waits for. An article nobody
         // waits for costs one index probe.
         spi::Rows rows = spi::run_unprepared(
-            inserted
-                ? "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
-                  " WHERE n.on_hand > n.reserved AND EXISTS (SELECT 1"
-                  "   FROM waitroom.routing_plan_line w"
-                  "  WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)"
-                : "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
-                  "  LEFT JOIN old_rows o USING (facility_ref, tenant_article_id)"
-                  " WHERE (o.facility_ref IS NULL OR n.on_hand > o.on_hand"
-                  "        OR n.reserved < o.reserved)"
-                  "   AND n.on_hand > n.reserved AND EXISTS (SELECT 1"
-                  "   FROM waitroom.routing_plan_line w"
-                  "  WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)");
+            inserted ? "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
+                       " WHERE n.on_hand > n.reserved AND EXISTS (SELECT 1"
+                       "   FROM waitroom.routing_plan_line w"
+                       "  WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)"
+                     : "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
+                       "  LEFT JOIN old_rows o USING (facility_ref, tenant_article_id)"
+                       " WHERE (o.facility_ref IS NULL OR n.on_hand > o.on_hand"
+                       "        OR n.reserved < o.reserved)"
+                       "   AND n.on_hand > n.reserved AND EXISTS (SELECT 1"
+                       "   FROM waitroom.routing_plan_line w"
+                       "  WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)");
         std::vector<std::string> articles;
         for (const auto& r : rows) articles.push_back(spi::text(r, 0));
         if (!articles.empty()) {
@@ -371,9 +370,10 @@ Datum waitroom_reroute_all(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo) -> Datum {
         spi::connect();
         int changed = waitroom::pg::reroute_unrouted(std::nullopt, "REROUTE");
-        spi::run_unprepared("DELETE FROM waitroom.reroute_queue q WHERE NOT EXISTS (SELECT 1"
-                            " FROM waitroom.routing_plan p WHERE p.routing_plan_id ="
-                            " q.routing_plan_id AND p.status = 'WAITING')");
+        spi::run_unprepared(
+            "DELETE FROM waitroom.reroute_queue q WHERE NOT EXISTS (SELECT 1"
+            " FROM waitroom.routing_plan p WHERE p.routing_plan_id ="
+            " q.routing_plan_id AND p.status = 'WAITING')");
         spi::finish();
         return Int32GetDatum(changed);
     });

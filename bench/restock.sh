@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# What the stock trigger costs. Usage: bash bench/restock.sh [seconds per run]
+# 1. Single-row restocks of articles nobody waits for, trigger on vs off (pgbench, 2 clients,
+#    alternating runs so machine noise hits both): the "almost nothing" case.
+# 2. One UPDATE of 10,000 stock rows (a nightly import) with 200 plans waiting: one pass per
+#    statement, timed with and without the triggers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-10}
+make -s -j2 >/dev/null && make -s install >/dev/null
+source test/lib/cluster.sh
+wr_cluster_start
+wr_psql >/dev/null <<'SQL'
+CREATE EXTENSION waitroom;
+INSERT INTO waitroom.facility (facility_ref, lat, lon)
+  SELECT 'fc-' || f, 47 + (f % 7), 6 + (f % 9) FROM generate_series(1, 20) f;
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
+  SELECT 'fc-' || f, 'sku-' || a, 'BACKORDER' FROM generate_series(1, 20) f, generate_series(1, 500) a;
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand)
+  SELECT 'fc-' || f, 'sku-' || a, 0 FROM generate_series(1, 20) f, generate_series(1, 500) a;
+-- 200 orders wait, for articles 1..200 (pgbench restocks 1..500, mostly of unwaited articles
+-- once the first restock of an article has served its order).
+SELECT waitroom.place_order(jsonb_build_object('tenantOrderId', 'w-' || a,
+  'orderLineItems', jsonb_build_array(jsonb_build_object('tenantArticleId', 'sku-' || a, 'quantity', 1))))
+  FROM generate_series(1, 200) a;
+SQL
+echo "-- nightly import: one UPDATE of 10,000 rows (200 waiting plans served by it)"
+wr_psql -c "BEGIN" -c "ALTER TABLE waitroom.stock DISABLE TRIGGER USER" -c '\timing on' \
+  -c "UPDATE waitroom.stock SET on_hand = on_hand + 5" -c "ROLLBACK" | grep -E '^Time' | sed 's/^/triggers off: /'
+wr_psql -c '\timing on' -c "UPDATE waitroom.stock SET on_hand = on_hand + 5" | grep -E '^Time' | sed 's/^/triggers on:  /'
+wr_psql -At -c "SELECT 'plans still waiting: ' || count(*) FROM waitroom.routing_plan WHERE status = 'WAITING'"
+echo "-- single-row restocks, nothing waiting ($SECS s per run)"
+run() {
+  local label=$1
+  [ "$label" = "trigger_off" ] && wr_psql -c "ALTER TABLE waitroom.stock DISABLE TRIGGER USER"
+  [ "$label" = "trigger_on" ] && wr_psql -c "ALTER TABLE waitroom.stock ENABLE TRIGGER USER"
+  pgbench -n -c 2 -j 2 -T "$SECS" -f bench/restock.sql 2>/dev/null |
+    awk -v s="$label" '/^tps/ {printf "%-12s %8.1f tps\n", s, $3}'
+}
+for round in 1 2; do run trigger_on; run trigger_off; done
+wr_psql -c "ALTER TABLE waitroom.stock ENABLE TRIGGER USER"
