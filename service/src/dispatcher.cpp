@@ -42,10 +42,13 @@ int Dispatcher::run() {
         try {
             run_timers();
             const BatchOutcome batch = deliver_batch();
+            if (batch.claimed == 0 || backlog_timer_.due()) refresh_backlog();
             if (batch.delivered > 0) continue;  // more may be waiting: drain before sleeping
-            const double next_retry = refresh_backlog();
-            wait_for_wakeup(std::min({options_.poll_interval, next_retry,
-                                      release_due_timer_.remaining(), purge_timer_.remaining()}));
+            // Claimed but nothing delivered (failures): pause a little before the next try.
+            const double floor = batch.claimed > 0 ? 0.05 : 0.0;
+            wait_for_wakeup(std::max(floor, std::min({options_.poll_interval, seconds_until_retry(),
+                                                      release_due_timer_.remaining(),
+                                                      purge_timer_.remaining()})));
         } catch (const PgError& e) {
             if (e.connection_lost || !db_.connected()) {
                 log::warn("db_connection_lost", {{"error", e.what()}});
@@ -55,6 +58,10 @@ int Dispatcher::run() {
                 log::error("db_error", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
                 stop_signal::sleep_for(options_.poll_interval);
             }
+        } catch (const std::exception& e) {
+            // A bug or a surprise from the database (e.g. an unparsable value): keep serving.
+            log::error("unexpected_error", {{"error", e.what()}});
+            stop_signal::sleep_for(options_.poll_interval);
         }
     }
     log::info("stopped", {{"name", options_.name}});
@@ -196,12 +203,19 @@ void Dispatcher::call_purge() {
     }
 }
 
-double Dispatcher::refresh_backlog() {
+void Dispatcher::refresh_backlog() {
     const Backlog b = outbox_.backlog();
     metrics_.set_backlog(b.pending, b.oldest_pending_age);
     backlog_timer_.restart();
-    if (!b.next_due_in) return 1e9;
-    return std::max(0.01, *b.next_due_in);
+    next_retry_at_ = b.next_due_in ? Timer::Clock::now() + std::chrono::duration_cast<Timer::Clock::duration>(
+                                                           std::chrono::duration<double>(*b.next_due_in))
+                                   : Timer::Clock::time_point::max();
+}
+
+double Dispatcher::seconds_until_retry() const {
+    if (next_retry_at_ == Timer::Clock::time_point::max()) return 1e9;
+    const double s = std::chrono::duration<double>(next_retry_at_ - Timer::Clock::now()).count();
+    return std::max(0.01, s);
 }
 
 void Dispatcher::wait_for_wakeup(double seconds) {

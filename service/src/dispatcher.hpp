@@ -34,7 +34,8 @@ private:
     void run_timers();
     void call_release_due();
     void call_purge();
-    double refresh_backlog();  // seconds until a pending retry is due (large if none)
+    void refresh_backlog();          // metrics, and when the next retry falls due
+    double seconds_until_retry() const;
     void wait_for_wakeup(double seconds);
 
     const Options& options_;
@@ -48,6 +49,7 @@ private:
     Timer release_due_timer_;
     Timer purge_timer_;
     Timer backlog_timer_;
+    Timer::Clock::time_point next_retry_at_ = Timer::Clock::time_point::max();
     bool ever_connected_ = false;
 };
 

@@ -53,8 +53,12 @@ CREATE TABLE delivery (
 -- Lanes with open work: the head test ("nothing earlier is open") and the DBA views.
 CREATE INDEX delivery_open_by_lane ON delivery (subscription_id, order_id, event_id)
     WHERE state IN ('pending', 'dead');
--- Claims walk open deliveries oldest first; retention looks up open deliveries by event.
-CREATE INDEX delivery_open_by_event ON delivery (event_id) WHERE state IN ('pending', 'dead');
+-- Claims walk due deliveries, oldest due first, and stop at the first one not yet due: a lane
+-- backing off (or behind a dead letter) has all its rows pushed into the future, so it costs
+-- nothing until it is due again.
+CREATE INDEX delivery_due ON delivery (next_attempt_at) WHERE state = 'pending';
+-- The lag: the oldest pending event.
+CREATE INDEX delivery_pending_by_event ON delivery (event_id) WHERE state = 'pending';
 
 -- Retention of delivered events. No row = the default (7 days); set_outbox_retention() sets it.
 CREATE TABLE outbox_setting (
@@ -117,7 +121,7 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
                               AND e.order_id = d.order_id
                               AND e.state IN ('pending', 'dead')
                               AND e.event_id < d.event_id)
-         ORDER BY d.event_id
+         ORDER BY d.next_attempt_at
          LIMIT max_lanes
            FOR UPDATE OF d SKIP LOCKED)
     SELECT f.subscription_id, f.event_id, f.order_id, f.attempts,
@@ -160,40 +164,62 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
 $$;
 
 -- Records a failed attempt: retry after retry_in, or dead-letter once max_attempts (the
--- subscription's own, else the caller's default) is reached. Returns the new state.
+-- subscription's own, else the caller's default) is reached. The rest of the lane is pushed
+-- back with it (to 'infinity' behind a dead letter), so claims skip the lane cheaply until then.
+-- Returns the new state.
 CREATE FUNCTION fail_delivery(subscription_id text, event_id bigint, error text,
                               retry_in interval, default_max_attempts int, delivered_by text)
 RETURNS text
 LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
-    UPDATE delivery d
-       SET attempts = d.attempts + 1,
-           last_attempt_at = clock_timestamp(),
-           last_error = left(error, 2000),
-           delivered_by = fail_delivery.delivered_by,
-           next_attempt_at = clock_timestamp() + retry_in,
-           state = CASE WHEN d.attempts + 1 >= coalesce(s.max_attempts, default_max_attempts)
-                        THEN 'dead' ELSE 'pending' END
-      FROM subscription s
-     WHERE s.subscription_id = d.subscription_id
-       AND d.subscription_id = fail_delivery.subscription_id
-       AND d.event_id = fail_delivery.event_id
-       AND d.state = 'pending'
-    RETURNING d.state
+    WITH failed AS (
+        UPDATE delivery d
+           SET attempts = d.attempts + 1,
+               last_attempt_at = clock_timestamp(),
+               last_error = left(error, 2000),
+               delivered_by = fail_delivery.delivered_by,
+               next_attempt_at = clock_timestamp() + retry_in,
+               state = CASE WHEN d.attempts + 1 >= coalesce(s.max_attempts, default_max_attempts)
+                            THEN 'dead' ELSE 'pending' END
+          FROM subscription s
+         WHERE s.subscription_id = d.subscription_id
+           AND d.subscription_id = fail_delivery.subscription_id
+           AND d.event_id = fail_delivery.event_id
+           AND d.state = 'pending'
+        RETURNING d.subscription_id, d.order_id, d.event_id, d.state, d.next_attempt_at),
+    held_back AS (
+        UPDATE delivery l
+           SET next_attempt_at = CASE WHEN f.state = 'dead' THEN 'infinity'
+                                      ELSE greatest(l.next_attempt_at, f.next_attempt_at) END
+          FROM failed f
+         WHERE l.subscription_id = f.subscription_id
+           AND l.order_id = f.order_id
+           AND l.state = 'pending'
+           AND l.event_id > f.event_id)
+    SELECT state FROM failed
 $$;
 
--- What the daemon reports as lag: open work of the sinks it serves, and when the next retry is due.
+-- What the daemon reports: how much is pending for the sinks it serves, the age of the oldest
+-- pending event (the lag), and in how many seconds the next pending delivery is due.
 CREATE FUNCTION outbox_backlog(webhooks bool, stdout_subscription text)
 RETURNS TABLE (pending bigint, oldest_pending_age double precision, next_due_in double precision)
 LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog AS $$
-    SELECT count(*),
-           coalesce(extract(epoch FROM clock_timestamp() - min(ev.created_at))::float8, 0),
-           extract(epoch FROM min(d.next_attempt_at) - clock_timestamp())::float8
-      FROM delivery d
-      JOIN subscription s ON s.subscription_id = d.subscription_id
-      JOIN event ev ON ev.event_id = d.event_id
-     WHERE d.state = 'pending'
-       AND s.active
-       AND ((s.kind = 'webhook' AND webhooks) OR s.subscription_id = stdout_subscription)
+    WITH served AS (
+        SELECT s.subscription_id FROM subscription s
+         WHERE s.active
+           AND ((s.kind = 'webhook' AND webhooks) OR s.subscription_id = stdout_subscription))
+    SELECT (SELECT count(*) FROM delivery d
+             WHERE d.state = 'pending' AND d.subscription_id IN (SELECT * FROM served)),
+           coalesce((SELECT extract(epoch FROM clock_timestamp() - ev.created_at)::float8
+                       FROM delivery d JOIN event ev ON ev.event_id = d.event_id
+                      WHERE d.state = 'pending' AND d.subscription_id IN (SELECT * FROM served)
+                      ORDER BY d.event_id LIMIT 1), 0),
+           -- Lanes behind a dead letter wait at 'infinity': no retry is due there.
+           (SELECT extract(epoch FROM d.next_attempt_at)::float8
+                   - extract(epoch FROM clock_timestamp())::float8
+              FROM delivery d
+             WHERE d.state = 'pending' AND d.subscription_id IN (SELECT * FROM served)
+               AND d.next_attempt_at < 'infinity'
+             ORDER BY d.next_attempt_at LIMIT 1)
 $$;
 
 -- ---------------------------------------------------------------- DBA views and actions
@@ -234,7 +260,16 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
            AND (retry_dead_letter.subscription_id IS NULL
                 OR d.subscription_id = retry_dead_letter.subscription_id)
            AND (retry_dead_letter.event_id IS NULL OR d.event_id = retry_dead_letter.event_id)
-        RETURNING 1)
+        RETURNING d.subscription_id, d.order_id),
+    -- The lane was held back behind the dead letter (fail_delivery): let it go again.
+    released AS (
+        UPDATE delivery l
+           SET next_attempt_at = clock_timestamp()
+          FROM retried r
+         WHERE l.subscription_id = r.subscription_id
+           AND l.order_id = r.order_id
+           AND l.state = 'pending'
+           AND l.next_attempt_at > clock_timestamp())
     SELECT count(*)::int FROM retried
 $$;
 
@@ -249,7 +284,16 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
            AND (discard_dead_letter.subscription_id IS NULL
                 OR d.subscription_id = discard_dead_letter.subscription_id)
            AND (discard_dead_letter.event_id IS NULL OR d.event_id = discard_dead_letter.event_id)
-        RETURNING 1)
+        RETURNING d.subscription_id, d.order_id),
+    -- The lane was held back behind the dead letter (fail_delivery): let it go again.
+    released AS (
+        UPDATE delivery l
+           SET next_attempt_at = clock_timestamp()
+          FROM discarded r
+         WHERE l.subscription_id = r.subscription_id
+           AND l.order_id = r.order_id
+           AND l.state = 'pending'
+           AND l.next_attempt_at > clock_timestamp())
     SELECT count(*)::int FROM discarded
 $$;
 

@@ -15,6 +15,9 @@ check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; 
 note()   { echo "# $*"; }
 quiet()  { "$@" >/dev/null 2>&1; }
 finish() {
+  if [ "$fail" -gt 0 ] && [ -n "${WR_CLUSTER_DIR:-}" ] && [ -f "$WR_CLUSTER_DIR/server.log" ]; then
+    show_log "$WR_CLUSTER_DIR/server.log" 20
+  fi
   echo "suite-result: $pass passed, $fail failed"
   [ "$fail" -eq 0 ]
   exit
