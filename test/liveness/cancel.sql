@@ -1,0 +1,1 @@
+SELECT public.lv_cancel(false);
