@@ -167,6 +167,34 @@ spi::Statement lock_articles_shared_sql{
 
 }  // namespace
 
+// Bounded below deadlock_timeout: a waiting-room pass gives up before the deadlock detector
+// would pick a victim, and defers its plans to the retry queue instead.
+spi::Statement bound_lock_wait_sql{
+    "SELECT current_setting('lock_timeout'),"
+    "       set_config('lock_timeout', least(200, (SELECT setting::int / 2 FROM pg_settings"
+    "                  WHERE name = 'deadlock_timeout'))::text || 'ms', true)",
+    0};
+spi::Statement restore_lock_wait_sql{"SELECT set_config('lock_timeout', $1, true)", 1};
+
+bool try_lock_articles_exclusive(const std::vector<std::string>& articles) {
+    if (articles.empty()) return true;
+    spi::begin_subtransaction();
+    try {
+        const std::string previous = spi::text(spi::run(bound_lock_wait_sql, {}).at(0), 0);
+        spi::run(lock_articles_exclusive_sql, {json_array(articles)});
+        spi::run(restore_lock_wait_sql, {previous});
+    } catch (const PgError& e) {
+        spi::rollback_subtransaction();  // also undoes the lock_timeout change
+        if (e.edata()->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE) return false;
+        throw;
+    } catch (...) {
+        spi::rollback_subtransaction();
+        throw;
+    }
+    spi::release_subtransaction();
+    return true;
+}
+
 void lock_articles(const std::vector<std::string>& articles, bool exclusive) {
     if (articles.empty()) return;
     spi::run(exclusive ? lock_articles_exclusive_sql : lock_articles_shared_sql,
@@ -342,11 +370,15 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
         try {
             current = lock_and_recheck(reservations, loaded, options.waiting_room_pass);
         } catch (const PgError& e) {
+            // Never let an error leave the internal subtransaction open.
+            spi::rollback_subtransaction();
             if (!options.waiting_room_pass || e.edata()->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
                 throw;
-            spi::rollback_subtransaction();
             result.outcome = RouteOutcome::Deferred;
             return result;
+        } catch (...) {
+            spi::rollback_subtransaction();
+            throw;
         }
         if (current) {
             spi::release_subtransaction();

@@ -55,6 +55,11 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& decisi
 // may serve; a decision that leaves lines waiting takes them shared and decides again, so it
 // either sees a concurrent restock or is seen by it: no wake-up is lost.
 void lock_articles(const std::vector<std::string>& articles, bool exclusive);
+// The exclusive form for a pass that already holds stock rows (the app's UPDATE): it waits
+// at most half of deadlock_timeout (200 ms at most) and returns false when it could not get
+// them, so a place_order that holds them shared and waits for one of our rows never meets a
+// deadlock error.
+bool try_lock_articles_exclusive(const std::vector<std::string>& articles);
 
 std::string new_uuid();
 

@@ -20,6 +20,23 @@ namespace {
 
 using nlohmann::json;
 
+// Articles whose availability a stock statement raised and that something waits for, read
+// from the trigger's transition tables. Kept plans: the tables are looked up by name at
+// execution, so the plan outlives the statement. An article nobody waits for costs one probe
+// of the partial index of waiting lines.
+spi::Statement raised_by_insert_sql{
+    "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
+    " WHERE n.on_hand > n.reserved AND EXISTS (SELECT 1 FROM waitroom.routing_plan_line w"
+    "        WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)",
+    0};
+spi::Statement raised_by_update_sql{
+    "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
+    "  LEFT JOIN old_rows o USING (facility_ref, tenant_article_id)"
+    " WHERE (o.facility_ref IS NULL OR n.on_hand > o.on_hand OR n.reserved < o.reserved)"
+    "   AND n.on_hand > n.reserved AND EXISTS (SELECT 1 FROM waitroom.routing_plan_line w"
+    "        WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)",
+    0};
+
 // Every article of every waiting plan that needs one of these articles: the articles a
 // pass may touch, locked exclusive before it reads anything.
 spi::Statement article_closure_sql{
@@ -86,17 +103,22 @@ spi::Statement plan_lines_sql{
     " ORDER BY ol.position",
     1};
 
-spi::Statement enqueue_retry_sql{
-    "INSERT INTO waitroom.reroute_queue (routing_plan_id) VALUES ($1::uuid)"
+spi::Statement enqueue_plan_articles_sql{
+    "INSERT INTO waitroom.reroute_queue (tenant_article_id)"
+    "SELECT DISTINCT tenant_article_id FROM waitroom.routing_plan_line"
+    " WHERE routing_plan_id = $1::uuid AND waiting"
+    "    ON CONFLICT DO NOTHING",
+    1};
+spi::Statement enqueue_articles_sql{
+    "INSERT INTO waitroom.reroute_queue (tenant_article_id)"
+    "SELECT DISTINCT a FROM jsonb_array_elements_text($1::jsonb) AS a"
     "    ON CONFLICT DO NOTHING",
     1};
 spi::Statement claim_retries_sql{
     "DELETE FROM waitroom.reroute_queue q"
-    " WHERE q.routing_plan_id IN (SELECT routing_plan_id FROM waitroom.reroute_queue"
-    "                              ORDER BY enqueued_at LIMIT 1000 FOR UPDATE SKIP LOCKED)"
-    " RETURNING (SELECT jsonb_agg(DISTINCT l.tenant_article_id)"
-    "              FROM waitroom.routing_plan_line l"
-    "             WHERE l.routing_plan_id = q.routing_plan_id AND l.waiting)::text",
+    " WHERE q.tenant_article_id IN (SELECT tenant_article_id FROM waitroom.reroute_queue"
+    "                                ORDER BY enqueued_at LIMIT 1000 FOR UPDATE SKIP LOCKED)"
+    " RETURNING q.tenant_article_id",
     0};
 
 spi::Statement lock_order_sql{
@@ -139,7 +161,7 @@ bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventL
     spi::Rows locked =
         spi::run(options.waiting_room_pass ? lock_plan_skip_sql : lock_plan_sql, {plan_id});
     if (locked.empty()) {  // locked by another transaction: it decides, or the retry does
-        if (options.waiting_room_pass) spi::run(enqueue_retry_sql, {plan_id});
+        if (options.waiting_room_pass) spi::run(enqueue_plan_articles_sql, {plan_id});
         return false;
     }
     const std::string& status = spi::text(locked[0], 0);
@@ -147,7 +169,7 @@ bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventL
     std::optional<PlanToRoute> plan = load_plan(plan_id);
     if (!plan || plan->lines.empty()) return false;
     RouteResult result = route_plan(*plan, options, events);
-    if (result.outcome == RouteOutcome::Deferred) spi::run(enqueue_retry_sql, {plan_id});
+    if (result.outcome == RouteOutcome::Deferred) spi::run(enqueue_plan_articles_sql, {plan_id});
     return result.outcome == RouteOutcome::Changed;
 }
 
@@ -156,14 +178,21 @@ bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventL
 // One waiting-room pass for articles whose availability rose: lock their closure, then
 // serve the waiting plans that need them in queue order (first fit; STRICT_FIFO's
 // held-back rule lives in the router's budget).
-int reactivate_articles(std::vector<std::string> articles, const std::string* now_override) {
+int reactivate_articles(std::vector<std::string> articles, const std::string* now_override,
+                        bool* deferred = nullptr) {
     if (articles.empty()) return 0;
     std::vector<std::string> closure =
         first_column(spi::run(article_closure_sql, {json_array(articles)}));
     closure.insert(closure.end(), articles.begin(), articles.end());
     std::sort(closure.begin(), closure.end());
     closure.erase(std::unique(closure.begin(), closure.end()), closure.end());
-    lock_articles(closure, /*exclusive=*/true);
+    if (!try_lock_articles_exclusive(closure)) {
+        // Another transaction holds them (a place_order about to leave lines waiting, which may
+        // wait for a stock row this transaction holds): defer rather than wait into a cycle.
+        spi::run(enqueue_articles_sql, {json_array(articles)});
+        if (deferred != nullptr) *deferred = true;
+        return 0;
+    }
 
     RouteOptions options;
     options.run_type = "REACTIVATION";
@@ -182,13 +211,7 @@ int reactivate_articles(std::vector<std::string> articles, const std::string* no
 // Plans whose stock row was locked last time: tried again (release_due, reroute_all and
 // the end of every stock statement drain it).
 int drain_retry_queue(const std::string* now_override) {
-    std::set<std::string> articles;
-    for (const auto& r : spi::run(claim_retries_sql, {}))
-        if (r[0]) {
-            json a = json::parse(*r[0]);
-            for (const auto& x : a) articles.insert(x.get<std::string>());
-        }
-    return reactivate_articles({articles.begin(), articles.end()}, now_override);
+    return reactivate_articles(first_column(spi::run(claim_retries_sql, {})), now_override);
 }
 
 namespace {
@@ -316,25 +339,15 @@ Datum waitroom_stock_changed(PG_FUNCTION_ARGS) {
         const bool inserted = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
         spi::connect();
         waitroom::pg::pg_call([&] { SPI_register_trigger_data(trigdata); });
-        // Articles whose availability rose and that something waits for. An article nobody
-        // waits for costs one index probe.
-        spi::Rows rows = spi::run_unprepared(
-            inserted ? "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
-                       " WHERE n.on_hand > n.reserved AND EXISTS (SELECT 1"
-                       "   FROM waitroom.routing_plan_line w"
-                       "  WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)"
-                     : "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
-                       "  LEFT JOIN old_rows o USING (facility_ref, tenant_article_id)"
-                       " WHERE (o.facility_ref IS NULL OR n.on_hand > o.on_hand"
-                       "        OR n.reserved < o.reserved)"
-                       "   AND n.on_hand > n.reserved AND EXISTS (SELECT 1"
-                       "   FROM waitroom.routing_plan_line w"
-                       "  WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)");
+        spi::Rows rows = spi::run(inserted ? waitroom::pg::raised_by_insert_sql
+                                           : waitroom::pg::raised_by_update_sql,
+                                  {});
         std::vector<std::string> articles;
         for (const auto& r : rows) articles.push_back(spi::text(r, 0));
         if (!articles.empty()) {
-            waitroom::pg::reactivate_articles(articles, nullptr);
-            waitroom::pg::drain_retry_queue(nullptr);  // the next pass retries deferred plans
+            bool deferred = false;
+            waitroom::pg::reactivate_articles(articles, nullptr, &deferred);
+            if (!deferred) waitroom::pg::drain_retry_queue(nullptr);  // earlier deferrals
         }
         spi::finish();
         return PointerGetDatum(nullptr);
@@ -369,11 +382,9 @@ PG_FUNCTION_INFO_V1(waitroom_reroute_all);
 Datum waitroom_reroute_all(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo) -> Datum {
         spi::connect();
+        // Everything unrouted is tried below: deferrals up to now are settled by it.
+        spi::run(waitroom::pg::claim_retries_sql, {});
         int changed = waitroom::pg::reroute_unrouted(std::nullopt, "REROUTE");
-        spi::run_unprepared(
-            "DELETE FROM waitroom.reroute_queue q WHERE NOT EXISTS (SELECT 1"
-            " FROM waitroom.routing_plan p WHERE p.routing_plan_id ="
-            " q.routing_plan_id AND p.status = 'WAITING')");
         spi::finish();
         return Int32GetDatum(changed);
     });

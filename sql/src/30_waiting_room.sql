@@ -1,10 +1,13 @@
 -- The waiting room (SPEC §4): triggers that wake it, the manual actions, the DBA view.
 
--- Plans a waiting-room pass could not lock (another transaction held a stock row or the
--- plan): retried by the next pass, by release_due() (the daemon's timer) and reroute_all().
+-- Articles whose waiting plans a pass could not serve now: it could not lock them (another
+-- transaction held a stock row, a plan, or the article), so it did not wait into a lock
+-- cycle. Drained by the next stock pass, by release_due() (waitroomd's timer) and by
+-- reroute_all(); draining looks the waiting plans up afresh, so a plan committed after the
+-- deferral is served too.
 CREATE TABLE reroute_queue (
-    routing_plan_id uuid PRIMARY KEY REFERENCES routing_plan ON DELETE CASCADE,
-    enqueued_at     timestamptz NOT NULL DEFAULT clock_timestamp()
+    tenant_article_id text PRIMARY KEY,
+    enqueued_at       timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
 CREATE FUNCTION _stock_changed() RETURNS trigger
