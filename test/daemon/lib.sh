@@ -50,13 +50,13 @@ daemon_cleanup() {
   WR_PIDS=()
 }
 
-# order_uuid TAG N: the N-th order of test run TAG (TAG: up to 8 hex digits).
-# gen_events TAG FROM_SEQ TO_SEQ ORDERS: one statement, seq-major, so event_id follows seq.
+# gen_events TAG FROM_SEQ TO_SEQ ORDERS: events of orders 1..ORDERS of test run TAG, payload
+# {"run", "order", "seq"}; one statement, seq-major, so event_id follows seq within an order.
 gen_events() {
   local tag=$1 from=$2 to=$3 orders=$4
   wr_psql -c "INSERT INTO waitroom.event (event, order_id, payload)
     SELECT 'ORDER_CREATED',
-           format('%s-0000-4000-8000-%s', lpad('$tag', 8, '0'), lpad(o::text, 12, '0'))::uuid,
+           format('%s-0000-4000-8000-%s', left(md5('$tag'), 8), lpad(o::text, 12, '0'))::uuid,
            jsonb_build_object('run', '$tag', 'order', o, 'seq', s)
       FROM generate_series($from, $to) s, generate_series(1, $orders) o
      ORDER BY s, o"
@@ -83,6 +83,9 @@ wait_for() {
     sleep 0.1
   done
 }
+
+# lines_at_least N FILE
+lines_at_least() { [ "$(grep -c . "$2" 2>/dev/null || echo 0)" -ge "$1" ]; }
 
 # count_is EXPECTED COMMAND...: the command prints EXPECTED.
 count_is() { local want=$1; shift; [ "$("$@")" = "$want" ]; }

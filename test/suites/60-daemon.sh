@@ -76,6 +76,16 @@ new_id=$(head -1 <<<"$notify")
 check "NOTIFY at commit carries only the event id" \
   grep -q "notification \"waitroom_event\" with payload \"$new_id\"" <<<"$notify"
 
+# ------------------------------------------------------------------ event filter of a subscription
+wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, events)
+            VALUES ('hook_filter', 'http://127.0.0.1:9/', '{ORDER_CANCELLED}');
+            INSERT INTO waitroom.event (event, payload)
+            SELECT e, jsonb_build_object('run', 'filter') FROM unnest('{ORDER_CREATED,ORDER_CANCELLED,ORDER_CREATED}'::text[]) e"
+check "a subscription receives only the events its filter names" \
+  count_is "1|ORDER_CANCELLED" wr_psql -At -c "SELECT count(*), min(e.event) FROM waitroom.delivery d
+      JOIN waitroom.event e USING (event_id) WHERE d.subscription_id = 'hook_filter'"
+wr_psql -c "DELETE FROM waitroom.subscription WHERE subscription_id = 'hook_filter'"
+
 # ------------------------------------------------------------------ stdout: 5,000 events over 50 orders
 port_a=$(wr_free_port)
 start_daemon d1 "${FAST[@]}" --http-port "$port_a" --no-webhooks
@@ -112,9 +122,9 @@ start_receiver r_kill ok; port_kill=$WR_PORT
 wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret)
             VALUES ('hook_kill', 'http://127.0.0.1:$port_kill/', '$WR_SECRET')"
 start_daemon d2a "${FAST[@]}" --http-port 0
-( for s in $(seq 1 20); do gen_events b1 $(( (s - 1) * 5 + 1 )) $(( s * 5 )) 50; done ) &
+( for s in $(seq 1 10); do gen_events b1 $(( (s - 1) * 10 + 1 )) $(( s * 10 )) 50; done ) &
 producer=$!
-sleep 0.7
+wait_for 20 lines_at_least 1000 "$WR_TMP/r_kill.log"
 kill9_daemon d2a
 note "killed d2a after $(grep -c . "$WR_TMP/d2a.out") stdout lines, $(grep -c . "$WR_TMP/r_kill.log") webhooks"
 sleep 0.3
@@ -218,6 +228,17 @@ check "discarding a dead letter lets the next event of its order go (and fail) n
       min((e.payload->>'seq')::int) FILTER (WHERE state = 'dead'), count(*) FILTER (WHERE state = 'pending')
       FROM waitroom.delivery d JOIN waitroom.event e USING (event_id)
       WHERE subscription_id = 'hook_dead' AND e.payload->>'run' = 'e1'"
+# The DBA fixes the endpoint and retries: the dead letters and everything behind them arrive, in order.
+start_receiver r_fixed ok; port_fixed=$WR_PORT
+wr_psql -c "UPDATE waitroom.subscription SET url = 'http://127.0.0.1:$port_fixed/' WHERE subscription_id = 'hook_dead'"
+wr_psql -At -c "SELECT waitroom.retry_dead_letter('hook_dead')" >/dev/null
+wait_for 20 count_is 15 delivered_count e1 hook_dead
+wr_psql -At -F $'\t' -c "SELECT event_id, order_id FROM waitroom.event
+                          WHERE payload->>'run' = 'e1' AND (payload->>'seq')::int >= 2" >"$WR_TMP/e1-tail.expected"
+check "retry_dead_letter after fixing the endpoint: the held-back events follow, in order" quiet \
+  "$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/e1-tail.expected" \
+    --receiver-log "$WR_TMP/r_fixed.log" --ordered --only-ok
+check "waitroom.dead_letter is empty again" count_is 0 wr_psql -At -c "SELECT count(*) FROM waitroom.dead_letter"
 stop_daemon d5
 # Dead letters stay (for the retention check below) but the subscription stops taking events.
 wr_psql -c "UPDATE waitroom.subscription SET active = false WHERE subscription_id = 'hook_dead';
@@ -253,13 +274,39 @@ check "two daemons: duplicates stay rare (< 1%) and are counted" \
 stop_daemon d6a; rc_a=$?; stop_daemon d6b; rc_b=$?
 check "SIGTERM stops both daemons with exit 0" test $((rc_a + rc_b)) -eq 0
 
+# ------------------------------------------------------------------ two daemons, one killed
+# The abnormal case: the survivor takes over the lanes the dead one held (Postgres releases the
+# row locks when its session ends) and nothing is lost.
+start_daemon d8a "${FAST[@]}" --http-port 0 --batch-lanes 16
+start_daemon d8b "${FAST[@]}" --http-port 0 --batch-lanes 16
+( for s in $(seq 1 10); do gen_events g1 $(( (s - 1) * 4 + 1 )) $(( s * 4 )) 50; done ) &
+producer=$!
+wait_for 20 lines_at_least 300 "$WR_TMP/d8a.out"
+kill9_daemon d8a
+wait "$producer"
+wait_for 60 count_is 2000 delivered_count g1 stdout
+wait_for 60 count_is 2000 delivered_count g1 hook_two
+expected_events g1 "$WR_TMP/g1.expected"
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/g1.expected" --stdout "$WR_TMP/d8a.out" "$WR_TMP/d8b.out")
+check "two daemons, one killed -9: the survivor delivers everything to stdout ($summary)" test $? -eq 0
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/g1.expected" \
+          --receiver-log "$WR_TMP/r_two.log" --ordered --only-ok)
+check "two daemons, one killed -9: webhook complete and in order per order ($summary)" test $? -eq 0
+stop_daemon d8b
+
 # ------------------------------------------------------------------ retention
+# Events that a paused subscription still has open must survive the purge.
+wr_psql -c "UPDATE waitroom.subscription SET active = true WHERE subscription_id = 'hook_dead';
+            UPDATE waitroom.subscription SET url = 'http://127.0.0.1:9/' WHERE subscription_id = 'hook_dead'"
+gen_events r1 1 2 5
+wr_psql -c "UPDATE waitroom.subscription SET active = false WHERE subscription_id = 'hook_dead'"
+open_events=10
 wr_psql -c "SELECT waitroom.set_outbox_retention('0 seconds')" >/dev/null
 start_daemon d7 "${FAST[@]}" --http-port 0 --purge-interval 0.3
 check "retention: the daemon's timer purges delivered events" \
-  wait_for 20 count_is 0 wr_psql -At -c "SELECT count(*) FROM waitroom.event WHERE payload->>'run' IN ('a1', 'f1')"
-check "retention: events still open somewhere (dead or behind a dead letter) are kept" \
-  count_is 15 wr_psql -At -c "SELECT count(*) FROM waitroom.event WHERE payload->>'run' = 'e1'"
+  wait_for 20 count_is 0 wr_psql -At -c "SELECT count(*) FROM waitroom.event WHERE payload->>'run' IN ('a1', 'e1', 'f1', 'g1')"
+check "retention: events still open for some subscription are kept" \
+  count_is "$open_events" wr_psql -At -c "SELECT count(*) FROM waitroom.event WHERE payload->>'run' = 'r1'"
 stop_daemon d7
 
 finish
