@@ -59,7 +59,8 @@ if [ "$deadlocks" -gt 0 ]; then  # which lock waits closed the cycles, and the s
     grep -E '^\s+Process [0-9]+ waits for' "$WR_CLUSTER_DIR/server.log" \
         | sed -E 's/[0-9]+/N/g; s/\[[^]]*\]//; s/^\s+//' | sort | uniq -c | sort -rn | head -6 | sed 's/^/#   /'
     # the first cycle in full, to reproduce from
-    awk '/deadlock detected/{n++} n==1' "$WR_CLUSTER_DIR/server.log" | head -12 | cut -c1-200 | sed 's/^/#   | /'
+    awk '/deadlock detected/{n++} n==1' "$WR_CLUSTER_DIR/server.log" \
+        | grep -E 'DETAIL|^\s+Process [0-9]+|CONTEXT|SQL statement|PL/pgSQL' | head -14 | cut -c1-160 | sed 's/^/#   | /'
     grep -E '^\s+Process [0-9]+: ' "$WR_CLUSTER_DIR/server.log" \
         | sed -E 's/^\s+Process [0-9]+: //' | cut -c1-90 | sort | uniq -c | sort -rn | head -6 | sed 's/^/#   /'
 fi
