@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <set>
 
@@ -46,9 +47,9 @@ int Dispatcher::run() {
             if (batch.delivered > 0) continue;  // more may be waiting: drain before sleeping
             // Claimed but nothing delivered (failures): pause a little before the next try.
             const double floor = batch.claimed > 0 ? 0.05 : 0.0;
-            wait_for_wakeup(std::max(floor, std::min({options_.poll_interval, seconds_until_retry(),
-                                                      release_due_timer_.remaining(),
-                                                      purge_timer_.remaining()})));
+            wait_for_wakeup(std::max(
+                floor, std::min({options_.poll_interval, seconds_until_retry(),
+                                 release_due_timer_.remaining(), purge_timer_.remaining()})));
         } catch (const PgError& e) {
             if (e.connection_lost || !db_.connected()) {
                 log::warn("db_connection_lost", {{"error", e.what()}});
@@ -79,8 +80,8 @@ bool Dispatcher::connect() {
             metrics_.set_connected(true);
             if (ever_connected_) metrics_.reconnected();
             ever_connected_ = true;
-            log::info("db_connected", {{"server", db_.describe()}, {"listen", kChannel},
-                                       {"attempt", attempt}});
+            log::info("db_connected",
+                      {{"server", db_.describe()}, {"listen", kChannel}, {"attempt", attempt}});
             return true;
         } catch (const PgError& e) {
             db_.close();
@@ -124,7 +125,8 @@ Dispatcher::BatchOutcome Dispatcher::deliver_batch() {
         if (result.ok) {
             delivered.push_back(&d);
             log::debug("delivered", {{"subscription", d.subscription_id},
-                                     {"event_id", d.event_id}, {"order_id", d.order_id}});
+                                     {"event_id", d.event_id},
+                                     {"order_id", d.order_id}});
             continue;
         }
         ++failures;
@@ -147,8 +149,10 @@ Dispatcher::BatchOutcome Dispatcher::deliver_batch() {
         log::warn("duplicates", {{"count", delivered.size() - acked}});
     }
     outcome.delivered = delivered.size();
-    log::info("batch", {{"claimed", claimed.size()}, {"delivered", delivered.size()},
-                        {"failed", failures}, {"ms", elapsed_ms(started)}});
+    log::info("batch", {{"claimed", claimed.size()},
+                        {"delivered", delivered.size()},
+                        {"failed", failures},
+                        {"ms", elapsed_ms(started)}});
     return outcome;
 }
 
@@ -207,9 +211,10 @@ void Dispatcher::refresh_backlog() {
     const Backlog b = outbox_.backlog();
     metrics_.set_backlog(b.pending, b.oldest_pending_age);
     backlog_timer_.restart();
-    next_retry_at_ = b.next_due_in ? Timer::Clock::now() + std::chrono::duration_cast<Timer::Clock::duration>(
-                                                           std::chrono::duration<double>(*b.next_due_in))
-                                   : Timer::Clock::time_point::max();
+    next_retry_at_ = b.next_due_in
+                         ? Timer::Clock::now() + std::chrono::duration_cast<Timer::Clock::duration>(
+                                                     std::chrono::duration<double>(*b.next_due_in))
+                         : Timer::Clock::time_point::max();
 }
 
 double Dispatcher::seconds_until_retry() const {
@@ -219,12 +224,13 @@ double Dispatcher::seconds_until_retry() const {
 }
 
 void Dispatcher::wait_for_wakeup(double seconds) {
-    pollfd fds[2] = {{db_.socket(), POLLIN, 0}, {stop_signal::wake_fd(), POLLIN, 0}};
+    std::array<pollfd, 2> fds{{{db_.socket(), POLLIN, 0}, {stop_signal::wake_fd(), POLLIN, 0}}};
     const int timeout_ms = static_cast<int>(std::max(0.0, seconds) * 1000);
-    const int ready = ::poll(fds, 2, timeout_ms);
+    const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
     if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
         const auto notes = db_.take_notifications();  // throws when the server went away
-        if (!notes.empty()) log::debug("notified", {{"count", notes.size()}, {"last", notes.back()}});
+        if (!notes.empty())
+            log::debug("notified", {{"count", notes.size()}, {"last", notes.back()}});
     }
 }
 

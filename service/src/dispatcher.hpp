@@ -34,7 +34,7 @@ private:
     void run_timers();
     void call_release_due();
     void call_purge();
-    void refresh_backlog();          // metrics, and when the next retry falls due
+    void refresh_backlog();  // metrics, and when the next retry falls due
     double seconds_until_retry() const;
     void wait_for_wakeup(double seconds);
 

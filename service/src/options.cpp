@@ -1,16 +1,18 @@
 #include "options.hpp"
 
-#include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
+#include <array>
+#include <cstdlib>
 
 namespace waitroomd {
 namespace {
 
 std::string default_name() {
-    char host[256] = "localhost";
-    gethostname(host, sizeof host - 1);
-    return std::string(host) + ":" + std::to_string(getpid());
+    std::array<char, 256> host{};
+    if (gethostname(host.data(), host.size() - 1) != 0)
+        return "waitroomd:" + std::to_string(getpid());
+    return std::string(host.data()) + ":" + std::to_string(getpid());
 }
 
 }  // namespace
@@ -45,10 +47,12 @@ Options parse_options(int argc, char** argv) {
     app.add_option("--batch-max-seconds", o.batch_max_seconds,
                    "commit delivered events at least this often (what a crash can repeat)")
         ->check(CLI::PositiveNumber);
-    app.add_option("--max-attempts", o.max_attempts,
-                   "attempts before a webhook delivery is dead-lettered (subscription may override)")
+    app.add_option(
+           "--max-attempts", o.max_attempts,
+           "attempts before a webhook delivery is dead-lettered (subscription may override)")
         ->check(CLI::PositiveNumber);
-    app.add_option("--retry-base", o.retry_base, "seconds before the first retry (doubles, jittered)")
+    app.add_option("--retry-base", o.retry_base,
+                   "seconds before the first retry (doubles, jittered)")
         ->check(CLI::PositiveNumber);
     app.add_option("--retry-max", o.retry_max, "longest delay between retries, seconds")
         ->check(CLI::PositiveNumber);

@@ -23,7 +23,7 @@ struct Delivery {
     std::string headers_json;
     std::string secret;
     std::optional<int> max_attempts;
-    std::string body;      // the envelope {"event", "eventId", "payload"}
+    std::string body;  // the envelope {"event", "eventId", "payload"}
 
     bool same_lane(const Delivery& other) const {
         return subscription_id == other.subscription_id && order_id == other.order_id;
@@ -32,7 +32,7 @@ struct Delivery {
 
 struct Backlog {
     long long pending = 0;
-    double oldest_pending_age = 0;     // seconds: the lag
+    double oldest_pending_age = 0;      // seconds: the lag
     std::optional<double> next_due_in;  // seconds until the earliest pending delivery is due
 };
 

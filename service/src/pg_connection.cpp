@@ -1,13 +1,21 @@
 #include "pg_connection.hpp"
 
+#include <array>
+
 namespace waitroomd {
 
 void PgConnection::connect() {
     // Our defaults first: anything in the conninfo (expanded from "dbname") or PG* wins.
-    const char* keys[] = {"fallback_application_name", "keepalives", "keepalives_idle",
-                          "keepalives_interval", "keepalives_count", "dbname", nullptr};
-    const char* values[] = {"waitroomd", "1", "30", "10", "3", conninfo_.c_str(), nullptr};
-    conn_.reset(PQconnectdbParams(keys, values, 1));
+    const std::array<const char*, 7> keys{"fallback_application_name",
+                                          "keepalives",
+                                          "keepalives_idle",
+                                          "keepalives_interval",
+                                          "keepalives_count",
+                                          "dbname",
+                                          nullptr};
+    const std::array<const char*, 7> values{"waitroomd",       "1",    "30", "10", "3",
+                                            conninfo_.c_str(), nullptr};
+    conn_.reset(PQconnectdbParams(keys.data(), values.data(), 1));
     if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
         std::string message = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
         while (!message.empty() && message.back() == '\n') message.pop_back();
@@ -27,8 +35,8 @@ PgResult PgConnection::exec(const std::string& sql, const PgParams& params) {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-    PGresult* raw = PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()),
-                                 nullptr, values.data(), nullptr, nullptr, 0);
+    PGresult* raw = PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                 values.data(), nullptr, nullptr, 0);
     PgResult result(raw);
     const auto status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(raw, "statement failed");

@@ -14,7 +14,8 @@ namespace waitroomd {
 
 struct PgError : std::runtime_error {
     PgError(std::string sqlstate, const std::string& message, bool connection_lost)
-        : std::runtime_error(message), sqlstate(std::move(sqlstate)),
+        : std::runtime_error(message),
+          sqlstate(std::move(sqlstate)),
           connection_lost(connection_lost) {}
     std::string sqlstate;
     bool connection_lost;

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <array>
 #include <vector>
 
 namespace waitroomd {
@@ -11,7 +12,7 @@ std::string base64_encode(const std::string& bytes) {
     std::vector<unsigned char> out(4 * ((bytes.size() + 2) / 3) + 1);
     const int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
                                   static_cast<int>(bytes.size()));
-    return std::string(reinterpret_cast<char*>(out.data()), n);
+    return {reinterpret_cast<char*>(out.data()), static_cast<size_t>(n)};
 }
 
 std::string base64_decode(const std::string& text) {
@@ -22,7 +23,7 @@ std::string base64_decode(const std::string& text) {
     if (n < 0) return "";
     // EVP_DecodeBlock counts the padding as zero bytes.
     for (size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) --n;
-    return std::string(reinterpret_cast<char*>(out.data()), n);
+    return {reinterpret_cast<char*>(out.data()), static_cast<size_t>(n)};
 }
 
 std::string webhook_signature(const std::string& secret, const std::string& webhook_id,
@@ -34,12 +35,12 @@ std::string webhook_signature(const std::string& secret, const std::string& webh
         if (!decoded.empty()) key = decoded;
     }
     const std::string signed_content = webhook_id + "." + std::to_string(timestamp) + "." + body;
-    unsigned char mac[EVP_MAX_MD_SIZE];
+    std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
     unsigned int mac_len = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(), mac,
-         &mac_len);
-    return "v1," + base64_encode(std::string(reinterpret_cast<char*>(mac), mac_len));
+         reinterpret_cast<const unsigned char*>(signed_content.data()), signed_content.size(),
+         mac.data(), &mac_len);
+    return "v1," + base64_encode(std::string(reinterpret_cast<char*>(mac.data()), mac_len));
 }
 
 }  // namespace waitroomd

@@ -7,7 +7,8 @@
 namespace waitroomd {
 
 SinkResult StdoutSink::deliver(const Delivery& delivery) {
-    if (std::fwrite(delivery.body.data(), 1, delivery.body.size(), stdout) != delivery.body.size() ||
+    if (std::fwrite(delivery.body.data(), 1, delivery.body.size(), stdout) !=
+            delivery.body.size() ||
         std::fputc('\n', stdout) == EOF) {
         return {false, std::string("stdout: ") + std::strerror(errno)};
     }

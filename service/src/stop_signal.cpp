@@ -1,16 +1,17 @@
 #include "stop_signal.hpp"
 
-#include <atomic>
-#include <csignal>
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
+#include <array>
+#include <atomic>
+#include <csignal>
 
 namespace waitroomd::stop_signal {
 namespace {
 
 std::atomic<bool> stop_flag{false};
-int pipe_fds[2] = {-1, -1};
+std::array<int, 2> pipe_fds{-1, -1};
 
 extern "C" void on_stop(int) {
     stop_flag = true;
@@ -21,7 +22,7 @@ extern "C" void on_stop(int) {
 }  // namespace
 
 void install() {
-    if (::pipe(pipe_fds) == 0) {
+    if (::pipe(pipe_fds.data()) == 0) {
         for (int fd : pipe_fds) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     }
     struct sigaction sa {};

@@ -3,9 +3,9 @@
 
 namespace waitroomd::stop_signal {
 
-void install();              // also ignores SIGPIPE (a closed stdout reader is a sink error)
+void install();  // also ignores SIGPIPE (a closed stdout reader is a sink error)
 bool requested();
-int wake_fd();               // readable once a stop was requested
+int wake_fd();  // readable once a stop was requested
 // Sleeps up to `seconds`, returning early (true) when a stop is requested.
 bool sleep_for(double seconds);
 

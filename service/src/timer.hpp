@@ -11,8 +11,7 @@ public:
     using Clock = std::chrono::steady_clock;
 
     // interval <= 0 disables the timer. The first run is due at once.
-    explicit Timer(double interval_seconds)
-        : interval_(interval_seconds), next_(Clock::now()) {}
+    explicit Timer(double interval_seconds) : interval_(interval_seconds), next_(Clock::now()) {}
 
     bool enabled() const { return interval_ > 0; }
     bool due() const { return enabled() && Clock::now() >= next_; }

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <chrono>
 
 #include "signature.hpp"
@@ -69,7 +70,7 @@ SinkResult WebhookSink::deliver(const Delivery& delivery) {
     }
 
     std::string response;
-    char curl_error[CURL_ERROR_SIZE] = "";
+    std::array<char, CURL_ERROR_SIZE> curl_error{};
     curl_easy_setopt(curl, CURLOPT_URL, delivery.url.c_str());
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, delivery.body.c_str());
@@ -80,12 +81,12 @@ SinkResult WebhookSink::deliver(const Delivery& delivery) {
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "waitroomd/0.1");
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_some);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error.data());
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 
     const CURLcode rc = curl_easy_perform(curl);
     if (rc != CURLE_OK) {
-        return {false, std::string(curl_error[0] ? curl_error : curl_easy_strerror(rc))};
+        return {false, std::string(curl_error[0] ? curl_error.data() : curl_easy_strerror(rc))};
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
