@@ -69,6 +69,9 @@ CREATE TABLE outbox_setting (
 SELECT pg_catalog.pg_extension_config_dump('subscription', $$WHERE subscription_id <> 'stdout'$$);
 SELECT pg_catalog.pg_extension_config_dump('delivery', '');
 SELECT pg_catalog.pg_extension_config_dump('outbox_setting', '');
+-- The outbox's id sequence too: without it a restored database hands out event ids again from 1.
+SELECT pg_catalog.pg_extension_config_dump(
+    pg_catalog.pg_get_serial_sequence('waitroom.event', 'event_id')::regclass, '');
 
 -- ---------------------------------------------------------------- fan-out and wake-up
 
