@@ -116,7 +116,8 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
           FROM delivery d
           JOIN subscription s ON s.subscription_id = d.subscription_id
          WHERE d.state = 'pending'
-           AND d.next_attempt_at <= clock_timestamp()
+           -- statement_timestamp(), not clock_timestamp(): a stable bound the index scan can use.
+           AND d.next_attempt_at <= statement_timestamp()
            AND s.active
            AND ((s.kind = 'webhook' AND webhooks) OR s.subscription_id = stdout_subscription)
            AND NOT EXISTS (SELECT FROM delivery e

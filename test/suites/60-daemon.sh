@@ -46,6 +46,10 @@ if ! (make -j2 >/tmp/waitroomd-make.log 2>&1 && make install >>/tmp/waitroomd-ma
 fi
 ok "extension builds and installs"
 
+check "webhook signature matches the Standard Webhooks test vector" \
+  bash -c "g++ -std=c++17 -Iservice/src -o '$ROOT/build/signature_test' test/daemon/signature_test.cpp \
+             service/src/signature.cpp -lcrypto && '$ROOT/build/signature_test'"
+
 # ------------------------------------------------------------------ cluster and helpers
 source test/lib/cluster.sh
 source test/daemon/lib.sh
