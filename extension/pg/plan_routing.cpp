@@ -1,6 +1,7 @@
 #include "pg/plan_routing.hpp"
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <random>
 #include <set>
@@ -11,6 +12,7 @@
 #include "pg/spi.hpp"
 
 extern "C" {
+#include "miscadmin.h"
 #include "utils/guc.h"
 }
 
@@ -156,9 +158,21 @@ std::vector<std::string> waiting_articles(const core::RoutingDecision& d) {
     return {unique.begin(), unique.end()};
 }
 
-spi::Statement lock_articles_exclusive_sql{
-    "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(a, 7) AS k"
+// Two lock spaces per article (advisory, transaction-scoped, taken in key order):
+// - the pass lock (seed 8): restock passes serialize on it, so of two restocks that one
+//   waiting bundle needs, the second sees the first's stock;
+// - the waiting lock (seed 7): a decision that leaves lines waiting holds it shared until
+//   commit; a pass takes it exclusive without waiting. So a pass never waits for a
+//   place_order (which may be waiting for a stock row the pass's transaction holds), and a
+//   place_order waits only for passes, which wait for nothing unbounded.
+spi::Statement lock_pass_sql{
+    "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(a, 8) AS k"
     "  FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
+    1};
+spi::Statement try_lock_waiting_exclusive_sql{
+    "SELECT coalesce(bool_and(pg_try_advisory_xact_lock(k)), true)"
+    "  FROM (SELECT DISTINCT hashtextextended(a, 7) AS k"
+    "          FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
     1};
 spi::Statement lock_articles_shared_sql{
     "SELECT pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT hashtextextended(a, 7) AS k"
@@ -176,29 +190,47 @@ spi::Statement bound_lock_wait_sql{
     0};
 spi::Statement restore_lock_wait_sql{"SELECT set_config('lock_timeout', $1, true)", 1};
 
-bool try_lock_articles_exclusive(const std::vector<std::string>& articles) {
-    if (articles.empty()) return true;
+bool in_lock_attempt(bool bounded, const std::function<bool()>& fn) {
     spi::begin_subtransaction();
+    bool keep = false;
     try {
-        const std::string previous = spi::text(spi::run(bound_lock_wait_sql, {}).at(0), 0);
-        spi::run(lock_articles_exclusive_sql, {json_array(articles)});
-        spi::run(restore_lock_wait_sql, {previous});
+        spi::Value previous;
+        if (bounded) previous = spi::run(bound_lock_wait_sql, {}).at(0).at(0);
+        keep = fn();
+        if (bounded) spi::run(restore_lock_wait_sql, {previous});
     } catch (const PgError& e) {
-        spi::rollback_subtransaction();  // also undoes the lock_timeout change
+        spi::rollback_subtransaction();  // undoes fn's work and the lock_timeout change
         if (e.edata()->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE) return false;
         throw;
     } catch (...) {
         spi::rollback_subtransaction();
         throw;
     }
+    if (!keep) {
+        spi::rollback_subtransaction();
+        return false;
+    }
     spi::release_subtransaction();
     return true;
 }
 
-void lock_articles(const std::vector<std::string>& articles, bool exclusive) {
+bool try_lock_articles_exclusive(const std::vector<std::string>& articles) {
+    if (articles.empty()) return true;
+    const std::string keys = json_array(articles);
+    if (!in_lock_attempt(/*bounded=*/true, [&] {
+            spi::run(lock_pass_sql, {keys});
+            return true;
+        }))
+        return false;
+    // Not waiting: rolled back (releasing what it got) when a decision holds one shared.
+    return in_lock_attempt(/*bounded=*/false, [&] {
+        return spi::boolean(spi::run(try_lock_waiting_exclusive_sql, {keys}).at(0), 0);
+    });
+}
+
+void lock_articles_shared(const std::vector<std::string>& articles) {
     if (articles.empty()) return;
-    spi::run(exclusive ? lock_articles_exclusive_sql : lock_articles_shared_sql,
-             {json_array(articles)});
+    spi::run(lock_articles_shared_sql, {json_array(articles)});
 }
 
 void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
@@ -336,12 +368,22 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
     const core::Strategy strategy = load_strategy(&now, options.now_override);
     const std::vector<std::string> articles = articles_of(plan.lines);
     const bool inject_fault = debug_fault_in_core();
-    bool waiting_guarded = options.waiting_room_pass;
+    const bool pass = options.waiting_room_pass;
+    bool holds_article_locks = false;  // shared, taken below when lines would wait
     const int optimistic_attempts = lock_all_candidates_first() ? 0 : kOptimisticAttempts;
 
     for (int attempt = 0;; ++attempt) {
-        const bool fallback = !options.waiting_room_pass && attempt >= optimistic_attempts;
-        if (fallback) lock_all_candidate_rows(articles);
+        // Locking every candidate row up front guarantees progress when re-checks keep
+        // failing; outside a pass only. The article locks come first: nobody holding stock
+        // rows may wait for them.
+        const bool fallback = !pass && attempt >= optimistic_attempts;
+        if (fallback) {
+            if (!holds_article_locks) {
+                lock_articles_shared(articles);
+                holds_article_locks = true;
+            }
+            lock_all_candidate_rows(articles, /*nowait=*/false);
+        }
         LoadedRequest loaded = load_request(plan.lines, plan.consumer, strategy, now);
         loaded.request.debug_throw = inject_fault;
         if (strategy.waiting_room_priority == core::WaitingRoomPriority::StrictFifo)
@@ -349,12 +391,11 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
                 held_back_before(articles, plan.is_new ? std::string() : plan.routing_plan_id);
         result.decision = core::route(loaded.request);
 
-        if (!waiting_guarded) {
+        if (!pass && !holds_article_locks) {
             std::vector<std::string> waiting = waiting_articles(result.decision);
             if (!waiting.empty()) {
-                lock_articles(waiting, /*exclusive=*/false);
-                waiting_guarded = true;
-                --attempt;
+                lock_articles_shared(waiting);
+                holds_article_locks = true;
                 continue;  // decide again: a restock that held the lock is now visible
             }
         }
@@ -365,15 +406,24 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
             if (fallback && !reservations.empty()) lock_and_recheck(reservations, loaded, false);
             break;
         }
-        spi::begin_subtransaction();
+        // Outside a pass we wait for the rows; rows that changed under us are released
+        // (rolled back) before deciding again.
+        if (!pass) {
+            if (in_lock_attempt(/*bounded=*/false, [&] {
+                    return lock_and_recheck(reservations, loaded, /*nowait=*/false);
+                }))
+                break;
+            continue;
+        }
+        // A pass never waits for rows: the app's UPDATE holds rows of its own.
         bool current = false;
+        spi::begin_subtransaction();
         try {
-            current = lock_and_recheck(reservations, loaded, options.waiting_room_pass);
+            current = lock_and_recheck(reservations, loaded, /*nowait=*/true);
         } catch (const PgError& e) {
             // Never let an error leave the internal subtransaction open.
             spi::rollback_subtransaction();
-            if (!options.waiting_room_pass || e.edata()->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
-                throw;
+            if (e.edata()->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE) throw;
             result.outcome = RouteOutcome::Deferred;
             return result;
         } catch (...) {
@@ -385,7 +435,7 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
             break;
         }
         spi::rollback_subtransaction();  // releases the row locks: no lock held while we retry
-        if (options.waiting_room_pass && attempt >= kOptimisticAttempts) {
+        if (attempt >= kOptimisticAttempts) {
             result.outcome = RouteOutcome::Deferred;
             return result;
         }

@@ -4,6 +4,7 @@
 // NOT_ROUTABLE keeps the plan's id; routed parts become its children).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -50,16 +51,20 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
 void write_decision(const PlanToRoute& plan, const core::RoutingDecision& decision,
                     const RouteOptions& options, EventLog& events);
 
-// Waiting-room article locks (advisory, transaction-scoped, taken in one fixed order).
-// A pass that raises availability takes them exclusive over every article of the plans it
-// may serve; a decision that leaves lines waiting takes them shared and decides again, so it
-// either sees a concurrent restock or is seen by it: no wake-up is lost.
-void lock_articles(const std::vector<std::string>& articles, bool exclusive);
-// The exclusive form for a pass that already holds stock rows (the app's UPDATE): it waits
-// at most half of deadlock_timeout (200 ms at most) and returns false when it could not get
-// them, so a place_order that holds them shared and waits for one of our rows never meets a
-// deadlock error.
+// Waiting-room article locks (advisory, transaction-scoped, taken in key order; the two
+// lock spaces are described in plan_routing.cpp).
+// A decision that leaves lines waiting takes them shared and decides again, so it either sees
+// a concurrent restock or is seen by it (or the restock defers to reroute_queue).
+void lock_articles_shared(const std::vector<std::string>& articles);
+// For a pass that already holds stock rows (the app's UPDATE): waits a bounded time for other
+// passes, never for a decision holding them shared; false = defer to reroute_queue.
 bool try_lock_articles_exclusive(const std::vector<std::string>& articles);
+
+// Runs fn in a subtransaction. Keeps its work and returns true when fn returns true; undoes
+// it and returns false when fn returns false or a lock was not available: fn locked NOWAIT,
+// or (`bounded`) a lock wait gave up at half of deadlock_timeout (200 ms at most), before the
+// deadlock detector could pick a victim.
+bool in_lock_attempt(bool bounded, const std::function<bool()>& fn);
 
 std::string new_uuid();
 

@@ -73,6 +73,12 @@ spi::Statement lock_all_candidates_sql{
     " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
     "   FOR NO KEY UPDATE OF s",
     1};
+spi::Statement lock_all_candidates_nowait_sql{
+    "SELECT 1 FROM waitroom.stock s"
+    " WHERE s.tenant_article_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
+    " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
+    "   FOR NO KEY UPDATE OF s NOWAIT",
+    1};
 
 std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
     std::set<std::string> unique;
@@ -193,8 +199,9 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
     return true;
 }
 
-void lock_all_candidate_rows(const std::vector<std::string>& articles) {
-    spi::run(lock_all_candidates_sql, {json_array(articles)});
+void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait) {
+    spi::run(nowait ? lock_all_candidates_nowait_sql : lock_all_candidates_sql,
+             {json_array(articles)});
 }
 
 }  // namespace waitroom::pg

@@ -43,7 +43,7 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
 
 // Locks every candidate stock row of these articles in the fixed order (the fallback
 // when optimistic re-checks keep failing: decisions made after it cannot go stale).
-void lock_all_candidate_rows(const std::vector<std::string>& articles);
+void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait);
 
 std::string json_array(const std::vector<std::string>& values);
 

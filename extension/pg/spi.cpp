@@ -17,9 +17,13 @@ namespace {
 
 constexpr int kMaxArgs = 16;
 
-// Where the caller was before a subtransaction started: restored when it ends.
-MemoryContext subxact_context = nullptr;
-ResourceOwner subxact_owner = nullptr;
+// Where the caller was before each open subtransaction started: restored when it ends.
+// Subtransactions nest (a waiting-room pass wraps each plan, and routing a plan locks rows
+// in one of its own).
+constexpr int kMaxSubtransactionDepth = 8;
+MemoryContext subxact_context[kMaxSubtransactionDepth];
+ResourceOwner subxact_owner[kMaxSubtransactionDepth];
+int subxact_depth = 0;
 
 }  // namespace
 
@@ -115,27 +119,32 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
 }
 
 void begin_subtransaction() {
+    if (subxact_depth >= kMaxSubtransactionDepth)
+        throw std::logic_error("waitroom: subtransactions nested too deep");
     pg_call([] {
-        subxact_context = CurrentMemoryContext;
-        subxact_owner = CurrentResourceOwner;
+        subxact_context[subxact_depth] = CurrentMemoryContext;
+        subxact_owner[subxact_depth] = CurrentResourceOwner;
         BeginInternalSubTransaction(nullptr);
-        MemoryContextSwitchTo(subxact_context);
+        MemoryContextSwitchTo(subxact_context[subxact_depth]);
     });
+    ++subxact_depth;
 }
 
 void release_subtransaction() {
+    --subxact_depth;
     pg_call([] {
         ReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(subxact_context);
-        CurrentResourceOwner = subxact_owner;
+        MemoryContextSwitchTo(subxact_context[subxact_depth]);
+        CurrentResourceOwner = subxact_owner[subxact_depth];
     });
 }
 
 void rollback_subtransaction() {
+    --subxact_depth;
     pg_call([] {
         RollbackAndReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(subxact_context);
-        CurrentResourceOwner = subxact_owner;
+        MemoryContextSwitchTo(subxact_context[subxact_depth]);
+        CurrentResourceOwner = subxact_owner[subxact_depth];
     });
 }
 

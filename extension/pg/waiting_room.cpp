@@ -85,10 +85,11 @@ spi::Statement due_articles_sql{
 
 // The plan row, locked; SKIP LOCKED in a waiting-room pass (whoever holds it decides).
 spi::Statement lock_plan_sql{
-    "SELECT status FROM waitroom.routing_plan WHERE routing_plan_id = $1::uuid FOR UPDATE", 1};
+    "SELECT status FROM waitroom.routing_plan WHERE routing_plan_id = $1::uuid FOR NO KEY UPDATE",
+    1};
 spi::Statement lock_plan_skip_sql{
     "SELECT status FROM waitroom.routing_plan WHERE routing_plan_id = $1::uuid"
-    "   FOR UPDATE SKIP LOCKED",
+    "   FOR NO KEY UPDATE SKIP LOCKED",
     1};
 
 spi::Statement plan_lines_sql{
@@ -106,23 +107,22 @@ spi::Statement plan_lines_sql{
 spi::Statement enqueue_plan_articles_sql{
     "INSERT INTO waitroom.reroute_queue (tenant_article_id)"
     "SELECT DISTINCT tenant_article_id FROM waitroom.routing_plan_line"
-    " WHERE routing_plan_id = $1::uuid AND waiting"
-    "    ON CONFLICT DO NOTHING",
+    " WHERE routing_plan_id = $1::uuid AND waiting",
     1};
 spi::Statement enqueue_articles_sql{
     "INSERT INTO waitroom.reroute_queue (tenant_article_id)"
-    "SELECT DISTINCT a FROM jsonb_array_elements_text($1::jsonb) AS a"
-    "    ON CONFLICT DO NOTHING",
+    "SELECT DISTINCT a FROM jsonb_array_elements_text($1::jsonb) AS a",
     1};
 spi::Statement claim_retries_sql{
-    "DELETE FROM waitroom.reroute_queue q"
-    " WHERE q.tenant_article_id IN (SELECT tenant_article_id FROM waitroom.reroute_queue"
-    "                                ORDER BY enqueued_at LIMIT 1000 FOR UPDATE SKIP LOCKED)"
-    " RETURNING q.tenant_article_id",
+    "WITH claimed AS (DELETE FROM waitroom.reroute_queue q"
+    "  WHERE q.entry_id IN (SELECT entry_id FROM waitroom.reroute_queue"
+    "                        ORDER BY entry_id LIMIT 1000 FOR UPDATE SKIP LOCKED)"
+    "  RETURNING q.tenant_article_id)"
+    "SELECT DISTINCT tenant_article_id FROM claimed",
     0};
 
 spi::Statement lock_order_sql{
-    "SELECT status FROM waitroom.orders WHERE order_id = $1::uuid FOR UPDATE", 1};
+    "SELECT status FROM waitroom.orders WHERE order_id = $1::uuid FOR NO KEY UPDATE", 1};
 
 spi::Statement facility_exists_sql{
     "SELECT 1 FROM waitroom.facility WHERE facility_ref = $1 FOR KEY SHARE", 1};
@@ -198,12 +198,23 @@ int reactivate_articles(std::vector<std::string> articles, const std::string* no
     options.run_type = "REACTIVATION";
     options.now_override = now_override;
     options.waiting_room_pass = true;
-    EventLog events;
     int changed = 0;
     for (const std::string& plan_id :
          first_column(spi::run(waiting_plans_sql, {json_array(articles)}))) {
-        if (reroute_one(plan_id, options, events)) ++changed;
-        events.flush();
+        // Each plan in its own subtransaction with bounded lock waits: whatever this pass
+        // would wait for (a plan's order row locked by the app, a foreign key check) it gives
+        // up on before the deadlock detector could fire, and defers the plan instead.
+        bool routed = false;
+        if (in_lock_attempt(/*bounded=*/true, [&] {
+                EventLog events;
+                routed = reroute_one(plan_id, options, events);
+                events.flush();
+                return true;
+            })) {
+            if (routed) ++changed;
+        } else {
+            spi::run(enqueue_plan_articles_sql, {plan_id});
+        }
     }
     return changed;
 }
@@ -339,9 +350,8 @@ Datum waitroom_stock_changed(PG_FUNCTION_ARGS) {
         const bool inserted = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
         spi::connect();
         waitroom::pg::pg_call([&] { SPI_register_trigger_data(trigdata); });
-        spi::Rows rows = spi::run(inserted ? waitroom::pg::raised_by_insert_sql
-                                           : waitroom::pg::raised_by_update_sql,
-                                  {});
+        spi::Rows rows = spi::run(
+            inserted ? waitroom::pg::raised_by_insert_sql : waitroom::pg::raised_by_update_sql, {});
         std::vector<std::string> articles;
         for (const auto& r : rows) articles.push_back(spi::text(r, 0));
         if (!articles.empty()) {

@@ -5,8 +5,11 @@
 -- cycle. Drained by the next stock pass, by release_due() (waitroomd's timer) and by
 -- reroute_all(); draining looks the waiting plans up afresh, so a plan committed after the
 -- deferral is served too.
+-- No unique key: enqueueing must never wait for another transaction's insert of the same
+-- article (a pass waits for nothing unbounded); draining de-duplicates.
 CREATE TABLE reroute_queue (
-    tenant_article_id text PRIMARY KEY,
+    entry_id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tenant_article_id text NOT NULL,
     enqueued_at       timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
@@ -115,14 +118,16 @@ BEGIN
     IF cancel_order.order_id IS NULL THEN
         RAISE EXCEPTION 'order_id is required' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT * INTO o FROM orders WHERE orders.order_id = cancel_order.order_id FOR UPDATE;
+    -- NO KEY UPDATE: a concurrent restock pass inserting this order's pick job checks the
+    -- foreign key with KEY SHARE, and must not wait for us while we wait for its plan row.
+    SELECT * INTO o FROM orders WHERE orders.order_id = cancel_order.order_id FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'order_id % not found', cancel_order.order_id USING ERRCODE = 'no_data_found';
     END IF;
     IF o.status = 'CANCELLED' THEN
         RAISE EXCEPTION 'order % is already CANCELLED', o.order_id USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    PERFORM 1 FROM routing_plan p WHERE p.order_id = o.order_id ORDER BY p.plan_no FOR UPDATE;
+    PERFORM 1 FROM routing_plan p WHERE p.order_id = o.order_id ORDER BY p.plan_no FOR NO KEY UPDATE;
 
     IF lines IS NULL THEN
         SELECT coalesce(jsonb_object_agg(l.line_id, l.quantity - l.cancelled_quantity), '{}')

@@ -47,7 +47,6 @@ full_page_writes = off
 max_connections = 100
 shared_buffers = 128MB
 log_min_messages = warning
-deadlock_timeout = 100ms
 max_locks_per_transaction = 256
 CONF
   trap wr_cluster_stop EXIT
