@@ -181,11 +181,11 @@ spi::Statement lock_articles_shared_sql{
 
 }  // namespace
 
-// Bounded below deadlock_timeout: a waiting-room pass gives up before the deadlock detector
-// would pick a victim, and defers its plans to the retry queue instead.
+// Half of deadlock_timeout: a waiting-room pass gives up before the deadlock detector would
+// pick a victim, and defers its plans to the retry queue instead.
 spi::Statement bound_lock_wait_sql{
     "SELECT current_setting('lock_timeout'),"
-    "       set_config('lock_timeout', least(200, (SELECT setting::int / 2 FROM pg_settings"
+    "       set_config('lock_timeout', greatest(1, (SELECT setting::int / 2 FROM pg_settings"
     "                  WHERE name = 'deadlock_timeout'))::text || 'ms', true)",
     0};
 spi::Statement restore_lock_wait_sql{"SELECT set_config('lock_timeout', $1, true)", 1};

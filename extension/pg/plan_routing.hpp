@@ -62,7 +62,7 @@ bool try_lock_articles_exclusive(const std::vector<std::string>& articles);
 
 // Runs fn in a subtransaction. Keeps its work and returns true when fn returns true; undoes
 // it and returns false when fn returns false or a lock was not available: fn locked NOWAIT,
-// or (`bounded`) a lock wait gave up at half of deadlock_timeout (200 ms at most), before the
+// or (`bounded`) a lock wait gave up at half of deadlock_timeout, before the
 // deadlock detector could pick a victim.
 bool in_lock_attempt(bool bounded, const std::function<bool()>& fn);
 
