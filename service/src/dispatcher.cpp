@@ -38,6 +38,7 @@ int Dispatcher::run() {
     log::info("started", {{"name", options_.name},
                           {"stdout_subscription", options_.stdout_subscription},
                           {"webhooks", options_.webhooks}});
+    int exit_code = 0;
     while (!stop_signal::requested()) {
         if (!db_.connected() && !connect()) break;
         try {
@@ -59,16 +60,20 @@ int Dispatcher::run() {
                 log::error("db_error", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
                 stop_signal::sleep_for(options_.poll_interval);
             }
+        } catch (const StdoutClosed& e) {
+            log::error("stdout_closed", {{"error", e.what()}});
+            exit_code = 1;
+            break;
         } catch (const std::exception& e) {
             // A bug or a surprise from the database (e.g. an unparsable value): keep serving.
             log::error("unexpected_error", {{"error", e.what()}});
             stop_signal::sleep_for(options_.poll_interval);
         }
     }
-    log::info("stopped", {{"name", options_.name}});
+    log::info("stopped", {{"name", options_.name}, {"exit_code", exit_code}});
     db_.close();
     metrics_.set_connected(false);
-    return 0;
+    return exit_code;
 }
 
 // LISTEN first, then scan: a NOTIFY sent between the scan and the LISTEN would otherwise be lost.
@@ -129,6 +134,9 @@ Dispatcher::BatchOutcome Dispatcher::deliver_batch() {
                                      {"order_id", d.order_id}});
             continue;
         }
+        // Our own stdout being closed is not the event's fault: give up the whole batch instead
+        // of spending the events' attempts, and let the supervisor restart us.
+        if (d.kind == "stdout") throw StdoutClosed(result.error);
         ++failures;
         record_failure(d, result.error);
         if (d.kind == "webhook") failing.insert(d.subscription_id);
@@ -136,10 +144,7 @@ Dispatcher::BatchOutcome Dispatcher::deliver_batch() {
     }
 
     const SinkResult flushed = stdout_sink_.flush();
-    if (!flushed.ok) {
-        log::error("stdout_flush_failed", {{"error", flushed.error}});
-        return outcome;  // rolled back: nothing counts as delivered
-    }
+    if (!flushed.ok) throw StdoutClosed(flushed.error);  // rolled back: nothing counts
     const int acked = outbox_.ack(delivered);
     tx.commit();
 

@@ -313,6 +313,20 @@ check "retention: events still open for some subscription are kept" \
   count_is "$open_events" wr_psql -At -c "SELECT count(*) FROM waitroom.event WHERE payload->>'run' = 'r1'"
 stop_daemon d7
 
+# ------------------------------------------------------------------ stdout reader gone
+# EPIPE is the daemon's problem, not the events': it exits 1 without spending their attempts.
+( "$WAITROOMD" --http-port 0 "${FAST[@]}" 2>"$WR_TMP/epipe.err" | true; echo "${PIPESTATUS[0]}" >"$WR_TMP/epipe.rc" ) &
+epipe=$!
+sleep 0.5
+gen_events c2 1 1 10
+wait "$epipe"
+check "stdout closed: the daemon exits 1, the events stay pending with no attempt spent" \
+  bash -c "[ \"\$(cat '$WR_TMP/epipe.rc')\" = 1 ] && grep -q '\"action\":\"stdout_closed\"' '$WR_TMP/epipe.err'"
+check "stdout closed: nothing was marked delivered" \
+  count_is "0|0" wr_psql -At -c "SELECT count(*) FILTER (WHERE state <> 'pending'), max(attempts)
+      FROM waitroom.delivery d JOIN waitroom.event e USING (event_id)
+      WHERE e.payload->>'run' = 'c2' AND d.subscription_id = 'stdout'"
+
 # ------------------------------------------------------------------ backup and restore
 # Restored in sections with triggers off during the data (README "Backup and restore"): the
 # delivery state comes back as it was, and new events continue the id sequence.
