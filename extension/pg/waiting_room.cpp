@@ -83,12 +83,19 @@ spi::Statement due_articles_sql{
     "   AND li.preorder_available_from <= $1::timestamptz",
     1};
 
-// The plan row, locked; SKIP LOCKED in a waiting-room pass (whoever holds it decides).
+// The plan's order row, then the plan row; SKIP LOCKED in a waiting-room pass (whoever
+// holds them decides). Every writer of an order's plans holds its order row, so the order's
+// events commit in event_id order, the order waitroomd publishes them in.
 spi::Statement lock_plan_sql{
-    "SELECT status FROM waitroom.routing_plan WHERE routing_plan_id = $1::uuid FOR NO KEY UPDATE",
+    "SELECT p.status FROM waitroom.orders o"
+    "  JOIN waitroom.routing_plan p ON p.order_id = o.order_id"
+    " WHERE p.routing_plan_id = $1::uuid"
+    "   FOR NO KEY UPDATE",
     1};
 spi::Statement lock_plan_skip_sql{
-    "SELECT status FROM waitroom.routing_plan WHERE routing_plan_id = $1::uuid"
+    "SELECT p.status FROM waitroom.orders o"
+    "  JOIN waitroom.routing_plan p ON p.order_id = o.order_id"
+    " WHERE p.routing_plan_id = $1::uuid"
     "   FOR NO KEY UPDATE SKIP LOCKED",
     1};
 
