@@ -158,24 +158,26 @@ std::vector<std::string> waiting_articles(const core::RoutingDecision& d) {
     return {unique.begin(), unique.end()};
 }
 
-// Two lock spaces per article (advisory, transaction-scoped, taken in key order):
-// - the pass lock (seed 8): restock passes serialize on it, so of two restocks that one
+// Two advisory locks per article bucket (1024 buckets by hash, so that a 10,000-row import
+// holds a bounded number of locks; transaction-scoped; taken in bucket order):
+// - the pass lock (class 8): restock passes serialize on it, so of two restocks that one
 //   waiting bundle needs, the second sees the first's stock;
-// - the waiting lock (seed 7): a decision that leaves lines waiting holds it shared until
-//   commit; a pass takes it exclusive without waiting. So a pass never waits for a
-//   place_order (which may be waiting for a stock row the pass's transaction holds), and a
-//   place_order waits only for passes, which wait for nothing unbounded.
+// - the waiting lock (class 7): a decision that leaves lines waiting holds it shared until
+//   commit; every statement that raises an article's availability takes it exclusive without
+//   waiting (deferring to reroute_queue when it cannot). So a decision to wait either sees a
+//   restock (it waited for its commit) or is seen by the restock's deferral; a restock never
+//   waits for a place_order, which may be waiting for a stock row the restock holds.
 spi::Statement lock_pass_sql{
-    "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(a, 8) AS k"
+    "SELECT pg_advisory_xact_lock(8, k) FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
     "  FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
     1};
 spi::Statement try_lock_waiting_exclusive_sql{
-    "SELECT coalesce(bool_and(pg_try_advisory_xact_lock(k)), true)"
-    "  FROM (SELECT DISTINCT hashtextextended(a, 7) AS k"
+    "SELECT coalesce(bool_and(pg_try_advisory_xact_lock(7, k)), true)"
+    "  FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
     "          FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
     1};
 spi::Statement lock_articles_shared_sql{
-    "SELECT pg_advisory_xact_lock_shared(k) FROM (SELECT DISTINCT hashtextextended(a, 7) AS k"
+    "SELECT pg_advisory_xact_lock_shared(7, k) FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
     "  FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
     1};
 
@@ -214,17 +216,16 @@ bool in_lock_attempt(bool bounded, const std::function<bool()>& fn) {
     return true;
 }
 
-bool try_lock_articles_exclusive(const std::vector<std::string>& articles) {
+bool try_lock_waiting_exclusive(const std::vector<std::string>& articles) {
     if (articles.empty()) return true;
-    const std::string keys = json_array(articles);
-    if (!in_lock_attempt(/*bounded=*/true, [&] {
-            spi::run(lock_pass_sql, {keys});
-            return true;
-        }))
-        return false;
-    // Not waiting: rolled back (releasing what it got) when a decision holds one shared.
-    return in_lock_attempt(/*bounded=*/false, [&] {
-        return spi::boolean(spi::run(try_lock_waiting_exclusive_sql, {keys}).at(0), 0);
+    return spi::boolean(spi::run(try_lock_waiting_exclusive_sql, {json_array(articles)}).at(0), 0);
+}
+
+bool lock_pass(const std::vector<std::string>& articles) {
+    if (articles.empty()) return true;
+    return in_lock_attempt(/*bounded=*/true, [&] {
+        spi::run(lock_pass_sql, {json_array(articles)});
+        return true;
     });
 }
 

@@ -51,14 +51,14 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
 void write_decision(const PlanToRoute& plan, const core::RoutingDecision& decision,
                     const RouteOptions& options, EventLog& events);
 
-// Waiting-room article locks (advisory, transaction-scoped, taken in key order; the two
-// lock spaces are described in plan_routing.cpp).
-// A decision that leaves lines waiting takes them shared and decides again, so it either sees
-// a concurrent restock or is seen by it (or the restock defers to reroute_queue).
+// Waiting-room article locks (advisory, by article bucket; see plan_routing.cpp).
+// A decision that leaves lines waiting takes the waiting lock shared, then decides again.
 void lock_articles_shared(const std::vector<std::string>& articles);
-// For a pass that already holds stock rows (the app's UPDATE): waits a bounded time for other
-// passes, never for a decision holding them shared; false = defer to reroute_queue.
-bool try_lock_articles_exclusive(const std::vector<std::string>& articles);
+// A statement that raised availability takes it exclusive without waiting; false means a
+// decision to wait is in flight for one of them: defer to reroute_queue.
+bool try_lock_waiting_exclusive(const std::vector<std::string>& articles);
+// A pass serializes with other passes; waits at most half of deadlock_timeout (false: defer).
+bool lock_pass(const std::vector<std::string>& articles);
 
 // Runs fn in a subtransaction. Keeps its work and returns true when fn returns true; undoes
 // it and returns false when fn returns false or a lock was not available: fn locked NOWAIT,

@@ -20,22 +20,25 @@ namespace {
 
 using nlohmann::json;
 
-// Articles whose availability a stock statement raised and that something waits for, read
-// from the trigger's transition tables. Kept plans: the tables are looked up by name at
-// execution, so the plan outlives the statement. An article nobody waits for costs one probe
-// of the partial index of waiting lines.
+// Articles whose availability a stock statement raised, read from the trigger's transition
+// tables. Kept plans: the tables are looked up by name at execution, so the plan outlives
+// the statement.
 spi::Statement raised_by_insert_sql{
-    "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
-    " WHERE n.on_hand > n.reserved AND EXISTS (SELECT 1 FROM waitroom.routing_plan_line w"
-    "        WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)",
-    0};
+    "SELECT DISTINCT n.tenant_article_id FROM new_rows n WHERE n.on_hand > n.reserved", 0};
 spi::Statement raised_by_update_sql{
     "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
     "  LEFT JOIN old_rows o USING (facility_ref, tenant_article_id)"
     " WHERE (o.facility_ref IS NULL OR n.on_hand > o.on_hand OR n.reserved < o.reserved)"
-    "   AND n.on_hand > n.reserved AND EXISTS (SELECT 1 FROM waitroom.routing_plan_line w"
-    "        WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)",
+    "   AND n.on_hand > n.reserved",
     0};
+
+// Of these articles, those some committed WAITING plan waits for (one probe each of the
+// partial index of waiting lines).
+spi::Statement with_waiting_lines_sql{
+    "SELECT a FROM jsonb_array_elements_text($1::jsonb) AS a"
+    " WHERE EXISTS (SELECT 1 FROM waitroom.routing_plan_line w"
+    "                WHERE w.waiting AND w.tenant_article_id = a)",
+    1};
 
 // Every article of every waiting plan that needs one of these articles: the articles a
 // pass may touch, locked exclusive before it reads anything.
@@ -111,14 +114,18 @@ spi::Statement plan_lines_sql{
     " ORDER BY ol.position",
     1};
 
+// Deferring also notifies waitroom_reroute (at commit): waitroomd then calls release_due(),
+// which drains the queue, at once instead of on its timer.
 spi::Statement enqueue_plan_articles_sql{
-    "INSERT INTO waitroom.reroute_queue (tenant_article_id)"
-    "SELECT DISTINCT tenant_article_id FROM waitroom.routing_plan_line"
-    " WHERE routing_plan_id = $1::uuid AND waiting",
+    "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
+    "  SELECT DISTINCT tenant_article_id FROM waitroom.routing_plan_line"
+    "   WHERE routing_plan_id = $1::uuid AND waiting RETURNING 1)"
+    "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
     1};
 spi::Statement enqueue_articles_sql{
-    "INSERT INTO waitroom.reroute_queue (tenant_article_id)"
-    "SELECT DISTINCT a FROM jsonb_array_elements_text($1::jsonb) AS a",
+    "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
+    "  SELECT DISTINCT a FROM jsonb_array_elements_text($1::jsonb) AS a RETURNING 1)"
+    "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
     1};
 spi::Statement claim_retries_sql{
     "WITH claimed AS (DELETE FROM waitroom.reroute_queue q"
@@ -188,18 +195,25 @@ bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventL
 int reactivate_articles(std::vector<std::string> articles, const std::string* now_override,
                         bool* deferred = nullptr) {
     if (articles.empty()) return 0;
+    auto defer = [&](const std::vector<std::string>& what) {
+        spi::run(enqueue_articles_sql, {json_array(what)});
+        if (deferred != nullptr) *deferred = true;
+        return 0;
+    };
+    std::vector<std::string> waited_for =
+        first_column(spi::run(with_waiting_lines_sql, {json_array(articles)}));
+    // Whatever visibly waits or not, take the waiting lock: a place_order deciding right now
+    // that lines of these articles wait holds it shared, and its plan is not visible yet.
+    if (waited_for.empty()) return try_lock_waiting_exclusive(articles) ? 0 : defer(articles);
+
     std::vector<std::string> closure =
-        first_column(spi::run(article_closure_sql, {json_array(articles)}));
+        first_column(spi::run(article_closure_sql, {json_array(waited_for)}));
     closure.insert(closure.end(), articles.begin(), articles.end());
     std::sort(closure.begin(), closure.end());
     closure.erase(std::unique(closure.begin(), closure.end()), closure.end());
-    if (!try_lock_articles_exclusive(closure)) {
-        // Another transaction holds them (a place_order about to leave lines waiting, which may
-        // wait for a stock row this transaction holds): defer rather than wait into a cycle.
-        spi::run(enqueue_articles_sql, {json_array(articles)});
-        if (deferred != nullptr) *deferred = true;
-        return 0;
-    }
+    // Passes first wait (bounded) for each other, then take the waiting lock without waiting.
+    if (!lock_pass(closure) || !try_lock_waiting_exclusive(closure)) return defer(articles);
+    articles = std::move(waited_for);
 
     RouteOptions options;
     options.run_type = "REACTIVATION";

@@ -14,6 +14,9 @@ namespace waitroomd {
 namespace {
 
 const char* const kChannel = "waitroom_event";
+// The extension notifies this when a waiting-room pass deferred work to reroute_queue
+// rather than wait into a lock cycle: release_due() drains the queue, so call it now.
+const char* const kRerouteChannel = "waitroom_reroute";
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
@@ -82,6 +85,7 @@ bool Dispatcher::connect() {
         try {
             db_.connect();
             db_.exec(std::string("LISTEN ") + kChannel);
+            db_.exec(std::string("LISTEN ") + kRerouteChannel);
             metrics_.set_connected(true);
             if (ever_connected_) metrics_.reconnected();
             ever_connected_ = true;
@@ -235,7 +239,10 @@ void Dispatcher::wait_for_wakeup(double seconds) {
     if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
         const auto notes = db_.take_notifications();  // throws when the server went away
         if (!notes.empty())
-            log::debug("notified", {{"count", notes.size()}, {"last", notes.back()}});
+            log::debug("notified", {{"count", notes.size()}, {"last", notes.back().payload}});
+        for (const auto& note : notes)
+            if (note.channel == kRerouteChannel && release_due_timer_.enabled())
+                release_due_timer_.expire_within(0.2);
     }
 }
 

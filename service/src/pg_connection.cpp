@@ -43,14 +43,14 @@ PgResult PgConnection::exec(const std::string& sql, const PgParams& params) {
     return result;
 }
 
-std::vector<std::string> PgConnection::take_notifications() {
-    std::vector<std::string> payloads;
+std::vector<PgConnection::Notification> PgConnection::take_notifications() {
+    std::vector<Notification> payloads;
     if (!conn_) return payloads;
     if (PQconsumeInput(conn_.get()) == 0 || PQstatus(conn_.get()) != CONNECTION_OK) {
         fail(nullptr, "connection lost");
     }
     while (PGnotify* n = PQnotifies(conn_.get())) {
-        payloads.emplace_back(n->extra);
+        payloads.push_back({n->relname, n->extra});
         PQfreemem(n);
     }
     return payloads;

@@ -50,7 +50,11 @@ public:
     PgResult exec(const std::string& sql, const PgParams& params = {});
     int socket() const { return conn_ ? PQsocket(conn_.get()) : -1; }
     // Reads what the server sent and returns the payloads of pending notifications.
-    std::vector<std::string> take_notifications();
+    struct Notification {
+        std::string channel;
+        std::string payload;
+    };
+    std::vector<Notification> take_notifications();
 
 private:
     [[noreturn]] void fail(const PGresult* result, const std::string& fallback);

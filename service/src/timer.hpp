@@ -16,6 +16,11 @@ public:
     bool enabled() const { return interval_ > 0; }
     bool due() const { return enabled() && Clock::now() >= next_; }
     void restart() { next_ = Clock::now() + to_duration(interval_); }
+    // Due within `seconds` at the latest (a wake-up asks for the work before its time; the
+    // delay keeps a burst of wake-ups from turning into a busy loop).
+    void expire_within(double seconds) {
+        next_ = std::min(next_, Clock::now() + to_duration(seconds));
+    }
     // Seconds until due (0 when due; a large number when disabled).
     double remaining() const {
         if (!enabled()) return 1e9;

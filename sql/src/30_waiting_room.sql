@@ -36,8 +36,6 @@ BEGIN
     PERFORM _reactivate(jsonb_agg(DISTINCT n.tenant_article_id))
        FROM new_rows n
       WHERE n.status = 'ACTIVE'
-        AND EXISTS (SELECT 1 FROM routing_plan_line w
-                     WHERE w.waiting AND w.tenant_article_id = n.tenant_article_id)
      HAVING count(*) > 0;
     RETURN NULL;
 END $$;
@@ -55,8 +53,6 @@ BEGIN
        FROM new_rows n
        JOIN listing l ON l.facility_ref = n.facility_ref
       WHERE n.status = 'ONLINE'
-        AND EXISTS (SELECT 1 FROM routing_plan_line w
-                     WHERE w.waiting AND w.tenant_article_id = l.tenant_article_id)
      HAVING count(*) > 0;
     RETURN NULL;
 END $$;

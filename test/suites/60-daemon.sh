@@ -327,6 +327,35 @@ check "stdout closed: nothing was marked delivered" \
       FROM waitroom.delivery d JOIN waitroom.event e USING (event_id)
       WHERE e.payload->>'run' = 'c2' AND d.subscription_id = 'stdout'"
 
+# ------------------------------------------------------------------ deferred waiting-room work
+# A restock whose pass cannot take an article lock (a place_order holds it while its lines
+# wait) defers the article to reroute_queue and notifies waitroom_reroute at commit: the daemon
+# calls release_due() at once, not on its timer (an hour here).
+wr_psql -c "INSERT INTO waitroom.facility (facility_ref) VALUES ('wake-f1')" \
+  -c "INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
+      VALUES ('wake-f1', 'wake-sku', 'BACKORDER')" \
+  -c "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('wake-f1', 'wake-sku', 0)" >/dev/null
+start_daemon wake --release-due-interval 3600 --http-port 0 --poll-interval 0.5
+sleep 1  # its first release_due() (at start) is behind it
+(wr_psql -c "BEGIN" \
+   -c "SELECT waitroom.place_order('{\"tenantOrderId\": \"WAKE-1\", \"orderLineItems\": [{\"tenantArticleId\": \"wake-sku\", \"quantity\": 1}]}')" \
+   -c "SELECT pg_sleep(1.5)" -c "COMMIT" >/dev/null) &
+holder=$!
+sleep 0.5
+wr_psql -c "UPDATE waitroom.stock SET on_hand = 1 WHERE facility_ref = 'wake-f1'" >/dev/null
+deferred=$(wr_psql -At -c "SELECT count(*) FROM waitroom.reroute_queue WHERE tenant_article_id = 'wake-sku'")
+wait "$holder"
+wake_status=""
+for _ in $(seq 1 50); do
+  wake_status=$(wr_psql -At -c "SELECT string_agg(p.status, ',') FROM waitroom.routing_plan p
+                                  JOIN waitroom.orders o USING (order_id) WHERE o.tenant_order_id = 'WAKE-1'")
+  [ "$wake_status" = ROUTED ] && break
+  sleep 0.1
+done
+stop_daemon wake
+check "a deferred restock (queued: $deferred) wakes waitroomd, which routes the waiting order at once ($wake_status)" \
+  test "$deferred" -ge 1 -a "$wake_status" = ROUTED
+
 # ------------------------------------------------------------------ backup and restore
 # Restored in sections with triggers off during the data (README "Backup and restore"): the
 # delivery state comes back as it was, and new events continue the id sequence.
