@@ -23,21 +23,38 @@ using nlohmann::json;
 // Articles whose availability a stock statement raised, read from the trigger's transition
 // tables. Kept plans: the tables are looked up by name at execution, so the plan outlives
 // the statement.
-spi::Statement raised_by_insert_sql{
-    "SELECT DISTINCT n.tenant_article_id FROM new_rows n WHERE n.on_hand > n.reserved", 0};
-spi::Statement raised_by_update_sql{
-    "SELECT DISTINCT n.tenant_article_id FROM new_rows n"
-    "  LEFT JOIN old_rows o USING (facility_ref, tenant_article_id)"
-    " WHERE (o.facility_ref IS NULL OR n.on_hand > o.on_hand OR n.reserved < o.reserved)"
-    "   AND n.on_hand > n.reserved",
-    0};
+// For the articles a statement raised: whether a committed plan waits for each, and the
+// waiting lock taken (exclusive, without waiting) for those nobody visibly waits for, since a
+// place_order deciding right now that lines of them wait holds it shared while its plan is
+// not visible yet. One query per statement: a restock nobody waits for costs this alone.
+#define WAITROOM_CLASSIFY_RAISED(raised)                                                        \
+    "WITH raised AS (" raised                                                                   \
+    "),"                                                                                        \
+    " marked AS (SELECT r.a, EXISTS (SELECT 1 FROM waitroom.routing_plan_line w"                \
+    "                                 WHERE w.waiting AND w.tenant_article_id = r.a) AS waited" \
+    "              FROM raised r),"                                                             \
+    " locked AS (SELECT coalesce(bool_and(pg_try_advisory_xact_lock(7, k)), true) AS ok"        \
+    "              FROM (SELECT DISTINCT hashtext(a) & 1023 AS k FROM marked WHERE NOT waited"  \
+    "                     ORDER BY 1) s)"                                                       \
+    "SELECT m.a, m.waited, l.ok, EXISTS (SELECT 1 FROM waitroom.reroute_queue)"                 \
+    "  FROM marked m CROSS JOIN locked l"
 
-// Of these articles, those some committed WAITING plan waits for (one probe each of the
-// partial index of waiting lines).
-spi::Statement with_waiting_lines_sql{
-    "SELECT a FROM jsonb_array_elements_text($1::jsonb) AS a"
-    " WHERE EXISTS (SELECT 1 FROM waitroom.routing_plan_line w"
-    "                WHERE w.waiting AND w.tenant_article_id = a)",
+// Read from the trigger's transition tables. Kept plans: the tables are looked up by name at
+// execution, so the plan outlives the statement.
+spi::Statement raised_by_insert_sql{
+    WAITROOM_CLASSIFY_RAISED(
+        "SELECT DISTINCT n.tenant_article_id AS a FROM new_rows n WHERE n.on_hand > n.reserved"),
+    0};
+spi::Statement raised_by_update_sql{
+    WAITROOM_CLASSIFY_RAISED(
+        "SELECT DISTINCT n.tenant_article_id AS a FROM new_rows n"
+        "  LEFT JOIN old_rows o USING (facility_ref, tenant_article_id)"
+        " WHERE (o.facility_ref IS NULL OR n.on_hand > o.on_hand OR n.reserved < o.reserved)"
+        "   AND n.on_hand > n.reserved"),
+    0};
+// The same for articles named by the caller (listing and facility changes, the drain).
+spi::Statement raised_by_list_sql{
+    WAITROOM_CLASSIFY_RAISED("SELECT DISTINCT a FROM jsonb_array_elements_text($1::jsonb) AS a"),
     1};
 
 // Every article of every waiting plan that needs one of these articles: the articles a
@@ -189,37 +206,27 @@ bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventL
 
 }  // namespace
 
-// One waiting-room pass for articles whose availability rose: lock their closure, then
-// serve the waiting plans that need them in queue order (first fit; STRICT_FIFO's
-// held-back rule lives in the router's budget).
-int reactivate_articles(std::vector<std::string> articles, const std::string* now_override,
-                        bool* deferred = nullptr) {
-    if (articles.empty()) return 0;
-    auto defer = [&](const std::vector<std::string>& what) {
-        spi::run(enqueue_articles_sql, {json_array(what)});
-        if (deferred != nullptr) *deferred = true;
-        return 0;
-    };
-    std::vector<std::string> waited_for =
-        first_column(spi::run(with_waiting_lines_sql, {json_array(articles)}));
-    // Whatever visibly waits or not, take the waiting lock: a place_order deciding right now
-    // that lines of these articles wait holds it shared, and its plan is not visible yet.
-    if (waited_for.empty()) return try_lock_waiting_exclusive(articles) ? 0 : defer(articles);
-
+// Serves the WAITING plans that need these articles, in queue order (first fit; STRICT_FIFO's
+// held-back rule lives in the router's budget), after locking the articles of those plans:
+// passes wait (bounded) for each other, then take the waiting lock without waiting. Returns
+// false when it deferred them to reroute_queue instead.
+bool serve_waiting(const std::vector<std::string>& articles, const std::string* now_override,
+                   int* changed) {
+    if (articles.empty()) return true;
     std::vector<std::string> closure =
-        first_column(spi::run(article_closure_sql, {json_array(waited_for)}));
+        first_column(spi::run(article_closure_sql, {json_array(articles)}));
     closure.insert(closure.end(), articles.begin(), articles.end());
     std::sort(closure.begin(), closure.end());
     closure.erase(std::unique(closure.begin(), closure.end()), closure.end());
-    // Passes first wait (bounded) for each other, then take the waiting lock without waiting.
-    if (!lock_pass(closure) || !try_lock_waiting_exclusive(closure)) return defer(articles);
-    articles = std::move(waited_for);
+    if (!lock_pass(closure) || !try_lock_waiting_exclusive(closure)) {
+        spi::run(enqueue_articles_sql, {json_array(articles)});
+        return false;
+    }
 
     RouteOptions options;
     options.run_type = "REACTIVATION";
     options.now_override = now_override;
     options.waiting_room_pass = true;
-    int changed = 0;
     for (const std::string& plan_id :
          first_column(spi::run(waiting_plans_sql, {json_array(articles)}))) {
         // Each plan in its own subtransaction with bounded lock waits: whatever this pass
@@ -232,18 +239,52 @@ int reactivate_articles(std::vector<std::string> articles, const std::string* no
                 events.flush();
                 return true;
             })) {
-            if (routed) ++changed;
+            if (routed) ++*changed;
         } else {
             spi::run(enqueue_plan_articles_sql, {plan_id});
         }
     }
+    return true;
+}
+
+// One pass over raised articles classified by WAITROOM_CLASSIFY_RAISED: defer those a
+// decision in flight holds, serve the waiting plans of the others, and (`drain`) then the
+// articles earlier passes deferred.
+int pass_over(const spi::Rows& raised, const std::string* now_override, bool drain) {
+    if (raised.empty()) return 0;
+    std::vector<std::string> unwaited, waited;
+    for (const auto& r : raised)
+        (spi::boolean(r, 1) ? waited : unwaited).push_back(spi::text(r, 0));
+    bool deferred = false;
+    if (!spi::boolean(raised[0], 2) && !unwaited.empty()) {
+        spi::run(enqueue_articles_sql, {json_array(unwaited)});
+        deferred = true;
+    }
+    int changed = 0;
+    deferred = !serve_waiting(waited, now_override, &changed) || deferred;
+    if (drain && !deferred && spi::boolean(raised[0], 3)) {
+        std::vector<std::string> claimed = first_column(spi::run(claim_retries_sql, {}));
+        if (!claimed.empty())
+            changed += pass_over(spi::run(raised_by_list_sql, {json_array(claimed)}), now_override,
+                                 /*drain=*/false);
+    }
     return changed;
 }
 
-// Plans whose stock row was locked last time: tried again (release_due, reroute_all and
-// the end of every stock statement drain it).
+// A pass for articles named by the caller (listing and facility changes, pre-orders due).
+int reactivate_articles(const std::vector<std::string>& articles, const std::string* now_override) {
+    if (articles.empty()) return 0;
+    return pass_over(spi::run(raised_by_list_sql, {json_array(articles)}), now_override,
+                     /*drain=*/true);
+}
+
+// Articles earlier passes deferred: tried again (release_due, reroute_all and the end of
+// every stock pass that was not itself deferred drain it).
 int drain_retry_queue(const std::string* now_override) {
-    return reactivate_articles(first_column(spi::run(claim_retries_sql, {})), now_override);
+    std::vector<std::string> claimed = first_column(spi::run(claim_retries_sql, {}));
+    if (claimed.empty()) return 0;
+    return pass_over(spi::run(raised_by_list_sql, {json_array(claimed)}), now_override,
+                     /*drain=*/false);
 }
 
 namespace {
@@ -371,15 +412,10 @@ Datum waitroom_stock_changed(PG_FUNCTION_ARGS) {
         const bool inserted = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
         spi::connect();
         waitroom::pg::pg_call([&] { SPI_register_trigger_data(trigdata); });
-        spi::Rows rows = spi::run(
-            inserted ? waitroom::pg::raised_by_insert_sql : waitroom::pg::raised_by_update_sql, {});
-        std::vector<std::string> articles;
-        for (const auto& r : rows) articles.push_back(spi::text(r, 0));
-        if (!articles.empty()) {
-            bool deferred = false;
-            waitroom::pg::reactivate_articles(articles, nullptr, &deferred);
-            if (!deferred) waitroom::pg::drain_retry_queue(nullptr);  // earlier deferrals
-        }
+        waitroom::pg::pass_over(spi::run(inserted ? waitroom::pg::raised_by_insert_sql
+                                                  : waitroom::pg::raised_by_update_sql,
+                                         {}),
+                                nullptr, /*drain=*/true);
         spi::finish();
         return PointerGetDatum(nullptr);
     });
