@@ -47,7 +47,7 @@ q "SELECT tenant_order_id, tenant_article_id, quantity, reason, queue_position F
 say "3 sneakers arrive in Munich: one UPDATE, the trigger releases waiting orders in priority order"
 q "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('munich', 'sneaker-42', 3)"
 say "Served in this order (PRIORITY: higher priority first, then oldest order first)"
-q "SELECT e.event_id AS served_nth, o.tenant_order_id, o.priority, o.order_date, e.payload->>'facilityRef' AS facility,
+q "SELECT row_number() OVER (ORDER BY e.event_id) AS served, o.tenant_order_id, o.priority, o.order_date, e.payload->>'facilityRef' AS facility,
           e.payload->>'decidedBy' AS decided_by
      FROM waitroom.event e JOIN waitroom.orders o ON o.order_id = e.order_id
     WHERE e.event = 'ROUTING_PLAN_ROUTED' AND e.payload->>'runType' = 'REACTIVATION' ORDER BY e.event_id"
