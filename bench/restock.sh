@@ -5,19 +5,10 @@
 # 2. One UPDATE of 10,000 stock rows (a nightly import) with 200 plans waiting: one pass per
 #    statement, timed with and without the triggers.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 SECS=${1:-10}
-make -s -j2 >/dev/null && make -s install >/dev/null
-source test/lib/cluster.sh
-wr_cluster_start
+source "$(dirname "$0")/lib.sh"
+bench_network 500 BACKORDER 0
 wr_psql >/dev/null <<'SQL'
-CREATE EXTENSION waitroom;
-INSERT INTO waitroom.facility (facility_ref, lat, lon)
-  SELECT 'fc-' || f, 47 + (f % 7), 6 + (f % 9) FROM generate_series(1, 20) f;
-INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
-  SELECT 'fc-' || f, 'sku-' || a, 'BACKORDER' FROM generate_series(1, 20) f, generate_series(1, 500) a;
-INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand)
-  SELECT 'fc-' || f, 'sku-' || a, 0 FROM generate_series(1, 20) f, generate_series(1, 500) a;
 -- 200 orders wait, for articles 1..200 (pgbench restocks 1..500, mostly of unwaited articles
 -- once the first restock of an article has served its order).
 SELECT waitroom.place_order(jsonb_build_object('tenantOrderId', 'w-' || a,
