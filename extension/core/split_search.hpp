@@ -27,12 +27,29 @@ struct SplitChoice {
 //       earliest units; each unit, in order, goes to the first facility (by ref) from which
 //       the rest can still be completed.
 // Exact (branch and bound over facility sets) when at most kExactSplitMaxUnits units can be
-// served by some facility alone; otherwise the greedy heuristic of split_search.cpp.
+// served by some facility alone; otherwise choose_split_heuristic, which maximises the same
+// (a)-(d) without a guarantee of the optimum and assigns units its own way.
 SplitChoice choose_split(const Model& model, std::size_t max_parts);
 
 // The greedy heuristic on its own (exposed for tests): repeatedly take the facility that
 // fully serves the most remaining units (taking units in order while they fit), then the most
 // quantity, then the lowest penalty, then the smallest ref; at most max_parts times.
 SplitChoice choose_split_greedy(const Model& model, std::size_t max_parts);
+
+// The heuristic used above kExactSplitMaxUnits servable units (exposed for tests); exact is
+// always false. Deterministic, with a fixed work budget (units visited at facilities; the
+// completions get at most half of it), so 40 units x 30 facilities stay under a millisecond
+// at any cap. Never worse than choose_split_greedy on (a)-(d).
+//   1. Multi-start: the plain greedy above (with its own assignment too), and for every
+//      facility serving some unit alone (most such units first, then lowest penalty, then
+//      ref) the greedy completion that starts with that facility.
+//   2. Local improvement of the best so far: every single move (drop one facility, replace
+//      one with an unused facility, add one while under the cap) is tried; the best move is
+//      kept while it improves (a)-(d); until no move does or the budget is spent.
+// A facility sequence is judged by letting each facility in turn take the remaining units it
+// can, in unit order while they fit its stock and the budget: first the units no later
+// facility of the sequence can serve alone, then the others. That assignment gives the parts
+// (facilities left without units are dropped, and do not count as parts).
+SplitChoice choose_split_heuristic(const Model& model, std::size_t max_parts);
 
 }  // namespace waitroom::core::detail

@@ -241,3 +241,302 @@ TEST(SplitSearch, LargeCapStaysBoundedAndValid) {
 
 }  // namespace
 }  // namespace waitroom::core::testing
+
+namespace waitroom::core::testing {
+namespace {
+
+// pgTAP 06_routing_edges "set cover, 12 units": augsburg sd01-06, berlin sd07-12, munich
+// (nearest) sd01-03 + sd07-10. The plain greedy takes munich (7 units) first.
+RoutingRequest twelve_units(int cap) {
+    RoutingRequest r = request();
+    r.consumer = kMunich;
+    r.strategy.max_split_count = cap;
+    r.facilities = {facility("augsburg", Location{48.37, 10.90}), facility("berlin", kBerlin),
+                    facility("munich", kMunich)};
+    auto sd = [](int i) { return std::string(i < 10 ? "sd0" : "sd") + std::to_string(i); };
+    for (int i = 1; i <= 12; ++i) {
+        r.lines.push_back(line(std::to_string(i), sd(i), 1));
+        r.offers.push_back(offer(i <= 6 ? "augsburg" : "berlin", sd(i), 5));
+        if (i <= 3 || (i >= 7 && i <= 10)) {
+            r.offers.push_back(offer("munich", sd(i), 5));
+        }
+    }
+    return r;
+}
+
+TEST(SplitSearch, TwelveUnitsFewestPlansBeyondExactSearch) {
+    const RoutingRequest r = twelve_units(3);
+    const detail::Model m = detail::build_model(r);
+    const detail::SplitChoice greedy = detail::choose_split_greedy(m, 3);
+    EXPECT_EQ(greedy.parts.size(), 3U);  // munich + augsburg + berlin: what the heuristic fixes
+    const detail::SplitChoice c = detail::choose_split(m, 3);
+    EXPECT_FALSE(c.exact);
+    ASSERT_EQ(c.parts.size(), 2U);
+    EXPECT_EQ(m.facility_refs[c.parts[0].facility], "augsburg");
+    EXPECT_EQ(m.facility_refs[c.parts[1].facility], "berlin");
+    EXPECT_EQ(describe(route(r)),
+              "R:augsburg{1=1,2=1,3=1,4=1,5=1,6=1} R:berlin{7=1,8=1,9=1,10=1,11=1,12=1}");
+}
+
+TEST(SplitSearch, TwelveUnitsCapTwoServesAll) {
+    const RoutingRequest r = twelve_units(2);
+    const detail::Model m = detail::build_model(r);
+    const detail::SplitChoice greedy = detail::choose_split_greedy(m, 2);
+    ASSERT_EQ(greedy.parts.size(), 2U);
+    EXPECT_EQ(greedy.parts[0].units.size() + greedy.parts[1].units.size(), 10U);
+    EXPECT_EQ(describe(route(r)),
+              "R:augsburg{1=1,2=1,3=1,4=1,5=1,6=1} R:berlin{7=1,8=1,9=1,10=1,11=1,12=1}");
+}
+
+// ------------------------------------------------ heuristic vs brute force on medium orders
+
+struct Value {
+    int served = 0;
+    std::size_t parts = 0;
+    double penalty = 0;
+};
+
+// The largest number of units the facilities `set` can serve together (each unit whole at
+// one facility, within stock and the budget): exhaustive with a simple bound.
+class MaxServed {
+public:
+    MaxServed(const detail::Model& m, const std::vector<std::size_t>& set)
+        : m_(m),
+          set_(set),
+          used_(set.size(), std::vector<std::int64_t>(m.article_count(), 0)),
+          budget_(m.article_count(), 0) {}
+    int run() {
+        dfs(0, 0);
+        return best_;
+    }
+
+private:
+    void dfs(std::size_t u, int served) {
+        if (served + static_cast<int>(m_.units.size() - u) <= best_) {
+            return;
+        }
+        if (u == m_.units.size()) {
+            best_ = served;
+            return;
+        }
+        const std::vector<detail::Demand>& demand = m_.units[u].demand;
+        for (std::size_t s = 0; s < set_.size(); ++s) {
+            bool ok = true;
+            for (const detail::Demand& d : demand) {
+                const detail::Cell& c = m_.cell(set_[s], d.article);
+                ok = ok && c.candidate && used_[s][d.article] + d.quantity <= c.available &&
+                     budget_[d.article] + d.quantity <= m_.budget[d.article];
+            }
+            if (!ok) {
+                continue;
+            }
+            for (const detail::Demand& d : demand) {
+                used_[s][d.article] += d.quantity;
+                budget_[d.article] += d.quantity;
+            }
+            dfs(u + 1, served + 1);
+            for (const detail::Demand& d : demand) {
+                used_[s][d.article] -= d.quantity;
+                budget_[d.article] -= d.quantity;
+            }
+        }
+        dfs(u + 1, served);
+    }
+
+    const detail::Model& m_;
+    const std::vector<std::size_t>& set_;
+    std::vector<std::vector<std::int64_t>> used_;
+    std::vector<std::int64_t> budget_;
+    int best_ = -1;
+};
+
+bool better_value(const Value& a, const Value& b) {
+    if (a.served != b.served) {
+        return a.served > b.served;
+    }
+    if (a.parts != b.parts) {
+        return a.parts < b.parts;
+    }
+    return a.penalty < b.penalty - 1e-9;
+}
+
+// The optimum of (a)-(c) over every facility set of at most cap facilities.
+Value brute_force(const detail::Model& m, std::size_t cap) {
+    Value best;
+    const std::size_t nf = m.facility_count();
+    for (std::uint32_t mask = 1; mask < (1U << nf); ++mask) {
+        std::vector<std::size_t> set;
+        double penalty = 0;
+        for (std::size_t f = 0; f < nf; ++f) {
+            if ((mask & (1U << f)) != 0) {
+                set.push_back(f);
+                penalty += m.penalty[f];
+            }
+        }
+        if (set.size() > cap) {
+            continue;
+        }
+        const Value v{MaxServed(m, set).run(), set.size(), penalty};
+        if (v.served > 0 && better_value(v, best)) {
+            best = v;
+        }
+    }
+    return best;
+}
+
+// Checks the constraints of a split choice and returns its value.
+Value checked_value(const detail::Model& m, const detail::SplitChoice& c, std::size_t cap) {
+    Value v;
+    EXPECT_LE(c.parts.size(), cap);
+    std::vector<bool> seen(m.units.size(), false);
+    std::vector<std::int64_t> budget(m.article_count(), 0);
+    for (std::size_t p = 0; p < c.parts.size(); ++p) {
+        const detail::SplitPart& part = c.parts[p];
+        EXPECT_FALSE(part.units.empty());
+        if (p > 0) {
+            EXPECT_LT(c.parts[p - 1].facility, part.facility);  // distinct, ascending
+        }
+        EXPECT_TRUE(std::is_sorted(part.units.begin(), part.units.end()));
+        std::vector<std::int64_t> used(m.article_count(), 0);
+        for (std::size_t u : part.units) {
+            EXPECT_FALSE(seen[u]) << "unit in two parts";
+            seen[u] = true;
+            for (const detail::Demand& d : m.units[u].demand) {
+                used[d.article] += d.quantity;
+                budget[d.article] += d.quantity;
+            }
+            ++v.served;
+        }
+        for (std::size_t a = 0; a < m.article_count(); ++a) {
+            if (used[a] > 0) {
+                EXPECT_TRUE(m.cell(part.facility, a).candidate);
+                EXPECT_LE(used[a], m.cell(part.facility, a).available) << "stock exceeded";
+            }
+        }
+        v.penalty += m.penalty[part.facility];
+    }
+    for (std::size_t a = 0; a < m.article_count(); ++a) {
+        EXPECT_LE(budget[a], m.budget[a]) << "budget exceeded";
+    }
+    v.parts = c.parts.size();
+    return v;
+}
+
+// Random medium order: 11-14 units (some of one article, some bundles), 3-8 facilities.
+RoutingRequest medium_order(std::mt19937& rng) {
+    RoutingRequest r = request();
+    if (rng() % 4 != 0) {
+        r.consumer = kBerlin;
+    }
+    r.strategy.max_split_count = 2 + static_cast<int>(rng() % 3);
+    const int facilities = 3 + static_cast<int>(rng() % 6);
+    const int units = 11 + static_cast<int>(rng() % 4);
+    const int articles = units - static_cast<int>(rng() % 4);
+    const int density = 35 + static_cast<int>(rng() % 40);  // % of listed articles
+    for (int f = 0; f < facilities; ++f) {
+        r.facilities.push_back(facility("f" + std::to_string(f),
+                                        Location{47.0 + static_cast<double>(rng() % 800) / 100.0,
+                                                 6.0 + static_cast<double>(rng() % 900) / 100.0}));
+        for (int a = 0; a < articles; ++a) {
+            if (static_cast<int>(rng() % 100) < density) {
+                r.offers.push_back(offer("f" + std::to_string(f), article(a),
+                                         1 + static_cast<std::int64_t>(rng() % 3)));
+            }
+        }
+    }
+    for (int i = 0; i < units; ++i) {
+        const int a = i < articles ? i : static_cast<int>(rng() % articles);
+        const std::int64_t q = 1 + static_cast<std::int64_t>(rng() % 2);
+        if (rng() % 8 == 0) {  // a two-line bundle
+            const std::string b = "b" + std::to_string(i);
+            r.lines.push_back(line(std::to_string(i) + "a", article(a), q, b));
+            r.lines.push_back(
+                line(std::to_string(i) + "b", article(static_cast<int>(rng() % articles)), 1, b));
+        } else {
+            r.lines.push_back(line(std::to_string(i), article(a), q));
+        }
+    }
+    return r;
+}
+
+TEST(SplitSearch, HeuristicReachesBruteForceOptimumOnMediumOrders) {
+    std::mt19937 rng(2024);
+    int cases = 0;
+    int heuristic_optimal = 0;
+    int greedy_optimal = 0;
+    for (int round = 0; round < 600; ++round) {
+        const RoutingRequest r = medium_order(rng);
+        const detail::Model m = detail::build_model(r);
+        const auto cap = static_cast<std::size_t>(r.strategy.max_split_count);
+        const Value best = brute_force(m, cap);
+        if (best.served == 0) {
+            continue;
+        }
+        ++cases;
+        const detail::SplitChoice h = detail::choose_split_heuristic(m, cap);
+        EXPECT_FALSE(h.exact);
+        const Value hv = checked_value(m, h, cap);
+        EXPECT_FALSE(better_value(hv, best)) << "beats the brute force: a bug in one of them";
+        const Value gv = checked_value(m, detail::choose_split_greedy(m, cap), cap);
+        EXPECT_FALSE(better_value(gv, hv)) << "worse than the greedy, round " << round;
+        heuristic_optimal += better_value(best, hv) ? 0 : 1;
+        greedy_optimal += better_value(best, gv) ? 0 : 1;
+        // Deterministic.
+        const detail::SplitChoice again = detail::choose_split_heuristic(m, cap);
+        ASSERT_EQ(again.parts.size(), h.parts.size());
+        for (std::size_t p = 0; p < h.parts.size(); ++p) {
+            EXPECT_EQ(again.parts[p].facility, h.parts[p].facility);
+            EXPECT_EQ(again.parts[p].units, h.parts[p].units);
+        }
+    }
+    std::printf(
+        "medium orders: %d cases, heuristic optimal %d (%.1f%%), greedy optimal %d (%.1f%%)\n",
+        cases, heuristic_optimal, 100.0 * heuristic_optimal / cases, greedy_optimal,
+        100.0 * greedy_optimal / cases);
+    ASSERT_GE(cases, 500);
+    EXPECT_GE(heuristic_optimal * 100, cases * 98);  // measured 594 of 600 (99.0%)
+}
+
+TEST(SplitSearch, HeuristicFortyUnitsThirtyFacilitiesIsFast) {
+    std::mt19937 rng(5);
+    double worst = 0;
+    for (int round = 0; round < 30; ++round) {
+        RoutingRequest r = request();
+        r.consumer = kBerlin;
+        r.strategy.max_split_count = 2 + round % 9;
+        for (int f = 0; f < 30; ++f) {
+            r.facilities.push_back(facility(
+                "f" + std::to_string(f), Location{47.0 + static_cast<double>(rng() % 800) / 100.0,
+                                                  6.0 + static_cast<double>(rng() % 900) / 100.0}));
+        }
+        const int articles = 10 + round;
+        for (int i = 0; i < 40; ++i) {
+            r.lines.push_back(line(std::to_string(i + 1), article(i % articles),
+                                   1 + static_cast<int>(rng() % 3)));
+        }
+        for (int f = 0; f < 30; ++f) {
+            for (int a = 0; a < articles; ++a) {
+                if (rng() % 2 == 0) {
+                    r.offers.push_back(offer("f" + std::to_string(f), article(a),
+                                             static_cast<std::int64_t>(rng() % 4)));
+                }
+            }
+        }
+        const detail::Model m = detail::build_model(r);
+        const auto cap = static_cast<std::size_t>(r.strategy.max_split_count);
+        double best = 1e9;
+        for (int run = 0; run < 3; ++run) {
+            const auto start = std::chrono::steady_clock::now();
+            const detail::SplitChoice c = detail::choose_split_heuristic(m, cap);
+            const auto end = std::chrono::steady_clock::now();
+            best = std::min(best, std::chrono::duration<double, std::milli>(end - start).count());
+            checked_value(m, c, cap);
+        }
+        worst = std::max(worst, best);
+    }
+    std::printf("heuristic 40 units x 30 facilities, cap 2..10, worst: %.3f ms\n", worst);
+    EXPECT_LT(worst, 10.0);  // under 1 ms expected; loose for busy machines
+}
+
+}  // namespace
+}  // namespace waitroom::core::testing
