@@ -232,18 +232,26 @@ double Dispatcher::seconds_until_retry() const {
     return std::max(0.01, s);
 }
 
+// Notifications libpq already read while a query ran (for example the NOTIFY of a
+// release_due() that deferred again, which reaches its own session) are off the socket, so
+// poll() would not report them: take those first and skip the wait when there were any.
 void Dispatcher::wait_for_wakeup(double seconds) {
+    if (handle_notifications()) return;
     std::array<pollfd, 2> fds{{{db_.socket(), POLLIN, 0}, {stop_signal::wake_fd(), POLLIN, 0}}};
     const int timeout_ms = static_cast<int>(std::max(0.0, seconds) * 1000);
     const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
-    if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-        const auto notes = db_.take_notifications();  // throws when the server went away
-        if (!notes.empty())
-            log::debug("notified", {{"count", notes.size()}, {"last", notes.back().payload}});
-        for (const auto& note : notes)
-            if (note.channel == kRerouteChannel && release_due_timer_.enabled())
-                release_due_timer_.expire_within(0.2);
-    }
+    if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) handle_notifications();
+}
+
+// Returns whether any notification was pending.
+bool Dispatcher::handle_notifications() {
+    const auto notes = db_.take_notifications();  // throws when the server went away
+    if (notes.empty()) return false;
+    log::debug("notified", {{"count", notes.size()}, {"last", notes.back().payload}});
+    for (const auto& note : notes)
+        if (note.channel == kRerouteChannel && release_due_timer_.enabled())
+            release_due_timer_.expire_within(0.2);
+    return true;
 }
 
 }  // namespace waitroomd

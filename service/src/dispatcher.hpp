@@ -37,6 +37,7 @@ private:
     void refresh_backlog();  // metrics, and when the next retry falls due
     double seconds_until_retry() const;
     void wait_for_wakeup(double seconds);
+    bool handle_notifications();
 
     const Options& options_;
     Metrics& metrics_;

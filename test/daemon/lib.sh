@@ -85,7 +85,12 @@ wait_for() {
 }
 
 # lines_at_least N FILE
-lines_at_least() { [ "$(grep -c . "$2" 2>/dev/null || echo 0)" -ge "$1" ]; }
+# (grep -c prints 0 and fails when nothing matches; a missing file prints nothing.)
+lines_at_least() {
+  local n
+  n=$(grep -c . "$2" 2>/dev/null)
+  [ "${n:-0}" -ge "$1" ]
+}
 
 # count_is EXPECTED COMMAND...: the command prints EXPECTED.
 count_is() { local want=$1; shift; [ "$("$@")" = "$want" ]; }

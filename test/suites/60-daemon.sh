@@ -328,6 +328,31 @@ check "stdout closed: nothing was marked delivered" \
       WHERE e.payload->>'run' = 'c2' AND d.subscription_id = 'stdout'"
 
 # ------------------------------------------------------------------ deferred waiting-room work
+# plan_statuses_once_routed TENANT_ORDER_ID: the order's plan statuses, once they read ROUTED
+# or after 5 s.
+plan_statuses_once_routed() {
+  local status=""
+  for _ in $(seq 1 50); do
+    status=$(wr_psql -At -c "SELECT string_agg(p.status, ',') FROM waitroom.routing_plan p
+                               JOIN waitroom.orders o USING (order_id) WHERE o.tenant_order_id = '$1'")
+    [ "$status" = ROUTED ] && break
+    sleep 0.1
+  done
+  echo "$status"
+}
+
+# restock_while_held ARTICLE HOLDER_SQL: another session runs HOLDER_SQL and keeps its
+# transaction open 1.5 s; meanwhile ARTICLE is restocked to 1. Prints the reroute_queue rows
+# the restock left for the article (read while the holder still holds), once the holder is done.
+restock_while_held() {
+  (wr_psql -c "BEGIN" -c "$2" -c "SELECT pg_sleep(1.5)" -c "COMMIT" >/dev/null) &
+  local holder=$!
+  sleep 0.5
+  wr_psql -c "UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id = '$1'" >/dev/null
+  wr_psql -At -c "SELECT count(*) FROM waitroom.reroute_queue WHERE tenant_article_id = '$1'"
+  wait "$holder"
+}
+
 # A restock whose pass cannot take an article lock (a place_order holds it while its lines
 # wait) defers the article to reroute_queue and notifies waitroom_reroute at commit: the daemon
 # calls release_due() at once, not on its timer (an hour here).
@@ -337,24 +362,26 @@ wr_psql -c "INSERT INTO waitroom.facility (facility_ref) VALUES ('wake-f1')" \
   -c "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('wake-f1', 'wake-sku', 0)" >/dev/null
 start_daemon wake --release-due-interval 3600 --http-port 0 --poll-interval 0.5
 sleep 1  # its first release_due() (at start) is behind it
-(wr_psql -c "BEGIN" \
-   -c "SELECT waitroom.place_order('{\"tenantOrderId\": \"WAKE-1\", \"orderLineItems\": [{\"tenantArticleId\": \"wake-sku\", \"quantity\": 1}]}')" \
-   -c "SELECT pg_sleep(1.5)" -c "COMMIT" >/dev/null) &
-holder=$!
-sleep 0.5
-wr_psql -c "UPDATE waitroom.stock SET on_hand = 1 WHERE facility_ref = 'wake-f1'" >/dev/null
-deferred=$(wr_psql -At -c "SELECT count(*) FROM waitroom.reroute_queue WHERE tenant_article_id = 'wake-sku'")
-wait "$holder"
-wake_status=""
-for _ in $(seq 1 50); do
-  wake_status=$(wr_psql -At -c "SELECT string_agg(p.status, ',') FROM waitroom.routing_plan p
-                                  JOIN waitroom.orders o USING (order_id) WHERE o.tenant_order_id = 'WAKE-1'")
-  [ "$wake_status" = ROUTED ] && break
-  sleep 0.1
-done
-stop_daemon wake
+deferred=$(restock_while_held wake-sku \
+  "SELECT waitroom.place_order('{\"tenantOrderId\": \"WAKE-1\", \"orderLineItems\": [{\"tenantArticleId\": \"wake-sku\", \"quantity\": 1}]}')")
+wake_status=$(plan_statuses_once_routed WAKE-1)
 check "a deferred restock (queued: $deferred) wakes waitroomd, which routes the waiting order at once ($wake_status)" \
   test "$deferred" -ge 1 -a "$wake_status" = ROUTED
+
+# The holder this time commits without a NOTIFY of its own (it holds the article's waiting
+# lock directly, advisory class 7 as in extension/pg/plan_routing.cpp). The daemon's own
+# release_due() defers again and notifies its own session; libpq reads that notification
+# during the call, so only the daemon's check of what libpq already holds wakes it again.
+wr_psql -c "INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
+      VALUES ('wake-f1', 'wake-sku2', 'BACKORDER')" \
+  -c "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('wake-f1', 'wake-sku2', 0)" \
+  -c "SELECT waitroom.place_order('{\"tenantOrderId\": \"WAKE-2\", \"orderLineItems\": [{\"tenantArticleId\": \"wake-sku2\", \"quantity\": 1}]}')" >/dev/null
+silent_deferred=$(restock_while_held wake-sku2 \
+  "SELECT pg_advisory_xact_lock_shared(7, hashtext('wake-sku2') & 1023)")
+silent_status=$(plan_statuses_once_routed WAKE-2)
+stop_daemon wake
+check "a pass the daemon itself deferred (queued: $silent_deferred) is retried once the holder commits silently ($silent_status)" \
+  test "$silent_deferred" -ge 1 -a "$silent_status" = ROUTED
 
 # ------------------------------------------------------------------ backup and restore
 # Restored in sections with triggers off during the data (README "Backup and restore"): the
