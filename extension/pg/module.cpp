@@ -1,4 +1,6 @@
-// The module: magic block and settings.
+// The module: magic block, settings and transaction callbacks.
+#include "pg/waiting_room.hpp"
+// Postgres headers last.
 #include "pg/guard.hpp"
 
 extern "C" {
@@ -26,4 +28,5 @@ extern "C" void _PG_init(void) {
         "waitroom.lock_strategy", "How place_order locks stock: optimistic or all_candidates.",
         nullptr, &lock_strategy, "optimistic", PGC_USERSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("waitroom");
+    waitroom::pg::register_stock_trigger_callbacks();
 }

@@ -12,7 +12,9 @@
 #include "pg/spi.hpp"
 
 extern "C" {
+#include "catalog/pg_collation.h"
 #include "miscadmin.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 }
 
@@ -171,11 +173,6 @@ spi::Statement lock_pass_sql{
     "SELECT pg_advisory_xact_lock(8, k) FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
     "  FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
     1};
-spi::Statement try_lock_waiting_exclusive_sql{
-    "SELECT coalesce(bool_and(pg_try_advisory_xact_lock(7, k)), true)"
-    "  FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
-    "          FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
-    1};
 spi::Statement lock_articles_shared_sql{
     "SELECT pg_advisory_xact_lock_shared(7, k) FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
     "  FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
@@ -216,9 +213,37 @@ bool in_lock_attempt(bool bounded, const std::function<bool()>& fn) {
     return true;
 }
 
-bool try_lock_waiting_exclusive(const std::vector<std::string>& articles) {
-    if (articles.empty()) return true;
-    return spi::boolean(spi::run(try_lock_waiting_exclusive_sql, {json_array(articles)}).at(0), 0);
+// The waiting lock's advisory class (the SQL above spells it 7 as well).
+constexpr int kWaitingLockClass = 7;
+
+// An article's lock bucket, as the SQL above computes it: hashtext(a) & 1023.
+int article_bucket(const std::string& article) {
+    int32 hash = 0;
+    pg_call([&] {
+        text* t = cstring_to_text_with_len(article.data(), static_cast<int>(article.size()));
+        hash = DatumGetInt32(
+            DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID, PointerGetDatum(t)));
+        pfree(t);
+    });
+    return hash & 1023;
+}
+
+// Taken in C, not by a query: every statement that raises availability pays for this.
+std::vector<std::string> try_lock_waiting_exclusive(const std::vector<std::string>& articles) {
+    std::map<int, std::vector<std::string>> by_bucket;  // ordered: buckets in ascending order
+    for (const auto& article : articles) by_bucket[article_bucket(article)].push_back(article);
+    std::vector<std::string> refused;
+    for (const auto& entry : by_bucket) {
+        const int bucket = entry.first;  // (a lambda cannot capture a structured binding)
+        bool locked = false;
+        pg_call([&] {
+            locked = DatumGetBool(DirectFunctionCall2(pg_try_advisory_xact_lock_int4,
+                                                      Int32GetDatum(kWaitingLockClass),
+                                                      Int32GetDatum(bucket)));
+        });
+        if (!locked) refused.insert(refused.end(), entry.second.begin(), entry.second.end());
+    }
+    return refused;
 }
 
 bool lock_pass(const std::vector<std::string>& articles) {

@@ -54,9 +54,10 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& decisi
 // Waiting-room article locks (advisory, by article bucket; see plan_routing.cpp).
 // A decision that leaves lines waiting takes the waiting lock shared, then decides again.
 void lock_articles_shared(const std::vector<std::string>& articles);
-// A statement that raised availability takes it exclusive without waiting; false means a
-// decision to wait is in flight for one of them: defer to reroute_queue.
-bool try_lock_waiting_exclusive(const std::vector<std::string>& articles);
+// A statement that raised availability takes it exclusive without waiting. Returns the
+// articles it could not take it for: a decision to wait is in flight for them (defer them to
+// reroute_queue).
+std::vector<std::string> try_lock_waiting_exclusive(const std::vector<std::string>& articles);
 // A pass serializes with other passes; waits at most half of deadlock_timeout (false: defer).
 bool lock_pass(const std::vector<std::string>& articles);
 

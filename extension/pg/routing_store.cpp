@@ -112,6 +112,20 @@ std::string stock_keys_json(const std::map<StockKey, std::int64_t>& keys) {
 
 std::string json_array(const std::vector<std::string>& values) { return json(values).dump(); }
 
+std::string text_array(const std::vector<std::string>& values) {
+    std::string out = "{";
+    for (const std::string& value : values) {
+        if (out.size() > 1) out += ',';
+        out += '"';
+        for (const char c : value) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override) {
     spi::Rows rows =
         spi::run(load_strategy_sql, {now_override ? spi::Value(*now_override) : std::nullopt});

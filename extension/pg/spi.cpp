@@ -79,14 +79,6 @@ Rows take_result() {
 
 }  // namespace
 
-Rows run_unprepared(const char* sql) {
-    pg_call([&] {
-        int rc = SPI_execute(sql, false, 0);
-        if (rc < 0) elog(ERROR, "waitroom: SPI_execute failed: %s", SPI_result_code_string(rc));
-    });
-    return take_result();
-}
-
 Rows run(Statement& statement, const std::vector<Value>& params) {
     if (static_cast<int>(params.size()) != statement.nargs || statement.nargs > kMaxArgs)
         throw std::logic_error(std::string("wrong parameter count for: ") + statement.sql);

@@ -23,8 +23,6 @@ struct Statement {
 void connect();
 void finish();
 Rows run(Statement& statement, const std::vector<Value>& params);
-// For statements that cannot be kept (they read a trigger's transition tables).
-Rows run_unprepared(const char* sql);
 
 // Subtransaction around a lock attempt: rolled back, it releases the row locks taken in it.
 void begin_subtransaction();

@@ -1,17 +1,18 @@
-// The waiting room (SPEC §4): the stock trigger, re-routing in the merchant's priority order,
-// pre-order release, reroute / reroute_all and manual assignment.
+// The waiting room (SPEC §4): the pass that serves waiting plans in the merchant's priority
+// order, pre-order release, reroute / reroute_all and manual assignment.
 #include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "core/order_input.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
+#include "pg/waiting_room.hpp"
 // Postgres headers last: they redefine snprintf and friends.
 #include "pg/entry.hpp"
 
 extern "C" {
-#include "commands/trigger.h"
 #include "executor/spi.h"
 }
 
@@ -20,41 +21,16 @@ namespace {
 
 using nlohmann::json;
 
-// Articles whose availability a stock statement raised, read from the trigger's transition
-// tables. Kept plans: the tables are looked up by name at execution, so the plan outlives
-// the statement.
-// For the articles a statement raised: whether a committed plan waits for each, and the
-// waiting lock taken (exclusive, without waiting) for those nobody visibly waits for, since a
-// place_order deciding right now that lines of them wait holds it shared while its plan is
-// not visible yet. One query per statement: a restock nobody waits for costs this alone.
-#define WAITROOM_CLASSIFY_RAISED(raised)                                                        \
-    "WITH raised AS (" raised                                                                   \
-    "),"                                                                                        \
-    " marked AS (SELECT r.a, EXISTS (SELECT 1 FROM waitroom.routing_plan_line w"                \
-    "                                 WHERE w.waiting AND w.tenant_article_id = r.a) AS waited" \
-    "              FROM raised r),"                                                             \
-    " locked AS (SELECT coalesce(bool_and(pg_try_advisory_xact_lock(7, k)), true) AS ok"        \
-    "              FROM (SELECT DISTINCT hashtext(a) & 1023 AS k FROM marked WHERE NOT waited"  \
-    "                     ORDER BY 1) s)"                                                       \
-    "SELECT m.a, m.waited, l.ok, EXISTS (SELECT 1 FROM waitroom.reroute_queue)"                 \
-    "  FROM marked m CROSS JOIN locked l"
-
-// Read from the trigger's transition tables. Kept plans: the tables are looked up by name at
-// execution, so the plan outlives the statement.
-spi::Statement raised_by_insert_sql{
-    WAITROOM_CLASSIFY_RAISED(
-        "SELECT DISTINCT n.tenant_article_id AS a FROM new_rows n WHERE n.on_hand > n.reserved"),
-    0};
-spi::Statement raised_by_update_sql{
-    WAITROOM_CLASSIFY_RAISED(
-        "SELECT DISTINCT n.tenant_article_id AS a FROM new_rows n"
-        "  LEFT JOIN old_rows o USING (facility_ref, tenant_article_id)"
-        " WHERE (o.facility_ref IS NULL OR n.on_hand > o.on_hand OR n.reserved < o.reserved)"
-        "   AND n.on_hand > n.reserved"),
-    0};
-// The same for articles named by the caller (listing and facility changes, the drain).
-spi::Statement raised_by_list_sql{
-    WAITROOM_CLASSIFY_RAISED("SELECT DISTINCT a FROM jsonb_array_elements_text($1::jsonb) AS a"),
+// Of the raised articles: those a committed plan waits for, and (a NULL row) whether earlier
+// passes deferred work. Runs after the pass tried the waiting locks, so its snapshot sees
+// every decision to wait that committed before (later ones wait for the lock, then see the
+// raise). A restock nobody waits for costs this small query and the lock alone.
+spi::Statement waited_articles_sql{
+    "SELECT a FROM unnest($1::text[]) AS a"  // one index probe per article, never a hash
+    " WHERE (SELECT true FROM waitroom.routing_plan_line w"  // of every waiting line
+    "         WHERE w.waiting AND w.tenant_article_id = a LIMIT 1)"
+    " UNION ALL "  // a NULL row: earlier passes deferred work
+    "(SELECT NULL FROM waitroom.reroute_queue LIMIT 1)",
     1};
 
 // Every article of every waiting plan that needs one of these articles: the articles a
@@ -218,7 +194,7 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
     closure.insert(closure.end(), articles.begin(), articles.end());
     std::sort(closure.begin(), closure.end());
     closure.erase(std::unique(closure.begin(), closure.end()), closure.end());
-    if (!lock_pass(closure) || !try_lock_waiting_exclusive(closure)) {
+    if (!lock_pass(closure) || !try_lock_waiting_exclusive(closure).empty()) {
         spi::run(enqueue_articles_sql, {json_array(articles)});
         return false;
     }
@@ -247,26 +223,36 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
     return true;
 }
 
-// One pass over raised articles classified by WAITROOM_CLASSIFY_RAISED: defer those a
-// decision in flight holds, serve the waiting plans of the others, and (`drain`) then the
+// One pass over articles whose availability rose: take their waiting locks without waiting,
+// then serve the waiting plans of those a committed plan waits for (serve_waiting defers what
+// it cannot lock), defer the others a decision in flight holds, and (`drain`) then serve the
 // articles earlier passes deferred.
-int pass_over(const spi::Rows& raised, const std::string* now_override, bool drain) {
-    if (raised.empty()) return 0;
-    std::vector<std::string> unwaited, waited;
-    for (const auto& r : raised)
-        (spi::boolean(r, 1) ? waited : unwaited).push_back(spi::text(r, 0));
-    bool deferred = false;
-    if (!spi::boolean(raised[0], 2) && !unwaited.empty()) {
-        spi::run(enqueue_articles_sql, {json_array(unwaited)});
-        deferred = true;
+int waiting_room_pass(std::vector<std::string> articles, const std::string* now_override,
+                      bool drain) {
+    std::sort(articles.begin(), articles.end());
+    articles.erase(std::unique(articles.begin(), articles.end()), articles.end());
+    if (articles.empty()) return 0;
+    std::vector<std::string> refused = try_lock_waiting_exclusive(articles);
+    std::vector<std::string> waited;
+    bool queued = false;
+    for (const spi::Row& row : spi::run(waited_articles_sql, {text_array(articles)})) {
+        if (row[0])
+            waited.push_back(*row[0]);
+        else
+            queued = true;
     }
+    std::sort(waited.begin(), waited.end());
+    std::sort(refused.begin(), refused.end());
+    std::vector<std::string> held;  // nobody visibly waits, but a decision to wait is in flight
+    std::set_difference(refused.begin(), refused.end(), waited.begin(), waited.end(),
+                        std::back_inserter(held));
+    bool deferred = !held.empty();
+    if (deferred) spi::run(enqueue_articles_sql, {json_array(held)});
     int changed = 0;
     deferred = !serve_waiting(waited, now_override, &changed) || deferred;
-    if (drain && !deferred && spi::boolean(raised[0], 3)) {
+    if (drain && !deferred && queued) {
         std::vector<std::string> claimed = first_column(spi::run(claim_retries_sql, {}));
-        if (!claimed.empty())
-            changed += pass_over(spi::run(raised_by_list_sql, {json_array(claimed)}), now_override,
-                                 /*drain=*/false);
+        changed += waiting_room_pass(std::move(claimed), now_override, /*drain=*/false);
     }
     return changed;
 }
@@ -274,17 +260,14 @@ int pass_over(const spi::Rows& raised, const std::string* now_override, bool dra
 // A pass for articles named by the caller (listing and facility changes, pre-orders due).
 int reactivate_articles(const std::vector<std::string>& articles, const std::string* now_override) {
     if (articles.empty()) return 0;
-    return pass_over(spi::run(raised_by_list_sql, {json_array(articles)}), now_override,
-                     /*drain=*/true);
+    return waiting_room_pass(articles, now_override, /*drain=*/true);
 }
 
 // Articles earlier passes deferred: tried again (release_due, reroute_all and the end of
 // every stock pass that was not itself deferred drain it).
 int drain_retry_queue(const std::string* now_override) {
-    std::vector<std::string> claimed = first_column(spi::run(claim_retries_sql, {}));
-    if (claimed.empty()) return 0;
-    return pass_over(spi::run(raised_by_list_sql, {json_array(claimed)}), now_override,
-                     /*drain=*/false);
+    return waiting_room_pass(first_column(spi::run(claim_retries_sql, {})), now_override,
+                             /*drain=*/false);
 }
 
 namespace {
@@ -401,25 +384,6 @@ using waitroom::pg::invoke;
 namespace spi = waitroom::pg::spi;
 
 extern "C" {
-
-// AFTER INSERT / AFTER UPDATE ... FOR EACH STATEMENT on waitroom.stock, with transition
-// tables: one pass per statement, whatever the number of rows.
-PG_FUNCTION_INFO_V1(waitroom_stock_changed);
-Datum waitroom_stock_changed(PG_FUNCTION_ARGS) {
-    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        if (!CALLED_AS_TRIGGER(fc)) throw std::logic_error("waitroom_stock_changed: not a trigger");
-        auto* trigdata = reinterpret_cast<TriggerData*>(fc->context);
-        const bool inserted = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
-        spi::connect();
-        waitroom::pg::pg_call([&] { SPI_register_trigger_data(trigdata); });
-        waitroom::pg::pass_over(spi::run(inserted ? waitroom::pg::raised_by_insert_sql
-                                                  : waitroom::pg::raised_by_update_sql,
-                                         {}),
-                                nullptr, /*drain=*/true);
-        spi::finish();
-        return PointerGetDatum(nullptr);
-    });
-}
 
 // waitroom._reactivate(articles text[]): the same pass, for listing and facility changes.
 PG_FUNCTION_INFO_V1(waitroom_reactivate);
