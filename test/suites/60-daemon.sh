@@ -386,11 +386,21 @@ check "a pass the daemon itself deferred (queued: $silent_deferred) is retried o
 # ------------------------------------------------------------------ backup and restore
 # Restored in sections with triggers off during the data (README "Backup and restore"): the
 # delivery state comes back as it was, and new events continue the id sequence.
+# The merchant's strategy comes back too: CREATE EXTENSION inserts the default row, which the
+# restore empties before it loads the dumped one.
+wr_psql -c "UPDATE waitroom.routing_strategy SET waiting_room_priority = 'PRIORITY', max_split_count = 5" >/dev/null
 pg_dump -Fc -f "$WR_TMP/outbox.dump" "$PGDATABASE" 2>/dev/null  # (warns about routing_plan FK cycles)
 wr_psql -c "CREATE DATABASE restored"
 pg_restore -d restored --section=pre-data "$WR_TMP/outbox.dump"
-pg_restore -d restored --data-only --disable-triggers "$WR_TMP/outbox.dump" 2>/dev/null
+wr_psql -d restored -c "TRUNCATE waitroom.routing_strategy" >/dev/null
+restore_rc=0
+pg_restore -d restored --data-only --disable-triggers "$WR_TMP/outbox.dump" 2>"$WR_TMP/restore.err" || restore_rc=$?
 pg_restore -d restored --section=post-data "$WR_TMP/outbox.dump"
+check "the data restores without an error (exit $restore_rc: $(head -c 300 "$WR_TMP/restore.err"))" \
+  test "$restore_rc" = 0
+check "the restored routing_strategy is the merchant's, one row" \
+  count_is "PRIORITY|5|1" wr_psql -d restored -At -c "SELECT max(waiting_room_priority), max(max_split_count), count(*)
+                                                       FROM waitroom.routing_strategy"
 state_query="SELECT (SELECT string_agg(subscription_id || ':' || active, ',' ORDER BY subscription_id) FROM waitroom.subscription),
                     (SELECT string_agg(state || ':' || n, ',' ORDER BY state) FROM
                       (SELECT state, count(*) n FROM waitroom.delivery GROUP BY state) c),
