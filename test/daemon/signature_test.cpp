@@ -15,12 +15,12 @@ int main() {
             ++failures;
         }
     };
-    expect("vector", webhook_signature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-                                       "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330,
-                                       R"({"test": 2432232314})"),
+    expect("vector",
+           webhook_signature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                             "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, R"({"test": 2432232314})"),
            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-    const std::vector<std::string> samples = {"", "a", "ab", "abc", "abcd",
-                                              std::string("\0\xff\x10", 3)};
+    const std::vector<std::string> samples = {"",    "a",    "ab",
+                                              "abc", "abcd", std::string("\0\xff\x10", 3)};
     for (const std::string& s : samples) {
         expect("base64 round trip", base64_decode(base64_encode(s)), s);
     }

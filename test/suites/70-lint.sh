@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Suite 70: a warning is a bug. One check per C++ file for clang-format (.clang-format) and one
+# per translation unit for clang-tidy (.clang-tidy; extension/pg has its own for the Postgres
+# C API). Ends with "suite-result: P passed, F failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+passed=0 failed=0
+result() {  # result OK|FAIL NAME [DETAIL FILE]
+  if [ "$1" = OK ]; then
+    echo "ok - $2"; passed=$((passed + 1))
+  else
+    echo "not ok - $2"; failed=$((failed + 1))
+    [ -n "${3:-}" ] && sed 's/^/#   /' "$3" | head -20
+  fi
+}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+for f in $(git ls-files '*.cpp' '*.hpp'); do
+  if clang-format --dry-run --Werror "$f" >"$out/fmt" 2>&1; then
+    result OK "clang-format: $f"
+  else
+    result FAIL "clang-format: $f" "$out/fmt"
+  fi
+done
+
+# The core, its tests and benchmark, and the daemon: flags from CMake's compile_commands.json.
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$out/cmake" 2>&1 ||
+  { result FAIL "cmake configure (for compile_commands.json)" "$out/cmake"; }
+units=$(python3 -c 'import json; print("\n".join(sorted(e["file"] for e in json.load(open("build/compile_commands.json")))))' 2>/dev/null)
+# The glue is built by PGXS: the same flags by hand (-Wno-register as in the Makefile).
+pg_flags=(-std=c++17 -Wno-register -Iextension -I"$(pg_config --includedir-server)" -I"$(pg_config --includedir)/internal")
+
+tidy() {  # tidy FILE LOG: clang-tidy findings in our own code (system headers are not ours)
+  if [[ $1 == */extension/pg/* || $1 == extension/pg/* ]]; then
+    clang-tidy --quiet "$1" -- "${pg_flags[@]}" >"$2" 2>/dev/null
+  else
+    clang-tidy --quiet -p build "$1" >"$2" 2>/dev/null
+  fi
+  ! grep -E '(warning|error):' "$2" | grep -qv '^/usr/'
+}
+
+files=$(printf '%s\n' $units extension/pg/*.cpp)
+i=0
+for f in $files; do  # two at a time (the machine has 2 cores)
+  i=$((i + 1))
+  ( tidy "$f" "$out/tidy.$i" && echo OK >"$out/rc.$i" || echo FAIL >"$out/rc.$i" ) &
+  if [ $((i % 2)) -eq 0 ]; then wait; fi
+done
+wait
+i=0
+for f in $files; do
+  i=$((i + 1))
+  result "$(cat "$out/rc.$i")" "clang-tidy: ${f#"$PWD"/}" "$out/tidy.$i"
+done
+
+echo "suite-result: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
