@@ -347,7 +347,10 @@ plan_statuses_once_routed() {
 restock_while_held() {
   (wr_psql -c "BEGIN" -c "$2" -c "SELECT pg_sleep(1.5)" -c "COMMIT" >/dev/null) &
   local holder=$!
-  sleep 0.5
+  # The restock must come while the holder holds: wait until it sleeps (not a fixed delay,
+  # which a slow machine can outrun).
+  wait_for 10 count_is 1 wr_psql -At -c "SELECT count(*) FROM pg_stat_activity
+                                          WHERE state = 'active' AND query = 'SELECT pg_sleep(1.5)'"
   wr_psql -c "UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id = '$1'" >/dev/null
   wr_psql -At -c "SELECT count(*) FROM waitroom.reroute_queue WHERE tenant_article_id = '$1'"
   wait "$holder"
