@@ -2,7 +2,7 @@
 -- nothing, idempotent retries, tenantOrderId reuse after cancel; SPEC §5 events of place_order.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(77);
+SELECT plan(79);
 
 -- ---------------------------------------------------------------- helpers
 -- One assertion: place_order(body) raises `state` and its message matches `pattern` (regex,
@@ -110,6 +110,10 @@ SELECT pg_temp.rejects('{"tenantOrderId": "E", "orderDate": "2026-13-45T10:00:00
                        '22023', 'orderDate', 'orderDate month 13: 22023 naming orderDate');
 SELECT pg_temp.rejects('{"tenantOrderId": "E", "orderDate": 20261122, "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}]}',
                        '22023', 'orderDate', 'orderDate a number: 22023 naming orderDate');
+SELECT pg_temp.rejects('{"tenantOrderId": "E", "orderDate": "infinity", "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}]}',
+                       '22023', 'orderDate', 'orderDate infinity: 22023 naming orderDate');
+SELECT pg_temp.rejects('{"tenantOrderId": "E", "orderDate": "yesterday", "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}]}',
+                       '22023', 'orderDate', 'orderDate yesterday (a PostgreSQL word, not ISO 8601): 22023 naming orderDate');
 SELECT pg_temp.rejects('{"tenantOrderId": "E", "orderLineItems": [{"id": 1, "tenantArticleId": "sku-1", "quantity": 1}]}',
                        '22023', 'id', 'line id a number: 22023 naming id');
 SELECT pg_temp.rejects('{"tenantOrderId": "E", "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1, "bundleRef": 5}]}',
