@@ -16,6 +16,7 @@ spi::Statement order_json_sql{"SELECT waitroom.order_json($1::uuid)::text", 1};
 }  // namespace
 
 std::string jsonb_arg_text(FunctionCallInfo fcinfo, int argno) {
+    if (PG_ARGISNULL(argno)) return "null";  // SQL NULL reads as JSON null: the core rejects it
     char* cstr = nullptr;
     pg_call([&] {
         Jsonb* jb = PG_GETARG_JSONB_P(argno);

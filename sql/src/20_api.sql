@@ -57,4 +57,4 @@ $$;
 
 CREATE FUNCTION place_order("order" jsonb) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'waitroom_place_order'
-LANGUAGE C STRICT VOLATILE SET search_path = waitroom, pg_catalog;
+LANGUAGE C VOLATILE SET search_path = waitroom, pg_catalog;

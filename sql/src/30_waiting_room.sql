@@ -74,8 +74,13 @@ CREATE FUNCTION _reroute(order_id text) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'waitroom_reroute' LANGUAGE C STRICT VOLATILE
 SET search_path = waitroom, pg_catalog;
 CREATE FUNCTION reroute(order_id uuid) RETURNS jsonb
-LANGUAGE sql VOLATILE STRICT SET search_path = waitroom, pg_catalog AS
-$$ SELECT _reroute(order_id::text) $$;
+LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+BEGIN
+    IF order_id IS NULL THEN
+        RAISE EXCEPTION 'order_id is required' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN _reroute(order_id::text);
+END $$;
 
 CREATE FUNCTION reroute_all() RETURNS int
 AS 'MODULE_PATHNAME', 'waitroom_reroute_all' LANGUAGE C VOLATILE

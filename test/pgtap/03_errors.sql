@@ -2,7 +2,7 @@
 -- nothing, idempotent retries, tenantOrderId reuse after cancel; SPEC §5 events of place_order.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(79);
+SELECT plan(83);
 
 -- ---------------------------------------------------------------- helpers
 -- One assertion: place_order(body) raises `state` and its message matches `pattern` (regex,
@@ -125,6 +125,11 @@ SELECT pg_temp.rejects('{"tenantOrderId": "E", "orderLineItems": [{"id": "2", "t
 SELECT pg_temp.rejects('{"tenantOrderId": "E", "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}, {"id": "1", "tenantArticleId": "sku-3", "quantity": 1}]}',
                        '22023', 'id.*"?1"?', 'explicit "1" collides with the default id of line 1: 22023');
 SELECT pg_temp.rejects('[{"tenantOrderId": "E"}]', '22023', 'order|object', 'a JSON array instead of an object: 22023');
+-- SQL NULL arguments are missing fields, not a silent NULL result
+SELECT throws_ok($$SELECT waitroom.place_order(NULL)$$, '22023', 'order must be a JSON object', 'place_order(NULL): 22023');
+SELECT throws_ok($$SELECT waitroom.reroute(NULL)$$, '22023', 'order_id is required', 'reroute(NULL): 22023');
+SELECT throws_ok($$SELECT waitroom.cancel_order(NULL)$$, '22023', 'order_id is required', 'cancel_order(NULL): 22023');
+SELECT throws_ok($$SELECT waitroom.assign_facility(NULL, 'x')$$, '22023', 'routing_plan_id is required', 'assign_facility(NULL, ...): 22023');
 -- exact message of one case (throws_ok with message)
 SELECT throws_ok($$SELECT waitroom.place_order('{"orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}]}')$$,
                  '22023', 'tenantOrderId is required', 'missing tenantOrderId: exact message');
