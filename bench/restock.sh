@@ -17,7 +17,7 @@ SELECT waitroom.place_order(jsonb_build_object('tenantOrderId', 'w-' || a,
 SQL
 echo "-- nightly import: one UPDATE of 10,000 rows (200 waiting plans served by it)"
 wr_psql -c "BEGIN" -c "ALTER TABLE waitroom.stock DISABLE TRIGGER USER" -c '\timing on' \
-  -c "UPDATE waitroom.stock SET on_hand = on_hand + 5" -c "ROLLBACK" | grep -E '^Time' | sed 's/^/triggers off: /'
+  -c "UPDATE waitroom.stock SET on_hand = on_hand + 5" -c "ROLLBACK" | grep -m1 -E '^Time' | sed 's/^/triggers off: /'
 wr_psql -c '\timing on' -c "UPDATE waitroom.stock SET on_hand = on_hand + 5" | grep -E '^Time' | sed 's/^/triggers on:  /'
 wr_psql -At -c "SELECT 'plans still waiting: ' || count(*) FROM waitroom.routing_plan WHERE status = 'WAITING'"
 echo "-- single-row restocks, nothing waiting ($SECS s per run)"
