@@ -1,10 +1,12 @@
 #include "pg/plan_routing.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <random>
 #include <set>
+#include <string>
 
 #include "core/router.hpp"
 #include "pg/guard.hpp"
@@ -14,6 +16,7 @@
 extern "C" {
 #include "catalog/pg_collation.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 }
@@ -182,11 +185,9 @@ spi::Statement lock_articles_shared_sql{
 
 // Half of deadlock_timeout: a waiting-room pass gives up before the deadlock detector would
 // pick a victim, and defers its plans to the retry queue instead.
+// (DeadlockTimeout is read directly: the pg_settings view builds every setting, 0.6 ms a plan.)
 spi::Statement bound_lock_wait_sql{
-    "SELECT current_setting('lock_timeout'),"
-    "       set_config('lock_timeout', greatest(1, (SELECT setting::int / 2 FROM pg_settings"
-    "                  WHERE name = 'deadlock_timeout'))::text || 'ms', true)",
-    0};
+    "SELECT current_setting('lock_timeout'), set_config('lock_timeout', $1, true)", 1};
 spi::Statement restore_lock_wait_sql{"SELECT set_config('lock_timeout', $1, true)", 1};
 
 bool in_lock_attempt(bool bounded, const std::function<bool()>& fn) {
@@ -194,7 +195,10 @@ bool in_lock_attempt(bool bounded, const std::function<bool()>& fn) {
     bool keep = false;
     try {
         spi::Value previous;
-        if (bounded) previous = spi::run(bound_lock_wait_sql, {}).at(0).at(0);
+        if (bounded) {
+            const std::string half = std::to_string(std::max(1, DeadlockTimeout / 2)) + "ms";
+            previous = spi::run(bound_lock_wait_sql, {half}).at(0).at(0);
+        }
         keep = fn();
         if (bounded) spi::run(restore_lock_wait_sql, {previous});
     } catch (const PgError& e) {

@@ -123,6 +123,9 @@ DECLARE
     r        int;
     t        int;
     released jsonb := '[]';          -- [{f, a, q}]
+    rel_f    text[];                 -- released, summed per stock row, in lock order
+    rel_a    text[];
+    rel_q    int[];
     cancelled_lines jsonb := '[]';
     whole    bool;
 BEGIN
@@ -278,16 +281,22 @@ BEGIN
 
     -- Release reservations: lock the rows in the fixed order, then one UPDATE (the stock
     -- trigger then serves the waiting room with what was freed).
+    -- Arrays, not a join with jsonb_to_recordset: unnest() is estimated by its length, so
+    -- each row is a primary-key probe instead of a hash join over all of stock.
     IF jsonb_array_length(released) > 0 THEN
-        PERFORM 1 FROM stock s
-          JOIN (SELECT DISTINCT x.f, x.a FROM jsonb_to_recordset(released) AS x(f text, a text, q int)) k
-            ON s.facility_ref = k.f AND s.tenant_article_id = k.a
+        SELECT array_agg(x.f ORDER BY x.f COLLATE "C", x.a COLLATE "C"),
+               array_agg(x.a ORDER BY x.f COLLATE "C", x.a COLLATE "C"),
+               array_agg(x.q ORDER BY x.f COLLATE "C", x.a COLLATE "C")
+          INTO rel_f, rel_a, rel_q
+          FROM (SELECT y.f, y.a, sum(y.q)::int AS q
+                  FROM jsonb_to_recordset(released) AS y(f text, a text, q int) GROUP BY y.f, y.a) x;
+        PERFORM 1 FROM unnest(rel_f, rel_a) AS k(f, a)
+          JOIN stock s ON s.facility_ref = k.f AND s.tenant_article_id = k.a
          ORDER BY s.facility_ref COLLATE "C", s.tenant_article_id COLLATE "C"
            FOR NO KEY UPDATE OF s;
-        UPDATE stock s SET reserved = s.reserved - x.q
-          FROM (SELECT f, a, sum(q)::int AS q FROM jsonb_to_recordset(released) AS y(f text, a text, q int)
-                 GROUP BY f, a) x
-         WHERE s.facility_ref = x.f AND s.tenant_article_id = x.a;
+        UPDATE stock s SET reserved = s.reserved - k.q
+          FROM unnest(rel_f, rel_a, rel_q) AS k(f, a, q)
+         WHERE s.facility_ref = k.f AND s.tenant_article_id = k.a;
     END IF;
     RETURN order_json(o.order_id);
 END $$;
