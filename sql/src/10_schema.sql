@@ -166,6 +166,34 @@ CREATE TABLE event (
 );
 CREATE INDEX event_by_order ON event (order_id, event_id);
 
+-- ---------------------------------------------------------------- direct writes
+-- A direct INSERT that names only the contract columns (SPEC §1) gets the internal ones
+-- filled in, so that it fails on the contract's constraints (SPEC §6: 23514, 23503), not
+-- with 23502 on a column the contract does not name. An unknown parent leaves a value
+-- no row has, and the foreign key reports it.
+CREATE FUNCTION _fill_internal_columns() RETURNS trigger
+LANGUAGE plpgsql SET search_path = waitroom, pg_catalog AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'order_line' THEN
+        NEW.position := (SELECT coalesce(max(l.position), 0) + 1
+                           FROM order_line l WHERE l.order_id = NEW.order_id);
+    ELSIF TG_TABLE_NAME = 'routing_plan_line' THEN
+        NEW.order_id := coalesce((SELECT p.order_id FROM routing_plan p
+                                   WHERE p.routing_plan_id = NEW.routing_plan_id),
+                                 '00000000-0000-0000-0000-000000000000');
+    ELSE
+        NEW.facility_ref := coalesce((SELECT j.facility_ref FROM pick_job j
+                                       WHERE j.pick_job_id = NEW.pick_job_id), '');
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER order_line_position BEFORE INSERT ON order_line
+    FOR EACH ROW WHEN (NEW.position IS NULL) EXECUTE FUNCTION _fill_internal_columns();
+CREATE TRIGGER routing_plan_line_order BEFORE INSERT ON routing_plan_line
+    FOR EACH ROW WHEN (NEW.order_id IS NULL) EXECUTE FUNCTION _fill_internal_columns();
+CREATE TRIGGER pick_line_facility BEFORE INSERT ON pick_line
+    FOR EACH ROW WHEN (NEW.facility_ref IS NULL) EXECUTE FUNCTION _fill_internal_columns();
+
 -- pg_dump keeps the merchant's data of extension-owned tables.
 SELECT pg_catalog.pg_extension_config_dump('facility', '');
 SELECT pg_catalog.pg_extension_config_dump('listing', '');

@@ -2,7 +2,7 @@
 -- values outside the rules fail on the tables' constraints (SPEC §6: 23514, 23503, 23505).
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(120);
+SELECT plan(125);
 
 SELECT has_schema('waitroom', 'schema waitroom exists');
 
@@ -140,6 +140,26 @@ SELECT throws_ok($$INSERT INTO waitroom.listing (facility_ref, tenant_article_id
 SELECT throws_ok($$INSERT INTO waitroom.order_line (order_id, line_id, position, tenant_article_id, quantity)
                    VALUES ('00000000-0000-0000-0000-000000000001', '1', 1, 'sku', 1)$$,
                  '23503', NULL, 'order_line for an unknown order: 23503');
+
+-- direct inserts naming only the contract columns: internal columns are filled in, so
+-- the contract's constraints decide (not 23502 on a column SPEC does not name)
+SELECT throws_ok($$INSERT INTO waitroom.order_line (order_id, line_id, tenant_article_id, quantity)
+                   SELECT order_id, '9', 'sku', 0 FROM waitroom.orders WHERE tenant_order_id = 'T-1'$$,
+                 '23514', NULL, 'order_line without position, quantity 0: 23514');
+SELECT throws_ok($$INSERT INTO waitroom.order_line (order_id, line_id, tenant_article_id, quantity)
+                   VALUES ('00000000-0000-0000-0000-000000000001', '1', 'sku', 1)$$,
+                 '23503', NULL, 'order_line without position, unknown order: 23503');
+INSERT INTO waitroom.order_line (order_id, line_id, tenant_article_id, quantity)
+  SELECT order_id, 'd' || n, 'sku', 1 FROM waitroom.orders, generate_series(1, 2) n WHERE tenant_order_id = 'T-1';
+SELECT results_eq($$SELECT line_id, position FROM waitroom.order_line l JOIN waitroom.orders o USING (order_id)
+                     WHERE o.tenant_order_id = 'T-1' ORDER BY position$$,
+                  $$VALUES ('d1'::text, 1), ('d2', 2)$$, 'order_line position is filled in order of insertion');
+SELECT throws_ok($$INSERT INTO waitroom.routing_plan_line (routing_plan_id, line_id, tenant_article_id, quantity)
+                   VALUES ('00000000-0000-0000-0000-000000000001', '1', 'sku', 1)$$,
+                 '23503', NULL, 'routing_plan_line for an unknown plan: 23503');
+SELECT throws_ok($$INSERT INTO waitroom.pick_line (pick_job_id, line_id, tenant_article_id, quantity)
+                   VALUES ('00000000-0000-0000-0000-000000000001', '1', 'sku', 1)$$,
+                 '23503', NULL, 'pick_line for an unknown pick job: 23503');
 
 -- ---------------------------------------------------------------- unique (23505)
 SELECT throws_ok($$INSERT INTO waitroom.facility (facility_ref) VALUES ('f1')$$,
