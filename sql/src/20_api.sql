@@ -24,6 +24,17 @@ LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog AS $$
         'status', o.status,
         'orderDate', o.order_date,
         'priority', o.priority,
+        -- What was ordered and what of it is cancelled, so a caller sees cancelled quantities
+        -- (a cancelled plan lists no lines: its quantities went back to the order line).
+        'orderLines', (
+            SELECT jsonb_agg(jsonb_build_object(
+                       'lineId', ol.line_id,
+                       'tenantArticleId', ol.tenant_article_id,
+                       'quantity', ol.quantity,
+                       'cancelledQuantity', ol.cancelled_quantity,
+                       'bundleRef', ol.bundle_ref
+                   ) ORDER BY ol.position)
+              FROM order_line ol WHERE ol.order_id = o.order_id),
         'routingPlans', coalesce((
             SELECT jsonb_agg(jsonb_build_object(
                 'routingPlanId', p.routing_plan_id,

@@ -1,6 +1,6 @@
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(89);
+SELECT plan(90);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -153,6 +153,9 @@ SELECT is((SELECT payload->'lines' FROM waitroom.event WHERE event = 'ORDER_LINE
           'ORDER_LINES_CANCELLED names line 1, quantity 1');
 SELECT waitroom.cancel_order(pg_temp.oid('M'), '[{"lineId":"1","quantity":3}]');
 SELECT is(pg_temp.line_state('M'), '1:1/0/0/0/4 2:1/2/0/0/0 3:1/0/0/1/0', 'cancel 3 of line 1: the 2 waiting, then 1 picked');
+SELECT is((SELECT string_agg(x->>'lineId' || ':' || (x->>'quantity') || '-' || (x->>'cancelledQuantity'), ' ')
+             FROM jsonb_array_elements(waitroom.order_json(pg_temp.oid('M'))->'orderLines') x),
+          '1:5-4 2:3-0 3:2-0', 'the order JSON lists each line with its cancelled quantity');
 SELECT is(pg_temp.reserved('fa', 'c-w'), 1, 'the picked unit cancelled is released at fa');
 SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = pg_temp.oid('M') AND status = 'WAITING'), 0::bigint,
           'the emptied waiting plan is no longer WAITING');
