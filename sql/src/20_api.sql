@@ -16,9 +16,12 @@ EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR invalid_tex
 END $$;
 
 -- The order as every changing function returns it (SPEC §2), all plans included.
+-- PL/pgSQL, not SQL: a SQL function called once per statement is planned on every call
+-- (about 0.6 ms of each place_order); PL/pgSQL keeps the plan for the session.
 CREATE FUNCTION order_json(order_id uuid) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog AS $$
-    SELECT jsonb_build_object(
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog AS $$
+BEGIN
+    RETURN (SELECT jsonb_build_object(
         'orderId', o.order_id,
         'tenantOrderId', o.tenant_order_id,
         'status', o.status,
@@ -63,8 +66,8 @@ LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog AS $$
               LEFT JOIN pick_job j ON j.routing_plan_id = p.routing_plan_id
              WHERE p.order_id = o.order_id), '[]'::jsonb))
       FROM orders o
-     WHERE o.order_id = order_json.order_id
-$$;
+     WHERE o.order_id = order_json.order_id);
+END $$;
 
 CREATE FUNCTION place_order("order" jsonb) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'waitroom_place_order'
