@@ -93,8 +93,8 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
             // Generic plans: every statement here is a keyed lookup or write whose plan does
             // not depend on the values, and the plan cache otherwise kept re-planning some of
             // them as custom plans on every call.
-            SPIPlanPtr plan = SPI_prepare_cursor(statement.sql, statement.nargs, types,
-                                                 CURSOR_OPT_GENERIC_PLAN);
+            SPIPlanPtr plan =
+                SPI_prepare_cursor(statement.sql, statement.nargs, types, CURSOR_OPT_GENERIC_PLAN);
             if (plan == nullptr)
                 elog(ERROR, "waitroom: SPI_prepare failed (%s): %s",
                      SPI_result_code_string(SPI_result), statement.sql);
