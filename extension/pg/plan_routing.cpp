@@ -417,8 +417,8 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
         LoadedRequest loaded = load_request(plan.lines, plan.consumer, strategy, now);
         loaded.request.debug_throw = inject_fault;
         if (strategy.waiting_room_priority == core::WaitingRoomPriority::StrictFifo)
-            loaded.request.held_back =
-                held_back_before(articles, plan.is_new ? std::string() : plan.routing_plan_id);
+            loaded.request.held_back = held_back_before(
+                articles, plan.is_new ? std::string() : plan.routing_plan_id, plan.order_id);
         result.decision = core::route(loaded.request);
 
         if (!pass && !holds_article_locks) {

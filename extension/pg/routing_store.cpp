@@ -35,12 +35,17 @@ spi::Statement held_back_sql{
     " WHERE l.waiting"
     "   AND l.tenant_article_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))"
     "   AND l.routing_plan_id IS DISTINCT FROM $2::uuid"
-    "   AND ($2::uuid IS NULL OR (o.order_date, p.plan_no) <"
-    "        (SELECT o2.order_date, p2.plan_no FROM waitroom.routing_plan p2"
-    "           JOIN waitroom.orders o2 ON o2.order_id = p2.order_id"
-    "          WHERE p2.routing_plan_id = $2::uuid))"
+    "   AND CASE WHEN $2::uuid IS NOT NULL"
+    "            THEN (o.order_date, p.plan_no) <"
+    "                 (SELECT o2.order_date, p2.plan_no FROM waitroom.routing_plan p2"
+    "                    JOIN waitroom.orders o2 ON o2.order_id = p2.order_id"
+    "                   WHERE p2.routing_plan_id = $2::uuid)"
+    // A new order queues by its order_date too; on a tie the waiting plan came first.
+    "            ELSE o.order_date <="
+    "                 (SELECT o3.order_date FROM waitroom.orders o3 WHERE o3.order_id = $3::uuid)"
+    "       END"
     " GROUP BY 1",
-    2};
+    3};
 
 spi::Statement create_stock_rows_sql{
     "INSERT INTO waitroom.stock (facility_ref, tenant_article_id)"
@@ -175,10 +180,11 @@ LoadedRequest load_request(const std::vector<core::Line>& lines,
 }
 
 std::map<std::string, std::int64_t> held_back_before(const std::vector<std::string>& articles,
-                                                     const std::string& exclude_plan_id) {
+                                                     const std::string& exclude_plan_id,
+                                                     const std::string& order_id) {
     std::map<std::string, std::int64_t> held;
     spi::Value exclude = exclude_plan_id.empty() ? std::nullopt : spi::Value(exclude_plan_id);
-    for (const spi::Row& r : spi::run(held_back_sql, {json_array(articles), exclude}))
+    for (const spi::Row& r : spi::run(held_back_sql, {json_array(articles), exclude, order_id}))
         held[spi::text(r, 0)] = spi::integer(r, 1);
     return held;
 }

@@ -28,9 +28,11 @@ LoadedRequest load_request(const std::vector<core::Line>& lines,
                            const core::Strategy& strategy, core::Timestamp now);
 
 // STRICT_FIFO: quantity per article still waiting in plans ahead of this plan in the queue
-// (oldest order first); for a new order (empty id) every waiting plan is ahead.
+// (oldest order_date first). A new plan (empty id) of `order_id` queues by its order's date,
+// behind waiting plans of the same date.
 std::map<std::string, std::int64_t> held_back_before(const std::vector<std::string>& articles,
-                                                     const std::string& exclude_plan_id);
+                                                     const std::string& exclude_plan_id,
+                                                     const std::string& order_id);
 
 // Routed quantities of a decision per stock row, beyond-stock lines included.
 std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& decision);

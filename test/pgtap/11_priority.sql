@@ -1,6 +1,6 @@
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(51);
+SELECT plan(54);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -61,6 +61,16 @@ SELECT is(pg_temp.plans('S-D'), 'WAITING:-', 'STRICT_FIFO: S-D (1) does not take
 SELECT is(pg_temp.queue('s-1'),
           'S-C#1:BACKORDER_NO_STOCK S-D#2:QUEUED_BEHIND_EARLIER_ORDERS',
           'STRICT_FIFO: S-C short of stock, S-D queued behind it');
+-- a new order queues by its orderDate: one dated before S-C is ahead of it and takes the 1
+SELECT pg_temp.po('S-E', '2026-01-02T12:00:00Z', 's-1', 1);
+SELECT is(pg_temp.plans('S-E'), 'ROUTED:fa:DEFAULT', 'STRICT_FIFO: a new order dated before the waiting S-C is served');
+-- one more unit; a new order dated exactly like S-C queues behind it (the waiting plan came first)
+UPDATE waitroom.stock SET on_hand = 10 WHERE tenant_article_id = 's-1';
+SELECT pg_temp.po('S-G', '2026-01-03T00:00:00Z', 's-1', 1);
+SELECT is(pg_temp.plans('S-G'), 'WAITING:-', 'STRICT_FIFO: a new order with the same orderDate as S-C waits behind it');
+SELECT is(pg_temp.queue('s-1'),
+          'S-C#1:BACKORDER_NO_STOCK S-G#2:QUEUED_BEHIND_EARLIER_ORDERS S-D#3:QUEUED_BEHIND_EARLIER_ORDERS',
+          'STRICT_FIFO: the queue after the new orders');
 
 -- ---------------------------------------------------------------- PRIORITY
 UPDATE waitroom.routing_strategy SET waiting_room_priority = 'PRIORITY';
