@@ -1,7 +1,9 @@
 // The stock triggers (SPEC §4: a stock change that raises availability serves the waiting
-// room). A row trigger, filtered by its WHEN clause, notes each article whose availability
-// rose; the statement trigger then runs one waiting-room pass for all of them. A statement
-// that raises nothing (a reservation, a pick) queues no row event and costs one empty check.
+// room). Row triggers note each article whose availability rose; the statement trigger then
+// runs one waiting-room pass for all of them. Updates are noted by a BEFORE row trigger that
+// compares the row itself: an AFTER row trigger with the same test as its WHEN clause cost
+// 6-8 us a statement (the clause is rebuilt per statement, the row is fetched back), this
+// about 1 us. Inserts keep an AFTER trigger, which lets COPY insert in batches.
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -23,6 +25,7 @@ extern "C" {
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -99,6 +102,50 @@ bool pass_has_work(const std::vector<std::string>& articles) {
     return index_has_row("reroute_queue", "reroute_queue_pkey", nullptr);
 }
 
+// The same test as the insert trigger's WHEN clause, for an update: the row has more than it
+// reserves and its availability rose, or it moved to another (facility, article).
+bool availability_rose(HeapTuple old_row, HeapTuple new_row, TupleDesc desc) {
+    bool rose = false;
+    pg_call([&] {
+        const int on_hand_no = SPI_fnumber(desc, "on_hand");
+        const int reserved_no = SPI_fnumber(desc, "reserved");
+        bool null_old = false;
+        bool null_new = false;
+        auto int_of = [&](HeapTuple row, int attno, bool* isnull) {
+            return DatumGetInt32(heap_getattr(row, attno, desc, isnull));
+        };
+        const int32 new_on_hand = int_of(new_row, on_hand_no, &null_new);
+        const int32 new_reserved = int_of(new_row, reserved_no, &null_new);
+        if (null_new || new_on_hand <= new_reserved) return;
+        const int32 old_on_hand = int_of(old_row, on_hand_no, &null_old);
+        const int32 old_reserved = int_of(old_row, reserved_no, &null_old);
+        if (null_old || new_on_hand > old_on_hand || new_reserved < old_reserved) {
+            rose = true;
+            return;
+        }
+        for (const char* key : {"facility_ref", "tenant_article_id"}) {
+            const int attno = SPI_fnumber(desc, key);
+            const Datum before = heap_getattr(old_row, attno, desc, &null_old);
+            const Datum after = heap_getattr(new_row, attno, desc, &null_new);
+            if (null_old || null_new || !datumIsEqual(before, after, false, -1)) {
+                rose = true;
+                return;
+            }
+        }
+    });
+    return rose;
+}
+
+void note_article(HeapTuple row, TupleDesc desc) {
+    char* article = nullptr;
+    pg_call([&] {
+        bool isnull = false;
+        Datum value = heap_getattr(row, SPI_fnumber(desc, "tenant_article_id"), desc, &isnull);
+        if (!isnull) article = TextDatumGetCString(value);
+    });
+    if (article != nullptr) raised_articles.push_back({article, GetCurrentTransactionNestLevel()});
+}
+
 TriggerData* trigger_data(FunctionCallInfo fc) {
     if (!CALLED_AS_TRIGGER(fc)) throw std::logic_error("waitroom: not called as a trigger");
     return reinterpret_cast<TriggerData*>(fc->context);
@@ -118,23 +165,30 @@ using waitroom::pg::raised_articles;
 
 extern "C" {
 
-// AFTER INSERT / UPDATE ... FOR EACH ROW WHEN (availability rose) on waitroom.stock.
+// AFTER INSERT ... FOR EACH ROW WHEN (NEW.on_hand > NEW.reserved) on waitroom.stock.
 PG_FUNCTION_INFO_V1(waitroom_stock_row_raised);
 Datum waitroom_stock_row_raised(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
         TriggerData* trigdata = waitroom::pg::trigger_data(fc);
-        HeapTuple row = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple
-                                                                    : trigdata->tg_trigtuple;
-        TupleDesc desc = trigdata->tg_relation->rd_att;
-        char* article = nullptr;
-        waitroom::pg::pg_call([&] {
-            bool isnull = false;
-            Datum value = heap_getattr(row, SPI_fnumber(desc, "tenant_article_id"), desc, &isnull);
-            if (!isnull) article = TextDatumGetCString(value);
-        });
-        if (article != nullptr)
-            raised_articles.push_back({article, GetCurrentTransactionNestLevel()});
+        waitroom::pg::note_article(trigdata->tg_trigtuple, trigdata->tg_relation->rd_att);
         return PointerGetDatum(nullptr);
+    });
+}
+
+// BEFORE UPDATE ... FOR EACH ROW on waitroom.stock: notes the article when availability rose,
+// and returns the row unchanged. A noted row whose update then does not happen (the statement
+// fails, a concurrent delete) costs at most a pass that finds nothing to do.
+PG_FUNCTION_INFO_V1(waitroom_stock_row_updating);
+Datum waitroom_stock_row_updating(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        TriggerData* trigdata = waitroom::pg::trigger_data(fc);
+        if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+            !TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+            throw std::logic_error("waitroom: stock_row_updating must be BEFORE UPDATE");
+        TupleDesc desc = trigdata->tg_relation->rd_att;
+        if (waitroom::pg::availability_rose(trigdata->tg_trigtuple, trigdata->tg_newtuple, desc))
+            waitroom::pg::note_article(trigdata->tg_newtuple, desc);
+        return PointerGetDatum(trigdata->tg_newtuple);
     });
 }
 

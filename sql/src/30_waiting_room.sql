@@ -13,25 +13,26 @@ CREATE TABLE reroute_queue (
     enqueued_at       timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 
--- A row trigger notes each row whose availability rose (its WHEN leaves every other row, such
--- as a reservation or a pick, without any call); the statement trigger then runs one pass for
--- the statement, however many rows: a nightly import of 10,000 rows re-routes once.
+-- Row triggers note each row whose availability rose; the statement trigger then runs one
+-- pass for the statement, however many rows: a nightly import of 10,000 rows re-routes once.
+-- Inserts: an AFTER trigger whose WHEN leaves rows without stock uncalled (and lets COPY batch).
+-- Updates: a BEFORE trigger in C that compares the row itself (extension/pg/stock_trigger.cpp:
+-- much cheaper per statement than an AFTER trigger with that test as its WHEN). BEFORE
+-- triggers fire in name order; "zz_" makes it the last, so it sees the row as it is written.
 -- C functions whose queries name every object with its schema: no search_path to pin, and
 -- no per-row cost of setting one.
 CREATE FUNCTION _stock_row_raised() RETURNS trigger
 AS 'MODULE_PATHNAME', 'waitroom_stock_row_raised' LANGUAGE C;
+CREATE FUNCTION _stock_row_updating() RETURNS trigger
+AS 'MODULE_PATHNAME', 'waitroom_stock_row_updating' LANGUAGE C;
 CREATE FUNCTION _stock_changed() RETURNS trigger
 AS 'MODULE_PATHNAME', 'waitroom_stock_changed' LANGUAGE C;
 
 CREATE TRIGGER stock_row_inserted AFTER INSERT ON stock
     FOR EACH ROW WHEN (NEW.on_hand > NEW.reserved)
     EXECUTE FUNCTION _stock_row_raised();
-CREATE TRIGGER stock_row_updated AFTER UPDATE ON stock
-    FOR EACH ROW WHEN (NEW.on_hand > NEW.reserved
-                       AND (NEW.on_hand > OLD.on_hand OR NEW.reserved < OLD.reserved
-                            OR NEW.facility_ref <> OLD.facility_ref
-                            OR NEW.tenant_article_id <> OLD.tenant_article_id))
-    EXECUTE FUNCTION _stock_row_raised();
+CREATE TRIGGER zz_stock_row_updating BEFORE UPDATE ON stock
+    FOR EACH ROW EXECUTE FUNCTION _stock_row_updating();
 CREATE TRIGGER stock_changed AFTER INSERT OR UPDATE ON stock
     FOR EACH STATEMENT EXECUTE FUNCTION _stock_changed();
 

@@ -2,7 +2,7 @@
 -- what rose, the statement trigger runs one pass), and what raises nothing costs no pass.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(20);
+SELECT plan(23);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -114,6 +114,32 @@ ROLLBACK TO SAVEPOINT failing_import;
 UPDATE waitroom.stock SET reserved = reserved WHERE facility_ref = 'fa' AND tenant_article_id = 'sku-1';
 SELECT is(pg_temp.article_locks('sku-ab'), '', 'the aborted statement''s article is not passed over later');
 DROP TRIGGER zz_refuse_999 ON waitroom.stock;
+
+-- ---------------------------------------------------------------- what the update trigger compares
+-- The row as it is written: a user's BEFORE trigger that raises on_hand fires before ours
+-- (BEFORE triggers fire in name order, ours is zz_...), so the rise it makes is seen.
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour) VALUES ('fa', 'sku-bt', 'BACKORDER');
+SELECT pg_temp.po('bt', '2026-01-01T16:00:00Z', 'sku-bt', 1);
+ALTER TABLE waitroom.stock DISABLE TRIGGER USER;
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 'sku-bt', 0);
+ALTER TABLE waitroom.stock ENABLE TRIGGER USER;
+CREATE FUNCTION pg_temp.inbound() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.tenant_article_id = 'sku-bt' THEN NEW.on_hand := NEW.on_hand + 1; END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER x_inbound BEFORE UPDATE ON waitroom.stock FOR EACH ROW EXECUTE FUNCTION pg_temp.inbound();
+UPDATE waitroom.stock SET on_hand = on_hand WHERE tenant_article_id = 'sku-bt';
+DROP TRIGGER x_inbound ON waitroom.stock;
+SELECT is(pg_temp.plans('bt'), 'ROUTED:fa:REACTIVATION', 'a rise made by a user''s BEFORE trigger routes bt');
+-- A row moved to another (facility, article) is new stock there, with on_hand unchanged.
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, status, out_of_stock_behaviour)
+  VALUES ('fa', 'sku-mv', 'INACTIVE', 'BACKORDER'), ('fb', 'sku-mv', 'ACTIVE', 'BACKORDER');
+SELECT pg_temp.po('mv', '2026-01-01T17:00:00Z', 'sku-mv', 1);
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 'sku-mv', 1);
+SELECT is(pg_temp.plans('mv'), 'WAITING:-', 'mv waits: the stock is at fa, whose listing is inactive');
+UPDATE waitroom.stock SET facility_ref = 'fb' WHERE facility_ref = 'fa' AND tenant_article_id = 'sku-mv';
+SELECT is(pg_temp.plans('mv'), 'ROUTED:fb:REACTIVATION', 'moving the row to fb (on_hand unchanged) routes mv');
 
 -- ---------------------------------------------------------------- the invariants hold throughout
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = open pick lines everywhere');
