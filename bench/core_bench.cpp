@@ -1,9 +1,10 @@
 // Benchmarks of route(): a typical order (3 lines, 10 facilities) and a large one
-// (40 lines, 30 facilities), plus the exact split search at its limit.
+// (40 lines, 30 facilities), plus the exact split search up to its limit.
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "router.hpp"
 
@@ -60,7 +61,7 @@ void BM_RouteLarge(benchmark::State& state) {
 }
 BENCHMARK(BM_RouteLarge);
 
-// 10 units, 30 facilities, cap 3, scarce stock: the exact split search at its limit.
+// 10 units, 30 facilities, cap 3, scarce stock: the exact split search.
 void BM_RouteExactSplit10x30(benchmark::State& state) {
     const RoutingRequest request = make_request(10, 30, 2, 3);
     for (auto _ : state) {
@@ -68,6 +69,35 @@ void BM_RouteExactSplit10x30(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_RouteExactSplit10x30);
+
+// 12 units, 30 facilities, cap 3, scarce stock: the exact split search at its limit
+// (kExactSplitMaxUnits).
+void BM_RouteExactSplit12x30(benchmark::State& state) {
+    const RoutingRequest request = make_request(12, 30, 2, 3);
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(waitroom::core::route(request));
+    }
+}
+BENCHMARK(BM_RouteExactSplit12x30);
+
+// 12 units of 3 articles, 30 facilities, cap 6: heavy stock contention, where the exact
+// search is most work.
+void BM_RouteExactSplit12x30Contended(benchmark::State& state) {
+    RoutingRequest request = make_request(3, 30, 4, 4);
+    const std::vector<Line> three = request.lines;
+    request.lines.clear();
+    for (int l = 0; l < 12; ++l) {
+        Line line = three[static_cast<std::size_t>(l % 3)];
+        line.line_id = std::to_string(l + 1);
+        line.quantity = 1 + l % 2;
+        request.lines.push_back(line);
+    }
+    request.strategy.max_split_count = 6;
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(waitroom::core::route(request));
+    }
+}
+BENCHMARK(BM_RouteExactSplit12x30Contended);
 
 }  // namespace
 

@@ -8,7 +8,7 @@ namespace waitroom::core {
 // Orders with more units than this (after dropping units no facility can serve alone)
 // are split with the heuristic of split_search.cpp (multi-start greedy plus local
 // improvement) instead of the exact search.
-inline constexpr std::size_t kExactSplitMaxUnits = 10;
+inline constexpr std::size_t kExactSplitMaxUnits = 12;
 
 // Decides where the request's lines go. Deterministic: the same request gives the same
 // decision. Throws RoutingError on inconsistent input (e.g. a line quantity <= 0).

@@ -15,7 +15,8 @@
 //   - penalty bound: the summed penalty of the next remaining facilities in order;
 //   - the greedy result is the initial incumbent;
 //   - a work budget (kMaxSearchWork) is a safety valve for huge caps and heavy stock
-//     contention; when it is hit the best set found so far is used (still deterministic).
+//     contention; when it is hit, the better of the best set found so far and the heuristic's
+//     is used (still deterministic).
 // Heuristic (more units): multi-start greedy and local improvement, see
 // choose_split_heuristic in split_search.hpp.
 #include "cpp_only.hpp"
@@ -81,8 +82,10 @@ std::vector<std::size_t> servable_units(const Model& model) {
 
 class ExactSearch {
 public:
-    ExactSearch(const Model& model, std::vector<std::size_t> units, std::size_t cap)
-        : model_(model),
+    ExactSearch(const Model& model, std::vector<std::size_t> units, std::size_t cap,
+                std::size_t max_work)
+        : max_work_(max_work),
+          model_(model),
           units_(std::move(units)),
           n_(units_.size()),
           full_(static_cast<Mask>((Mask{1} << n_) - 1)),
@@ -93,7 +96,7 @@ public:
         prepare();
         seed_incumbent(incumbent);
         const std::size_t kmax = std::min({cap_, n_, order_.size()});
-        for (std::size_t k = 1; k <= kmax && work_ < kMaxSearchWork; ++k) {
+        for (std::size_t k = 1; k <= kmax && work_ < max_work_; ++k) {
             if (best_valid_ && best_served_ == upper_bound_ && best_k_ < k) {
                 break;  // nothing with more parts can be better
             }
@@ -103,7 +106,7 @@ public:
             dfs(0, 0, 0.0, 0);
         }
         SplitChoice choice = build_choice();
-        choice.exact = work_ <= kMaxSearchWork;
+        choice.exact = work_ <= max_work_;
         return choice;
     }
 
@@ -477,7 +480,7 @@ private:
     }
 
     void dfs(std::size_t depth, std::size_t start, double penalty, Mask chosen_or) {
-        if (++work_ > kMaxSearchWork) {
+        if (++work_ > max_work_) {
             return;
         }
         if (depth == k_) {
@@ -493,7 +496,7 @@ private:
         }
         const std::size_t r = k_ - depth;
         for (std::size_t j = start; j + r <= order_.size(); ++j) {
-            if (work_ > kMaxSearchWork) {
+            if (work_ > max_work_) {
                 return;
             }
             if (best_valid_) {
@@ -622,6 +625,7 @@ private:
         return false;
     }
 
+    std::size_t max_work_;  // kMaxSearchWork, or less in tests
     const Model& model_;
     std::vector<std::size_t> units_;  // servable model units; bit i = units_[i]
     std::size_t n_;
@@ -1080,7 +1084,49 @@ SplitChoice choose_split_heuristic(const Model& model, std::size_t max_parts) {
     return HeuristicSearch(model, std::move(units), max_parts).run();
 }
 
+namespace {
+
+// The objective of (a)-(d) on two choices: more units, fewer parts, lower penalty, smaller
+// refs (facility indexes follow ref order).
+bool better_split(const Model& model, const SplitChoice& a, const SplitChoice& b) {
+    struct Value {
+        std::size_t served = 0;
+        double penalty = 0;
+        std::vector<std::size_t> set;
+    };
+    auto value_of = [&model](const SplitChoice& c) {
+        Value v;
+        for (const SplitPart& part : c.parts) {
+            v.served += part.units.size();
+            v.set.push_back(part.facility);
+        }
+        std::sort(v.set.begin(), v.set.end());
+        for (std::size_t f : v.set) {
+            v.penalty += model.penalty[f];
+        }
+        return v;
+    };
+    const Value va = value_of(a);
+    const Value vb = value_of(b);
+    if (va.served != vb.served) {
+        return va.served > vb.served;
+    }
+    if (va.set.size() != vb.set.size()) {
+        return va.set.size() < vb.set.size();
+    }
+    if (va.penalty != vb.penalty) {
+        return va.penalty < vb.penalty;
+    }
+    return va.set < vb.set;
+}
+
+}  // namespace
+
 SplitChoice choose_split(const Model& model, std::size_t max_parts) {
+    return choose_split(model, max_parts, kMaxSearchWork);
+}
+
+SplitChoice choose_split(const Model& model, std::size_t max_parts, std::size_t max_search_work) {
     std::vector<std::size_t> units = servable_units(model);
     if (units.empty() || max_parts == 0) {
         return SplitChoice{};
@@ -1089,8 +1135,14 @@ SplitChoice choose_split(const Model& model, std::size_t max_parts) {
         return HeuristicSearch(model, std::move(units), max_parts).run();
     }
     SplitChoice greedy = choose_split_greedy(model, max_parts);
-    ExactSearch search(model, std::move(units), max_parts);
-    return search.run(greedy);
+    ExactSearch search(model, units, max_parts, max_search_work);
+    SplitChoice exact = search.run(greedy);
+    if (exact.exact) {
+        return exact;
+    }
+    // The search hit its work budget: the best it found may lose to the heuristic.
+    SplitChoice heuristic = HeuristicSearch(model, std::move(units), max_parts).run();
+    return better_split(model, heuristic, exact) ? heuristic : exact;
 }
 
 }  // namespace waitroom::core::detail

@@ -30,6 +30,9 @@ struct SplitChoice {
 // served by some facility alone; otherwise choose_split_heuristic, which maximises the same
 // (a)-(d) without a guarantee of the optimum and assigns units its own way.
 SplitChoice choose_split(const Model& model, std::size_t max_parts);
+// The same with the exact search's work budget given (exposed for tests: a small budget
+// forces the fallback to the heuristic).
+SplitChoice choose_split(const Model& model, std::size_t max_parts, std::size_t max_search_work);
 
 // The greedy heuristic on its own (exposed for tests): repeatedly take the facility that
 // fully serves the most remaining units (taking units in order while they fit), then the most

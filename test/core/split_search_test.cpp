@@ -264,18 +264,32 @@ RoutingRequest twelve_units(int cap) {
     return r;
 }
 
-TEST(SplitSearch, TwelveUnitsFewestPlansBeyondExactSearch) {
+TEST(SplitSearch, TwelveUnitsFewestPlans) {
     const RoutingRequest r = twelve_units(3);
     const detail::Model m = detail::build_model(r);
     const detail::SplitChoice greedy = detail::choose_split_greedy(m, 3);
-    EXPECT_EQ(greedy.parts.size(), 3U);  // munich + augsburg + berlin: what the heuristic fixes
+    EXPECT_EQ(greedy.parts.size(), 3U);  // munich + augsburg + berlin: what the search fixes
+    const detail::SplitChoice h = detail::choose_split_heuristic(m, 3);
+    ASSERT_EQ(h.parts.size(), 2U);  // the heuristic finds it too
     const detail::SplitChoice c = detail::choose_split(m, 3);
-    EXPECT_FALSE(c.exact);
+    EXPECT_TRUE(c.exact);  // 12 units: the exact search
     ASSERT_EQ(c.parts.size(), 2U);
     EXPECT_EQ(m.facility_refs[c.parts[0].facility], "augsburg");
     EXPECT_EQ(m.facility_refs[c.parts[1].facility], "berlin");
     EXPECT_EQ(describe(route(r)),
               "R:augsburg{1=1,2=1,3=1,4=1,5=1,6=1} R:berlin{7=1,8=1,9=1,10=1,11=1,12=1}");
+}
+
+TEST(SplitSearch, TruncatedExactSearchFallsBackToTheHeuristic) {
+    // A work budget of one step stops the exact search at its incumbent (the greedy's three
+    // parts); the heuristic's two parts are better, and are taken.
+    const RoutingRequest r = twelve_units(3);
+    const detail::Model m = detail::build_model(r);
+    const detail::SplitChoice c = detail::choose_split(m, 3, /*max_search_work=*/1);
+    EXPECT_FALSE(c.exact);
+    ASSERT_EQ(c.parts.size(), 2U);
+    EXPECT_EQ(m.facility_refs[c.parts[0].facility], "augsburg");
+    EXPECT_EQ(m.facility_refs[c.parts[1].facility], "berlin");
 }
 
 TEST(SplitSearch, TwelveUnitsCapTwoServesAll) {
@@ -495,6 +509,32 @@ TEST(SplitSearch, HeuristicReachesBruteForceOptimumOnMediumOrders) {
         100.0 * greedy_optimal / cases);
     ASSERT_GE(cases, 500);
     EXPECT_GE(heuristic_optimal * 100, cases * 98);  // measured 594 of 600 (99.0%)
+}
+
+TEST(SplitSearch, ExactSearchIsOptimalOnMediumOrdersUpToItsLimit) {
+    // The medium orders of the heuristic's test: those with at most kExactSplitMaxUnits
+    // servable units get the exact search, which must match the brute force every time.
+    std::mt19937 rng(2024);
+    int exact_cases = 0;
+    for (int round = 0; round < 600; ++round) {
+        const RoutingRequest r = medium_order(rng);
+        const detail::Model m = detail::build_model(r);
+        const auto cap = static_cast<std::size_t>(r.strategy.max_split_count);
+        const Value best = brute_force(m, cap);
+        if (best.served == 0) {
+            continue;
+        }
+        const detail::SplitChoice c = detail::choose_split(m, cap);
+        if (!c.exact) {
+            continue;
+        }
+        ++exact_cases;
+        const Value v = checked_value(m, c, cap);
+        EXPECT_FALSE(better_value(best, v))
+            << "the exact search missed the optimum, round " << round;
+    }
+    std::printf("medium orders solved by the exact search: %d\n", exact_cases);
+    ASSERT_GE(exact_cases, 250);
 }
 
 TEST(SplitSearch, HeuristicFortyUnitsThirtyFacilitiesIsFast) {
