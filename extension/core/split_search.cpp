@@ -674,6 +674,23 @@ private:
     std::size_t best_from_dfs_k_ = 0;
 };
 
+// The objective of (a)-(d): most units, fewest parts, lowest penalty, smallest sorted refs
+// (facility indexes follow ref order). T has served, set (ascending) and penalty (summed in
+// ascending facility order).
+template <typename T>
+bool better_objective(const T& a, const T& b) {
+    if (a.served != b.served) {
+        return a.served > b.served;
+    }
+    if (a.set.size() != b.set.size()) {
+        return a.set.size() < b.set.size();
+    }
+    if (a.penalty != b.penalty) {
+        return a.penalty < b.penalty;
+    }
+    return a.set < b.set;
+}
+
 // The heuristic above kExactSplitMaxUnits: multi-start greedy plus local improvement, see
 // choose_split_heuristic in split_search.hpp. Units are positions i in units_ (servable
 // units, ascending); facilities are model indices (ascending = by ref).
@@ -902,19 +919,7 @@ private:
         return r;
     }
 
-    // The objective: most units, fewest parts, lowest penalty, smallest sorted refs.
-    static bool better(const Result& a, const Result& b) {
-        if (a.served != b.served) {
-            return a.served > b.served;
-        }
-        if (a.set.size() != b.set.size()) {
-            return a.set.size() < b.set.size();
-        }
-        if (a.penalty != b.penalty) {
-            return a.penalty < b.penalty;
-        }
-        return a.set < b.set;
-    }
+    static bool better(const Result& a, const Result& b) { return better_objective(a, b); }
 
     // Local improvement: the best of all single moves (drop a facility, replace one with an
     // unused candidate in its place, add one while under the cap) while it improves.
@@ -1086,8 +1091,7 @@ SplitChoice choose_split_heuristic(const Model& model, std::size_t max_parts) {
 
 namespace {
 
-// The objective of (a)-(d) on two choices: more units, fewer parts, lower penalty, smaller
-// refs (facility indexes follow ref order).
+// better_objective on two choices.
 bool better_split(const Model& model, const SplitChoice& a, const SplitChoice& b) {
     struct Value {
         std::size_t served = 0;
@@ -1106,18 +1110,7 @@ bool better_split(const Model& model, const SplitChoice& a, const SplitChoice& b
         }
         return v;
     };
-    const Value va = value_of(a);
-    const Value vb = value_of(b);
-    if (va.served != vb.served) {
-        return va.served > vb.served;
-    }
-    if (va.set.size() != vb.set.size()) {
-        return va.set.size() < vb.set.size();
-    }
-    if (va.penalty != vb.penalty) {
-        return va.penalty < vb.penalty;
-    }
-    return va.set < vb.set;
+    return better_objective(value_of(a), value_of(b));
 }
 
 }  // namespace

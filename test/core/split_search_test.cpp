@@ -473,36 +473,45 @@ RoutingRequest medium_order(std::mt19937& rng) {
     return r;
 }
 
-TEST(SplitSearch, HeuristicReachesBruteForceOptimumOnMediumOrders) {
+// Calls fn(round, model, cap, brute-force optimum) for the 600 random medium orders (seed
+// 2024) where some unit can be served.
+template <typename Fn>
+void for_each_medium_order(Fn fn) {
     std::mt19937 rng(2024);
-    int cases = 0;
-    int heuristic_optimal = 0;
-    int greedy_optimal = 0;
     for (int round = 0; round < 600; ++round) {
         const RoutingRequest r = medium_order(rng);
         const detail::Model m = detail::build_model(r);
         const auto cap = static_cast<std::size_t>(r.strategy.max_split_count);
         const Value best = brute_force(m, cap);
-        if (best.served == 0) {
-            continue;
-        }
-        ++cases;
-        const detail::SplitChoice h = detail::choose_split_heuristic(m, cap);
-        EXPECT_FALSE(h.exact);
-        const Value hv = checked_value(m, h, cap);
-        EXPECT_FALSE(better_value(hv, best)) << "beats the brute force: a bug in one of them";
-        const Value gv = checked_value(m, detail::choose_split_greedy(m, cap), cap);
-        EXPECT_FALSE(better_value(gv, hv)) << "worse than the greedy, round " << round;
-        heuristic_optimal += better_value(best, hv) ? 0 : 1;
-        greedy_optimal += better_value(best, gv) ? 0 : 1;
-        // Deterministic.
-        const detail::SplitChoice again = detail::choose_split_heuristic(m, cap);
-        ASSERT_EQ(again.parts.size(), h.parts.size());
-        for (std::size_t p = 0; p < h.parts.size(); ++p) {
-            EXPECT_EQ(again.parts[p].facility, h.parts[p].facility);
-            EXPECT_EQ(again.parts[p].units, h.parts[p].units);
+        if (best.served > 0) {
+            fn(round, m, cap, best);
         }
     }
+}
+
+TEST(SplitSearch, HeuristicReachesBruteForceOptimumOnMediumOrders) {
+    int cases = 0;
+    int heuristic_optimal = 0;
+    int greedy_optimal = 0;
+    for_each_medium_order(
+        [&](int round, const detail::Model& m, std::size_t cap, const Value& best) {
+            ++cases;
+            const detail::SplitChoice h = detail::choose_split_heuristic(m, cap);
+            EXPECT_FALSE(h.exact);
+            const Value hv = checked_value(m, h, cap);
+            EXPECT_FALSE(better_value(hv, best)) << "beats the brute force: a bug in one of them";
+            const Value gv = checked_value(m, detail::choose_split_greedy(m, cap), cap);
+            EXPECT_FALSE(better_value(gv, hv)) << "worse than the greedy, round " << round;
+            heuristic_optimal += better_value(best, hv) ? 0 : 1;
+            greedy_optimal += better_value(best, gv) ? 0 : 1;
+            // Deterministic.
+            const detail::SplitChoice again = detail::choose_split_heuristic(m, cap);
+            ASSERT_EQ(again.parts.size(), h.parts.size());
+            for (std::size_t p = 0; p < h.parts.size(); ++p) {
+                EXPECT_EQ(again.parts[p].facility, h.parts[p].facility);
+                EXPECT_EQ(again.parts[p].units, h.parts[p].units);
+            }
+        });
     std::printf(
         "medium orders: %d cases, heuristic optimal %d (%.1f%%), greedy optimal %d (%.1f%%)\n",
         cases, heuristic_optimal, 100.0 * heuristic_optimal / cases, greedy_optimal,
@@ -514,25 +523,18 @@ TEST(SplitSearch, HeuristicReachesBruteForceOptimumOnMediumOrders) {
 TEST(SplitSearch, ExactSearchIsOptimalOnMediumOrdersUpToItsLimit) {
     // The medium orders of the heuristic's test: those with at most kExactSplitMaxUnits
     // servable units get the exact search, which must match the brute force every time.
-    std::mt19937 rng(2024);
     int exact_cases = 0;
-    for (int round = 0; round < 600; ++round) {
-        const RoutingRequest r = medium_order(rng);
-        const detail::Model m = detail::build_model(r);
-        const auto cap = static_cast<std::size_t>(r.strategy.max_split_count);
-        const Value best = brute_force(m, cap);
-        if (best.served == 0) {
-            continue;
-        }
-        const detail::SplitChoice c = detail::choose_split(m, cap);
-        if (!c.exact) {
-            continue;
-        }
-        ++exact_cases;
-        const Value v = checked_value(m, c, cap);
-        EXPECT_FALSE(better_value(best, v))
-            << "the exact search missed the optimum, round " << round;
-    }
+    for_each_medium_order(
+        [&](int round, const detail::Model& m, std::size_t cap, const Value& best) {
+            const detail::SplitChoice c = detail::choose_split(m, cap);
+            if (!c.exact) {
+                return;
+            }
+            ++exact_cases;
+            const Value v = checked_value(m, c, cap);
+            EXPECT_FALSE(better_value(best, v))
+                << "the exact search missed the optimum, round " << round;
+        });
     std::printf("medium orders solved by the exact search: %d\n", exact_cases);
     ASSERT_GE(exact_cases, 250);
 }
