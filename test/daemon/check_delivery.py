@@ -72,13 +72,14 @@ def main():
     seen = defaultdict(int)                 # eventId -> copies
     webhook_ids = defaultdict(set)
     arrived_in_stream = defaultdict(lambda: defaultdict(int))  # stream -> order -> prefix length
-    violations, bad_sigs, total = [], 0, 0
+    violations, bad_sigs, total, others = [], 0, 0, 0
     for stream, eid, wid, sig_ok in arrivals(args):
-        total += 1
         if not sig_ok:
             bad_sigs += 1
         if eid not in order_of:
-            continue                        # not part of this check (another test's event)
+            others += 1                     # not part of this check (another test's event)
+            continue
+        total += 1
         seen[eid] += 1
         if wid is not None:
             webhook_ids[eid].add(wid)
@@ -93,7 +94,8 @@ def main():
     missing = sorted(set(order_of) - set(seen))
     duplicates = sum(c - 1 for c in seen.values())
     mismatched = [e for e, ids in webhook_ids.items() if len(ids) > 1]
-    summary = {"expected": len(order_of), "arrivals": total, "unique": len(seen),
+    summary = {"expected": len(order_of), "arrivals": total, "otherArrivals": others,
+               "unique": len(seen),
                "duplicates": duplicates, "missing": len(missing), "missingSample": missing[:5],
                "orderViolations": len(violations), "violationSample": violations[:3],
                "badSignatures": bad_sigs, "webhookIdMismatch": len(mismatched)}
