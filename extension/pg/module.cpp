@@ -1,4 +1,5 @@
 // The module: magic block, settings and transaction callbacks.
+#include "pg/spi.hpp"
 #include "pg/waiting_room.hpp"
 // Postgres headers last.
 #include "pg/guard.hpp"
@@ -29,4 +30,5 @@ extern "C" void _PG_init(void) {
         nullptr, &lock_strategy, "optimistic", PGC_USERSET, 0, nullptr, nullptr, nullptr);
     MarkGUCPrefixReserved("waitroom");
     waitroom::pg::register_stock_trigger_callbacks();
+    waitroom::pg::spi::register_callbacks();
 }

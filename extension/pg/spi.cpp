@@ -114,6 +114,16 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
     return take_result();
 }
 
+namespace {
+// A transaction that ends (an ERROR included) ends every subtransaction begun in it.
+void reset_subtransactions(XactEvent event, void* /*arg*/) noexcept {
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE)
+        subxact_depth = 0;
+}
+}  // namespace
+
+void register_callbacks() { RegisterXactCallback(reset_subtransactions, nullptr); }
+
 void begin_subtransaction() {
     if (subxact_depth >= kMaxSubtransactionDepth)
         throw std::logic_error("waitroom: subtransactions nested too deep");
@@ -127,21 +137,23 @@ void begin_subtransaction() {
 }
 
 void release_subtransaction() {
-    --subxact_depth;
+    if (subxact_depth <= 0) throw std::logic_error("waitroom: no subtransaction to end");
     pg_call([] {
         ReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(subxact_context[subxact_depth]);
-        CurrentResourceOwner = subxact_owner[subxact_depth];
+        MemoryContextSwitchTo(subxact_context[subxact_depth - 1]);
+        CurrentResourceOwner = subxact_owner[subxact_depth - 1];
     });
+    --subxact_depth;  // only once it ended: a failure leaves the count matching Postgres
 }
 
 void rollback_subtransaction() {
-    --subxact_depth;
+    if (subxact_depth <= 0) throw std::logic_error("waitroom: no subtransaction to end");
     pg_call([] {
         RollbackAndReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(subxact_context[subxact_depth]);
-        CurrentResourceOwner = subxact_owner[subxact_depth];
+        MemoryContextSwitchTo(subxact_context[subxact_depth - 1]);
+        CurrentResourceOwner = subxact_owner[subxact_depth - 1];
     });
+    --subxact_depth;  // only once it ended: a failure leaves the count matching Postgres
 }
 
 const std::string& text(const Row& row, std::size_t column) {

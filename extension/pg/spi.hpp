@@ -28,6 +28,8 @@ Rows run(Statement& statement, const std::vector<Value>& params);
 void begin_subtransaction();
 void release_subtransaction();
 void rollback_subtransaction();
+// Registers the transaction-end reset of the subtransaction count (from _PG_init).
+void register_callbacks();
 
 // Accessors for result cells; a missing value where one is required is a bug (throws).
 const std::string& text(const Row& row, std::size_t column);

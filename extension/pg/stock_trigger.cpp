@@ -45,10 +45,10 @@ struct RaisedArticle {
 // itself start from an empty list and take their own notes.
 std::vector<RaisedArticle> raised_articles;
 
-void forget_raised(XactEvent /*event*/, void* /*arg*/) { raised_articles.clear(); }
+void forget_raised(XactEvent /*event*/, void* /*arg*/) noexcept { raised_articles.clear(); }
 
 void forget_raised_in_aborted_subxact(SubXactEvent event, SubTransactionId /*sub*/,
-                                      SubTransactionId /*parent*/, void* /*arg*/) {
+                                      SubTransactionId /*parent*/, void* /*arg*/) noexcept {
     if (event != SUBXACT_EVENT_ABORT_SUB) return;
     const int level = GetCurrentTransactionNestLevel();
     raised_articles.erase(

@@ -306,6 +306,9 @@ std::string assign(const std::string& plan_id, const std::string& facility_ref,
     std::string order_id = spi::text(head[0], 0);
     require_open_order(order_id);
     spi::Rows status = spi::run(lock_plan_sql, {plan_id});
+    if (status.empty())  // deleted since the first read
+        throw core::UserError(core::sqlstate::kNoDataFound,
+                              "routing_plan_id " + plan_id + " not found");
     const std::string& current = spi::text(status[0], 0);
     if (current != "WAITING" && current != "NOT_ROUTABLE")
         throw core::UserError(core::sqlstate::kObjectNotInState,
@@ -391,7 +394,13 @@ Datum waitroom_reactivate(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
         const std::string articles = waitroom::pg::jsonb_arg_text(fc, 0);
         spi::connect();
-        std::vector<std::string> list = nlohmann::json::parse(articles);
+        std::vector<std::string> list;
+        try {
+            list = nlohmann::json::parse(articles).get<std::vector<std::string>>();
+        } catch (const nlohmann::json::exception&) {
+            throw waitroom::core::UserError(waitroom::core::sqlstate::kInvalidParameter,
+                                            "articles must be a JSON array of strings");
+        }
         int changed = waitroom::pg::reactivate_articles(list, nullptr);
         spi::finish();
         return Int32GetDatum(changed);

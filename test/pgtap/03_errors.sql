@@ -2,7 +2,7 @@
 -- nothing, idempotent retries, tenantOrderId reuse after cancel; SPEC §5 events of place_order.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(83);
+SELECT plan(84);
 
 -- ---------------------------------------------------------------- helpers
 -- One assertion: place_order(body) raises `state` and its message matches `pattern` (regex,
@@ -130,6 +130,9 @@ SELECT throws_ok($$SELECT waitroom.place_order(NULL)$$, '22023', 'order must be 
 SELECT throws_ok($$SELECT waitroom.reroute(NULL)$$, '22023', 'order_id is required', 'reroute(NULL): 22023');
 SELECT throws_ok($$SELECT waitroom.cancel_order(NULL)$$, '22023', 'order_id is required', 'cancel_order(NULL): 22023');
 SELECT throws_ok($$SELECT waitroom.assign_facility(NULL, 'x')$$, '22023', 'routing_plan_id is required', 'assign_facility(NULL, ...): 22023');
+-- the internal pass entry point rejects what is not a list of articles, as a caller's error
+SELECT throws_ok($$SELECT waitroom._reactivate('{"sku": 1}')$$, '22023', 'articles must be a JSON array of strings',
+                 '_reactivate of a non-array: 22023, not an internal error');
 -- exact message of one case (throws_ok with message)
 SELECT throws_ok($$SELECT waitroom.place_order('{"orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}]}')$$,
                  '22023', 'tenantOrderId is required', 'missing tenantOrderId: exact message');
