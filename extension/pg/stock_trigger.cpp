@@ -109,10 +109,13 @@ bool availability_rose(HeapTuple old_row, HeapTuple new_row, TupleDesc desc) {
     pg_call([&] {
         const int on_hand_no = SPI_fnumber(desc, "on_hand");
         const int reserved_no = SPI_fnumber(desc, "reserved");
-        bool null_old = false;
+        bool null_old = false;  // any NULL read from the old row (columns are NOT NULL)
         bool null_new = false;
-        auto int_of = [&](HeapTuple row, int attno, bool* isnull) {
-            return DatumGetInt32(heap_getattr(row, attno, desc, isnull));
+        auto int_of = [&](HeapTuple row, int attno, bool* any_null) {
+            bool isnull = false;
+            const Datum value = heap_getattr(row, attno, desc, &isnull);
+            *any_null = *any_null || isnull;
+            return isnull ? 0 : DatumGetInt32(value);
         };
         const int32 new_on_hand = int_of(new_row, on_hand_no, &null_new);
         const int32 new_reserved = int_of(new_row, reserved_no, &null_new);
