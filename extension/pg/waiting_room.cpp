@@ -299,16 +299,16 @@ std::string assign(const std::string& plan_id, const std::string& facility_ref,
                    const std::optional<std::string>& lines_json) {
     std::optional<std::vector<core::LineQuantity>> wanted;
     if (lines_json) wanted = core::parse_line_quantities(*lines_json);
+    const auto plan_not_found = [&plan_id] {
+        return core::UserError(core::sqlstate::kNoDataFound,
+                               "routing_plan_id " + plan_id + " not found");
+    };
     spi::Rows head = spi::run(plan_lines_sql, {plan_id});
-    if (head.empty())
-        throw core::UserError(core::sqlstate::kNoDataFound,
-                              "routing_plan_id " + plan_id + " not found");
+    if (head.empty()) throw plan_not_found();
     std::string order_id = spi::text(head[0], 0);
     require_open_order(order_id);
     spi::Rows status = spi::run(lock_plan_sql, {plan_id});
-    if (status.empty())  // deleted since the first read
-        throw core::UserError(core::sqlstate::kNoDataFound,
-                              "routing_plan_id " + plan_id + " not found");
+    if (status.empty()) throw plan_not_found();  // deleted since the first read
     const std::string& current = spi::text(status[0], 0);
     if (current != "WAITING" && current != "NOT_ROUTABLE")
         throw core::UserError(core::sqlstate::kObjectNotInState,

@@ -6,8 +6,7 @@ LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog AS $$
 BEGIN
     -- A date first: PostgreSQL would also take 'now', 'yesterday' or 'infinity'.
     IF value !~ '^\d{4}-\d{2}-\d{2}' THEN
-        RAISE EXCEPTION '% must be an ISO 8601 timestamp, got "%"', field, value
-            USING ERRCODE = 'invalid_parameter_value';
+        RAISE invalid_datetime_format;  -- reported by the handler below
     END IF;
     RETURN value::timestamptz;
 EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow OR invalid_text_representation THEN
