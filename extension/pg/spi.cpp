@@ -25,7 +25,18 @@ MemoryContext subxact_context[kMaxSubtransactionDepth];
 ResourceOwner subxact_owner[kMaxSubtransactionDepth];
 int subxact_depth = 0;
 
+std::vector<const Statement*>& registry() {
+    static std::vector<const Statement*> statements;  // built before main(), read-only after
+    return statements;
+}
+
 }  // namespace
+
+Statement::Statement(const char* sql_text, int arg_count) : sql(sql_text), nargs(arg_count) {
+    registry().push_back(this);
+}
+
+const std::vector<const Statement*>& registered_statements() { return registry(); }
 
 void connect() {
     pg_call([] {

@@ -14,11 +14,23 @@ using Value = std::optional<std::string>;
 using Row = std::vector<Value>;
 using Rows = std::vector<Row>;
 
+// Every Statement registers itself at load time, so that the list of statements waitroom
+// prepares comes from the code (waitroom._statements(), read by the plan guard suite).
 struct Statement {
+    Statement(const char* sql_text, int arg_count);
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    Statement(Statement&&) = delete;
+    Statement& operator=(Statement&&) = delete;
+    ~Statement() = default;
+
     const char* sql;
     int nargs;
     void* plan = nullptr;  // SPIPlanPtr, kept for the backend's lifetime
 };
+
+// Every statement of the module, in load order.
+const std::vector<const Statement*>& registered_statements();
 
 void connect();
 void finish();
