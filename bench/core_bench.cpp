@@ -1,7 +1,14 @@
-// Benchmarks of route(): a typical order (3 lines, 10 facilities) and a large one
-// (40 lines, 30 facilities), plus the exact split search up to its limit.
+// Benchmarks of route(): a typical order (3 lines, 10 facilities), a large one (40 lines,
+// 30 facilities) and the exact split search up to its limit; then decisions at real size
+// (5/20/50 lines x 500 facilities, every article listed everywhere) in several stock
+// situations, each decision timed on its own so that p50 and p99 can be reported.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,6 +21,7 @@ using waitroom::core::Facility;
 using waitroom::core::Line;
 using waitroom::core::Location;
 using waitroom::core::Offer;
+using waitroom::core::OutOfStockBehaviour;
 using waitroom::core::RoutingRequest;
 
 // Every facility lists every article; stock is random so that no single facility has all.
@@ -98,6 +106,213 @@ void BM_RouteExactSplit12x30Contended(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_RouteExactSplit12x30Contended);
+
+// --- real size: L lines x 500 facilities ------------------------------------------------------
+
+constexpr int kBigFacilities = 500;
+constexpr int kRequestsPerCase = 24;  // distinct seeded requests, cycled
+
+// The stock situations. Each names the SPEC §3 rule its decisions must come out of (checked
+// before timing, so a generator drifting into another rule fails the case instead of timing it).
+enum class Situation {
+    Complete,          // rule 1: one facility has everything, the others random
+    Split,             // rule 2, cap 3: three facilities hold a third of the order each
+    SplitScarce,       // rule 2, cap 3: each article at ~5% of facilities, 1-2 units: contended
+    Backorder,         // much missing everywhere with BACKORDER listings, waiting room on
+    BackorderRoomOff,  // the same with the waiting room off (rule 4 reservations)
+    NoSplit,           // rule 3: split off, no facility has everything
+};
+
+// Stock: each (facility, article) holds 1..5 with probability `p`, else 0.
+std::int64_t random_stock(std::mt19937& rng, double p) {
+    std::uniform_real_distribution<double> coin(0.0, 1.0);
+    return coin(rng) < p ? 1 + static_cast<std::int64_t>(rng() % 5) : 0;
+}
+
+RoutingRequest make_big_request(Situation situation, int lines, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> lat(47.3, 55.0);
+    std::uniform_real_distribution<double> lon(6.0, 15.0);
+    RoutingRequest request;
+    request.consumer = Location{lat(rng), lon(rng)};
+    request.now = 1'800'000'000'000'000;
+    const auto nf = static_cast<std::size_t>(kBigFacilities);
+    const auto nl = static_cast<std::size_t>(lines);
+    for (std::size_t f = 0; f < nf; ++f) {
+        Facility facility;
+        const std::string number = std::to_string(1000 + f);  // fc-1000..fc-1499: sorted
+        facility.ref = "fc-" + number;
+        facility.location = Location{lat(rng), lon(rng)};
+        request.facilities.push_back(facility);
+    }
+    std::vector<bool> missing(nl, false);  // Backorder: out of stock everywhere
+    for (std::size_t l = 0; l < nl; ++l) {
+        Line line;
+        line.line_id = std::to_string(l + 1);
+        line.article = "sku-" + std::to_string(10000 + rng() % 90000);
+        line.article += "-" + std::to_string(l);  // distinct articles
+        line.quantity = 1 + static_cast<std::int64_t>(rng() % 3);
+        request.lines.push_back(line);
+        missing[l] = rng() % 10 < 6;
+    }
+    // stock[f][l]
+    std::vector<std::vector<std::int64_t>> stock(nf, std::vector<std::int64_t>(nl, 0));
+    const double p = situation == Situation::SplitScarce ? 0.05 : 0.3;
+    for (std::size_t f = 0; f < nf; ++f) {
+        for (std::size_t l = 0; l < nl; ++l) {
+            const bool out =
+                (situation == Situation::Backorder || situation == Situation::BackorderRoomOff) &&
+                missing[l];
+            stock[f][l] = out ? 0 : random_stock(rng, p);
+            if (situation == Situation::SplitScarce) {
+                stock[f][l] = std::min<std::int64_t>(stock[f][l], 2);
+            }
+        }
+    }
+    const auto complete = [&](std::size_t f) {
+        for (std::size_t l = 0; l < nl; ++l) {
+            if (stock[f][l] < request.lines[l].quantity) {
+                return false;
+            }
+        }
+        return true;
+    };
+    if (situation == Situation::Complete) {
+        const std::size_t f = rng() % nf;
+        for (std::size_t l = 0; l < nl; ++l) {
+            stock[f][l] = std::max<std::int64_t>(stock[f][l], 4);  // 3 after a reservation
+        }
+    } else {
+        if (situation == Situation::Split) {
+            // Three facilities hold a third of the articles each, so three parts serve all.
+            for (std::size_t l = 0; l < nl; ++l) {
+                stock[(97 * (l % 3) + seed) % nf][l] = 5;
+            }
+        }
+        // No facility may have everything (rule 1 would decide).
+        for (std::size_t f = 0; f < nf; ++f) {
+            if (complete(f)) {
+                stock[f][rng() % nl] = 0;
+            }
+        }
+    }
+    // Offers in the order the Postgres glue reads them: by facility_ref, then article.
+    std::vector<std::size_t> by_article(nl);
+    for (std::size_t l = 0; l < nl; ++l) {
+        by_article[l] = l;
+    }
+    std::sort(by_article.begin(), by_article.end(), [&](std::size_t x, std::size_t y) {
+        return request.lines[x].article < request.lines[y].article;
+    });
+    for (std::size_t f = 0; f < nf; ++f) {
+        for (std::size_t l : by_article) {
+            Offer offer;
+            offer.facility_ref = request.facilities[f].ref;
+            offer.article = request.lines[l].article;
+            offer.on_hand = stock[f][l];
+            offer.reserved = stock[f][l] > 0 ? static_cast<std::int64_t>(rng() % 2) : 0;
+            const bool pre_back =
+                (situation == Situation::Backorder || situation == Situation::BackorderRoomOff) &&
+                missing[l];
+            offer.behaviour = pre_back ? OutOfStockBehaviour::Backorder : OutOfStockBehaviour::None;
+            request.offers.push_back(offer);
+        }
+    }
+    if (situation == Situation::NoSplit) {
+        request.strategy.order_split_active = false;
+    }
+    if (situation == Situation::BackorderRoomOff) {
+        request.strategy.complete_stock_fence_active = false;
+    }
+    request.strategy.max_split_count = 3;
+    return request;
+}
+
+// The rule the situation's decisions must report (a prefix of RoutingDecision::rule).
+bool expected_rule(Situation situation, const std::string& rule) {
+    const auto starts = [&rule](const char* prefix) { return rule.rfind(prefix, 0) == 0; };
+    switch (situation) {
+        case Situation::Complete:
+            return starts("complete-stock single facility");
+        case Situation::Split:
+        case Situation::SplitScarce:
+            return starts("split");
+        case Situation::Backorder:
+            return rule.find("waiting room") != std::string::npos;
+        case Situation::BackorderRoomOff:
+            return starts("waiting room off: backorder reservation");
+        case Situation::NoSplit:
+            return starts("no split");
+    }
+    return false;
+}
+
+double thread_cpu_us() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+
+// The q-quantile (nearest rank) of the samples; sorts them.
+double percentile(std::vector<double>& samples, double q) {
+    if (samples.empty()) {
+        return 0;
+    }
+    std::sort(samples.begin(), samples.end());
+    const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(samples.size())));
+    return samples[std::clamp<std::size_t>(rank, 1, samples.size()) - 1];
+}
+
+// Times every decision on its own (manual time) and reports p50/p99/max in microseconds.
+void BM_Big(benchmark::State& state, Situation situation) {
+    const auto lines = static_cast<int>(state.range(0));
+    std::vector<RoutingRequest> requests;
+    for (int i = 0; i < kRequestsPerCase; ++i) {
+        requests.push_back(make_big_request(
+            situation, lines, 1000U * static_cast<unsigned>(lines) + static_cast<unsigned>(i)));
+        const std::string rule = waitroom::core::route(requests.back()).rule;
+        if (!expected_rule(situation, rule)) {
+            state.SkipWithError(("unexpected rule: " + rule).c_str());
+            return;
+        }
+    }
+    std::vector<double> wall;  // microseconds per decision
+    std::vector<double> cpu;   // this thread's CPU time per decision: what neighbours on a
+                               // shared machine cannot inflate
+    std::size_t next = 0;
+    for (auto _ : state) {
+        const RoutingRequest& request = requests[next];
+        next = (next + 1) % requests.size();
+        const double cpu_start = thread_cpu_us();
+        const auto start = std::chrono::steady_clock::now();
+        {
+            auto decision = waitroom::core::route(request);
+            benchmark::DoNotOptimize(decision);
+        }
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        cpu.push_back(thread_cpu_us() - cpu_start);
+        state.SetIterationTime(elapsed.count());
+        wall.push_back(elapsed.count() * 1e6);
+    }
+    state.counters["p50_us"] = percentile(wall, 0.50);
+    state.counters["p99_us"] = percentile(wall, 0.99);
+    state.counters["max_us"] = percentile(wall, 1.0);
+    state.counters["cpu_p50_us"] = percentile(cpu, 0.50);
+    state.counters["cpu_p99_us"] = percentile(cpu, 0.99);
+    state.counters["decisions"] = static_cast<double>(wall.size());
+}
+
+// 5, 20 and 50 lines.
+void big_sizes(benchmark::internal::Benchmark* b) {
+    b->Arg(5)->Arg(20)->Arg(50)->UseManualTime()->Unit(benchmark::kMicrosecond);
+}
+
+BENCHMARK_CAPTURE(BM_Big, complete, Situation::Complete)->Apply(big_sizes);
+BENCHMARK_CAPTURE(BM_Big, split, Situation::Split)->Apply(big_sizes);
+BENCHMARK_CAPTURE(BM_Big, split_scarce, Situation::SplitScarce)->Apply(big_sizes);
+BENCHMARK_CAPTURE(BM_Big, backorder, Situation::Backorder)->Apply(big_sizes);
+BENCHMARK_CAPTURE(BM_Big, backorder_room_off, Situation::BackorderRoomOff)->Apply(big_sizes);
+BENCHMARK_CAPTURE(BM_Big, no_split, Situation::NoSplit)->Apply(big_sizes);
 
 }  // namespace
 
