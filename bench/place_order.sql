@@ -1,9 +1,16 @@
-\set a1 random(1, 50)
-\set a2 random(1, 50)
-\set q random(1, 3)
+-- place_order of one random order (bench/run.sh #1-#3, #8).
+-- pgbench -D: lines_min, lines_max (lines per order), first, articles (the order's articles are
+-- distinct, drawn from sku-<first> .. sku-<first + articles - 1>), facilities.
+-- Quantities 1-3, the consumer anywhere in the map of bench/gen/network.sql, a unique
+-- tenantOrderId.
+\set nl random(:lines_min, :lines_max)
+\set a random(0, :articles - 1)
+\set f random(1, :facilities)
 SELECT waitroom.place_order(jsonb_build_object(
   'tenantOrderId', gen_random_uuid()::text,
-  'consumer', jsonb_build_object('lat', 48 + random() * 6, 'lon', 7 + random() * 7),
-  'orderLineItems', jsonb_build_array(
-     jsonb_build_object('tenantArticleId', 'sku-' || :a1, 'quantity', :q),
-     jsonb_build_object('tenantArticleId', 'sku-' || :a2, 'quantity', 1))));
+  'consumer', jsonb_build_object('lat', 47.3 + random() * 8, 'lon', 6 + random() * 9),
+  'orderLineItems', (SELECT jsonb_agg(jsonb_build_object(
+       'tenantArticleId', 'sku-' || (:first + (:a + g * 7919) % :articles),
+       'quantity', 1 + floor(random() * 3)::int))
+     FROM generate_series(0, :nl - 1) g))
+  );

@@ -16,6 +16,7 @@ PACKAGES=(
   libcpp-httplib-dev                              # /healthz, /metrics, test receiver
   clang-format clang-tidy
   procps iproute2 curl
+  python3-matplotlib                              # bench/run.sh plots
 )
 
 missing=()

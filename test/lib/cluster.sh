@@ -2,6 +2,9 @@
 #   wr_cluster_start   # initdb into a temp dir, unix socket there, a free TCP port on loopback
 #   wr_psql -c '...'   # psql against it (ON_ERROR_STOP, quiet)
 #   wr_cluster_stop    # also run by an EXIT trap
+# Tests run with fsync, synchronous_commit and full_page_writes off (fast, not crash-safe).
+# WR_CLUSTER_DURABLE=1 keeps the server's default durability instead (for bench/run.sh),
+# with more shared_buffers and max_wal_size for tables of a million rows.
 # Exports PGHOST, PGPORT, PGUSER, PGDATABASE so libpq clients (pg_prove, waitroomd) find it.
 # The server runs as the postgres user: it refuses root, and CI runs as root.
 
@@ -41,14 +44,23 @@ wr_cluster_start() {
 listen_addresses = '127.0.0.1'
 port = $PGPORT
 unix_socket_directories = '$WR_CLUSTER_DIR'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 max_connections = 100
-shared_buffers = 128MB
 log_min_messages = warning
 max_locks_per_transaction = 256
 CONF
+  if [ "${WR_CLUSTER_DURABLE:-0}" = 1 ]; then
+    cat >>"$WR_CLUSTER_DIR/data/postgresql.conf" <<CONF
+shared_buffers = 1GB
+max_wal_size = 4GB
+CONF
+  else
+    cat >>"$WR_CLUSTER_DIR/data/postgresql.conf" <<CONF
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+shared_buffers = 128MB
+CONF
+  fi
   trap wr_cluster_stop EXIT
   wr_cluster_ctl start
 }

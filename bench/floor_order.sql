@@ -1,0 +1,16 @@
+-- The floor (bench/floor.sql) of the same random order, at a random facility.
+-- pgbench -D: lines_min, lines_max (lines per order), first, articles (the order's articles are
+-- distinct, drawn from sku-<first> .. sku-<first + articles - 1>), facilities.
+-- Quantities 1-3, the consumer anywhere in the map of bench/gen/network.sql, a unique
+-- tenantOrderId.
+\set nl random(:lines_min, :lines_max)
+\set a random(0, :articles - 1)
+\set f random(1, :facilities)
+SELECT bench.floor_place_order(jsonb_build_object(
+  'tenantOrderId', gen_random_uuid()::text,
+  'consumer', jsonb_build_object('lat', 47.3 + random() * 8, 'lon', 6 + random() * 9),
+  'orderLineItems', (SELECT jsonb_agg(jsonb_build_object(
+       'tenantArticleId', 'sku-' || (:first + (:a + g * 7919) % :articles),
+       'quantity', 1 + floor(random() * 3)::int))
+     FROM generate_series(0, :nl - 1) g))
+  , 'fc-' || :f);
