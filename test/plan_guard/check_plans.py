@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Plan guard checker: fails on a sequential scan of a big table in a plan.
+
+  check_plans.py explain PHASE PLANS.jsonl ALLOW
+      PLANS.jsonl: one {"sql", "plan", "error"} a line, the generic plan of each statement
+      of waitroom._statements(). One result line per statement.
+  check_plans.py log PHASE LOGFILE OFFSET PLANS.jsonl FUNCTIONS.jsonl ALLOW
+      LOGFILE: the server's jsonlog; auto_explain entries after byte OFFSET are checked.
+      Statements of PLANS.jsonl (checked by `explain`) and statements tagged
+      /* guard-setup */ (the workload's own scaffolding) are skipped. FUNCTIONS.jsonl:
+      {"name", "src"} of every waitroom function, to name the function a statement is in.
+      One result line per distinct statement (literals do not count).
+  ALLOW: "table | statement text prefix | reason" lines; '#' starts a comment.
+
+Prints `ok - ...` / `not ok - ...` lines; the caller counts them.
+"""
+import json
+import re
+import sys
+
+BIG_TABLES = {"stock", "listing", "routing_plan", "routing_plan_line", "pick_line",
+              "order_line", "event"}
+
+
+def normalize(text):
+    return " ".join(text.split())
+
+
+def seq_scans(node):
+    """Big tables scanned sequentially anywhere in the plan tree (init plans, subplans
+    and CTEs are children under "Plans" too)."""
+    found = []
+    if isinstance(node, dict):
+        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
+            found.append(node["Relation Name"])
+        for value in node.values():
+            found.extend(seq_scans(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(seq_scans(value))
+    return found
+
+
+def read_allow(path):
+    entries = []
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            table, prefix, reason = (part.strip() for part in line.split("|", 2))
+            entries.append((table, normalize(prefix), reason))
+    return entries
+
+
+def allowed(allow, text, tables):
+    """The reason when every scanned table is allowed for this statement, else None."""
+    reasons = []
+    for table in tables:
+        match = [r for t, p, r in allow if t == table and text.startswith(p)]
+        if not match:
+            return None
+        reasons.append(match[0])
+    return "; ".join(sorted(set(reasons)))
+
+
+def report(label, text, tables, allow, error=None):
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    if error:
+        print(f"not ok - {label}: {shown} # error: {error}")
+        return
+    tables = sorted(set(tables))
+    if not tables:
+        print(f"ok - {label}: {shown}")
+        return
+    reason = allowed(allow, text, tables)
+    scans = ", ".join(f"Seq Scan on {t}" for t in tables)
+    if reason:
+        print(f"ok - {label}: {shown} # allowed {scans}: {reason}")
+    else:
+        print(f"not ok - {label}: {shown} # {scans}")
+
+
+def read_plans(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def check_explain(phase, plans_path, allow):
+    for number, row in enumerate(read_plans(plans_path), 1):
+        text = normalize(row["sql"])
+        plan = row.get("plan")
+        report(f"{phase} statement {number}", text, seq_scans(plan) if plan else [], allow, row.get("error"))
+
+
+LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+
+
+def function_of(text, functions):
+    """The waitroom function whose source holds this statement (PL/pgSQL logs the
+    statement, a SQL function its whole body)."""
+    probe = text[:60]
+    for name, src in functions:
+        if probe in src:
+            return name
+    return None
+
+
+def check_log(phase, log_path, offset, plans_path, functions_path, allow):
+    c_statements = {normalize(row["sql"]) for row in read_plans(plans_path)}
+    with open(functions_path) as f:
+        functions = [(r["name"], normalize(r["src"])) for r in map(json.loads, f) if r]
+    seen = {}  # key -> (text, tables)
+    entries = 0
+    with open(log_path, "rb") as f:
+        f.seek(offset)
+        for raw in f:
+            try:
+                message = json.loads(raw).get("message", "")
+            except ValueError:
+                continue
+            at = message.find("plan:\n")
+            if not message.startswith("duration:") or at < 0:
+                continue
+            entry = json.loads(message[at + len("plan:\n"):])
+            entries += 1
+            text = normalize(entry.get("Query Text", ""))
+            if text in c_statements or text.startswith("/* guard-setup */"):
+                continue
+            key = LITERAL.sub("?", text)
+            _, tables = seen.setdefault(key, (text, set()))
+            tables.update(seq_scans(entry.get("Plan")))
+    if entries == 0:
+        print(f"not ok - {phase} auto_explain logged no plan (is the log in {log_path}?)")
+        return
+    for key, (text, tables) in seen.items():
+        name = function_of(text, functions)
+        label = f"{phase} {name}" if name else f"{phase} workload"
+        report(label, text, tables, allow)
+
+
+def main(argv):
+    mode, phase = argv[1], argv[2]
+    if mode == "explain":
+        check_explain(phase, argv[3], read_allow(argv[4]))
+    elif mode == "log":
+        check_log(phase, argv[3], int(argv[4]), argv[5], argv[6], read_allow(argv[7]))
+    else:
+        sys.exit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,180 @@
+-- Plan guard workload: calls every function of the waitroom schema, so that auto_explain
+-- logs the plan of every statement they run (test/suites/25-plan-guard.sh checks the log and
+-- pg_stat_user_functions). Run once per phase with -v phase=A|B (names are unique per phase).
+-- Generic plans do not depend on values: the workload waits on and restocks its own few
+-- articles (a restock serves a handful of plans, cheap to log) while the tables hold the
+-- full load. Statements tagged /* guard-setup */ are this script's scaffolding, not
+-- waitroom's: the checker skips their own plans (not the plans of what they fire).
+\set ON_ERROR_STOP 1
+\set QUIET 1
+SET search_path = pg_catalog;
+\set g 'g' :phase
+\set w :phase '-w'
+
+-- ------------------------------------------------------------- network: INSERT paths
+INSERT INTO waitroom.facility (facility_ref, name, lat, lon) VALUES (:'g', 'guard', 48.1, 9.1);
+-- Four backorderable articles of this phase, listed at the new facility and two others.
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
+SELECT f, :'w' || k, 'BACKORDER'
+  FROM unnest(ARRAY[:'g', 'f0001', 'f0002']) f, generate_series(1, 4) k;
+
+-- ------------------------------------------------------------- place_order
+-- Routed, 1 line.
+SELECT r->>'orderId' AS routed1, r->'routingPlans'->0->>'routingPlanId' AS routed1_plan
+  FROM waitroom.place_order(jsonb_build_object(
+         'tenantOrderId', :'phase' || '-routed1', 'orderDate', '2026-11-22T10:00:00Z',
+         'consumer', jsonb_build_object('lat', 52.5, 'lon', 13.4),
+         'orderLineItems', jsonb_build_array(
+            jsonb_build_object('id', '1', 'tenantArticleId', 'a00003', 'quantity', 2)))) r \gset
+-- The same body again: recognised as a retry.
+SELECT waitroom.place_order(jsonb_build_object(
+         'tenantOrderId', :'phase' || '-routed1', 'orderDate', '2026-11-22T10:00:00Z',
+         'consumer', jsonb_build_object('lat', 52.5, 'lon', 13.4),
+         'orderLineItems', jsonb_build_array(
+            jsonb_build_object('id', '1', 'tenantArticleId', 'a00003', 'quantity', 2)))) IS NOT NULL AS retried;
+-- Routed, 3 lines with a bundle, no consumer location.
+SELECT r->>'orderId' AS routed3
+  FROM waitroom.place_order(jsonb_build_object(
+         'tenantOrderId', :'phase' || '-routed3', 'priority', 2,
+         'orderLineItems', jsonb_build_array(
+            jsonb_build_object('tenantArticleId', 'a00010', 'quantity', 1),
+            jsonb_build_object('tenantArticleId', 'a00011', 'quantity', 1, 'bundleRef', 'b'),
+            jsonb_build_object('tenantArticleId', 'a00012', 'quantity', 2, 'bundleRef', 'b')))) r \gset
+-- Too much for one facility: split.
+SELECT waitroom.place_order(jsonb_build_object(
+         'tenantOrderId', :'phase' || '-split',
+         'orderLineItems', jsonb_build_array(
+            jsonb_build_object('tenantArticleId', 'a00020', 'quantity', 38),
+            jsonb_build_object('tenantArticleId', 'a00021', 'quantity', 39)))) IS NOT NULL AS split;
+-- Not available anywhere, not backorderable: NOT_ROUTABLE (an article nobody lists).
+SELECT waitroom.place_order(jsonb_build_object(
+         'tenantOrderId', :'phase' || '-unroutable',
+         'orderLineItems', jsonb_build_array(
+            jsonb_build_object('tenantArticleId', :'phase' || '-nowhere', 'quantity', 1)))) IS NOT NULL AS unroutable;
+-- Waiting orders on this phase's articles: 1-2 lines each, 3 per article.
+SELECT count(waitroom.place_order(jsonb_build_object(
+         'tenantOrderId', :'phase' || '-wait' || i,
+         'orderLineItems', CASE WHEN i % 2 = 0
+             THEN jsonb_build_array(jsonb_build_object('tenantArticleId', :'w' || (1 + i % 4), 'quantity', 1),
+                                    jsonb_build_object('tenantArticleId', :'w' || (1 + (i + 1) % 4), 'quantity', 1))
+             ELSE jsonb_build_array(jsonb_build_object('tenantArticleId', :'w' || (1 + i % 4), 'quantity', 1 + i % 2))
+         END))) AS waiting
+  FROM generate_series(1, 12) i;
+-- A routed part and a waiting part: an order with both.
+SELECT r->>'orderId' AS mixed
+  FROM waitroom.place_order(jsonb_build_object(
+         'tenantOrderId', :'phase' || '-mixed',
+         'orderLineItems', jsonb_build_array(
+            jsonb_build_object('id', 'x', 'tenantArticleId', 'a00030', 'quantity', 1),
+            jsonb_build_object('id', 'y', 'tenantArticleId', :'w' || 1, 'quantity', 2),
+            jsonb_build_object('id', 'z', 'tenantArticleId', :'w' || 2, 'quantity', 2)))) r \gset
+
+-- ------------------------------------------------------------- manual actions
+/* guard-setup */ SELECT o.order_id AS wait_order, p.routing_plan_id AS wait_plan
+  FROM waitroom.orders o JOIN waitroom.routing_plan p USING (order_id)
+ WHERE o.tenant_order_id = :'phase' || '-wait2' \gset
+SELECT waitroom.reroute(:'wait_order') IS NOT NULL AS rerouted;
+/* guard-setup */ SELECT o.order_id AS wait_order4, p.routing_plan_id AS wait_plan4
+  FROM waitroom.orders o JOIN waitroom.routing_plan p USING (order_id)
+ WHERE o.tenant_order_id = :'phase' || '-wait4' \gset
+SELECT waitroom.assign_facility(:'wait_plan4', 'f0001', '[{"lineId": "1", "quantity": 1}]') IS NOT NULL AS assigned_part;
+/* guard-setup */ SELECT p.routing_plan_id AS wait_plan6
+  FROM waitroom.orders o JOIN waitroom.routing_plan p USING (order_id)
+ WHERE o.tenant_order_id = :'phase' || '-wait6' \gset
+SELECT waitroom.assign_facility(:'wait_plan6', :'g') IS NOT NULL AS assigned_whole;
+
+-- ------------------------------------------------------------- cancels
+SELECT waitroom.cancel_order(:'routed1') IS NOT NULL AS cancelled_whole;
+SELECT waitroom.cancel_order(:'routed3', '[{"lineId": "3", "quantity": 1}]') IS NOT NULL AS cancelled_part;
+SELECT waitroom.cancel_order(:'mixed', '[{"lineId": "y", "quantity": 1}, {"lineId": "x", "quantity": 1}]') IS NOT NULL AS cancelled_mixed;
+-- A loaded short-picked order (every 10th; these have 3 on line 1): takes the short part, then the picked part.
+SELECT waitroom.cancel_order(order_id, '[{"lineId": "1", "quantity": 2}]') IS NOT NULL AS cancelled_short
+  FROM waitroom.orders WHERE tenant_order_id = CASE :'phase' WHEN 'A' THEN 'R10' ELSE 'R40' END;
+-- A loaded waiting order, whole.
+SELECT waitroom.cancel_order(order_id) IS NOT NULL AS cancelled_waiting
+  FROM waitroom.orders WHERE tenant_order_id = CASE :'phase' WHEN 'A' THEN 'W8' ELSE 'W12' END;
+
+-- ------------------------------------------------------------- restocks
+-- One row, nothing waiting.
+UPDATE waitroom.stock SET on_hand = on_hand + 1 WHERE facility_ref = 'f0003' AND tenant_article_id = 'a00003';
+-- One article everywhere (400 rows), nothing waiting.
+UPDATE waitroom.stock SET on_hand = on_hand + 1 WHERE tenant_article_id = 'a00004';
+-- A downward correction.
+UPDATE waitroom.stock SET on_hand = on_hand - 1 WHERE facility_ref = 'f0004' AND tenant_article_id = 'a00005'
+   AND on_hand > reserved;
+-- INSERT with availability: serves waiting plans of article 1.
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES (:'g', :'w' || 1, 3);
+-- COPY: serves article 2.
+SELECT format('COPY waitroom.stock (facility_ref, tenant_article_id, on_hand) FROM PROGRAM %L',
+              format('printf ''%s\t%s\t2\n%s\t%s\t0\n''', 'f0001', :'w' || 2, 'f0002', :'w' || 2)) \gexec
+-- UPDATE of one row with waiting plans: serves article 3.
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id) VALUES (:'g', :'w' || 3) ON CONFLICT DO NOTHING;
+UPDATE waitroom.stock SET on_hand = on_hand + 2 WHERE facility_ref = :'g' AND tenant_article_id = :'w' || 3;
+
+-- ------------------------------------------------------------- listing and facility changes
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('f0002', :'w' || 4, 0)
+    ON CONFLICT DO NOTHING;
+-- Stock where the listing is inactive, then the listing comes back: serves article 4.
+UPDATE waitroom.listing SET status = 'INACTIVE' WHERE facility_ref = 'f0001' AND tenant_article_id = :'w' || 4;
+UPDATE waitroom.stock SET on_hand = 1 WHERE facility_ref = 'f0001' AND tenant_article_id = :'w' || 4;
+UPDATE waitroom.listing SET status = 'ACTIVE' WHERE facility_ref = 'f0001' AND tenant_article_id = :'w' || 4;
+-- The facility goes away and comes back.
+UPDATE waitroom.facility SET status = 'SUSPENDED' WHERE facility_ref = :'g';
+UPDATE waitroom.stock SET on_hand = on_hand + 1 WHERE facility_ref = :'g' AND tenant_article_id = :'w' || 1;
+UPDATE waitroom.facility SET status = 'ONLINE' WHERE facility_ref = :'g';
+-- A pre-order listing: stock that arrives before its time serves nothing; release_due then does.
+UPDATE waitroom.listing SET out_of_stock_behaviour = 'PREORDER', preorder_available_from = '2030-01-01'
+ WHERE facility_ref = 'f0002' AND tenant_article_id = :'w' || 4;
+UPDATE waitroom.stock SET on_hand = on_hand + 3 WHERE facility_ref = 'f0002' AND tenant_article_id = :'w' || 4;
+SELECT waitroom.release_due() AS released_now;
+SELECT waitroom.release_due('2030-01-02') AS released;
+
+-- ------------------------------------------------------------- the waiting room view
+SELECT count(*) AS waiting_lines, count(reason) FROM waitroom.waiting_room WHERE tenant_article_id = :'w' || 1;
+SELECT count(*) AS waiting_lines, count(reason), max(queue_position) FROM waitroom.waiting_room;
+
+
+-- ------------------------------------------------------------- direct writes
+-- Contract columns only: the internal ones are filled by _fill_internal_columns.
+/* guard-setup */ SELECT gen_random_uuid() AS direct, gen_random_uuid() AS direct_plan, gen_random_uuid() AS direct_job \gset
+INSERT INTO waitroom.orders (order_id, tenant_order_id) VALUES (:'direct', :'phase' || '-direct');
+INSERT INTO waitroom.order_line (order_id, line_id, tenant_article_id, quantity)
+VALUES (:'direct', '1', 'a00040', 1);
+INSERT INTO waitroom.routing_plan (routing_plan_id, order_id, status, facility_ref)
+VALUES (:'direct_plan', :'direct', 'ROUTED', 'f0001');
+INSERT INTO waitroom.routing_plan_line (routing_plan_id, line_id, tenant_article_id, quantity)
+VALUES (:'direct_plan', '1', 'a00040', 1);
+INSERT INTO waitroom.pick_job (pick_job_id, routing_plan_id, order_id, facility_ref)
+VALUES (:'direct_job', :'direct_plan', :'direct', 'f0001');
+INSERT INTO waitroom.pick_line (pick_job_id, line_id, tenant_article_id, quantity)
+VALUES (:'direct_job', '1', 'a00040', 1);
+
+-- ------------------------------------------------------------- reroute_all
+-- It re-routes every unrouted plan: the whole room is its work. The loaded room is hidden
+-- for this call (rolled back) so that it tries this phase's few plans, not 20,000; its
+-- statements are generic plans over the same tables, so they are the plans it runs anyway.
+BEGIN;
+SET LOCAL auto_explain.log_min_duration = -1;
+/* guard-setup */ UPDATE waitroom.routing_plan SET status = 'CANCELLED'
+ WHERE status IN ('WAITING', 'NOT_ROUTABLE')
+   AND order_id NOT IN (SELECT order_id FROM waitroom.orders WHERE tenant_order_id LIKE :'phase' || '-%');
+SET LOCAL auto_explain.log_min_duration = 0;
+SELECT waitroom.reroute_all() AS rerouted_all;
+ROLLBACK;
+
+-- ------------------------------------------------------------- outbox (waitroomd's API)
+SELECT waitroom.set_outbox_retention('1 day') AS retention;
+-- Claim, fail the first delivery (dead after one attempt), ack the rest; then the dead letter
+-- is retried, fails again and is discarded.
+BEGIN;
+SELECT array_agg(subscription_id) AS subs, array_agg(event_id) AS evs, min(event_id) AS failing
+  FROM waitroom.claim_deliveries(true, 'stdout', 64, 100) \gset
+SELECT waitroom.fail_delivery('stdout', :failing, 'guard: refused', '1 minute', 1, 'plan-guard') AS state;
+SELECT waitroom.ack_deliveries(:'subs', :'evs', 'plan-guard') AS acked;
+COMMIT;
+SELECT waitroom.retry_dead_letter('stdout', :failing) AS retried;
+SELECT waitroom.fail_delivery('stdout', :failing, 'guard: refused', '1 minute', 1, 'plan-guard') AS state;
+SELECT waitroom.discard_dead_letter('stdout', :failing) AS discarded;
+SELECT * FROM waitroom.outbox_backlog(true, 'stdout');
+SELECT waitroom.purge_delivered(NULL, 500) AS purged;
+SELECT waitroom.purge_delivered(interval '20 days', 500) AS purged;

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Suite 25: the plan guard (issue 8). No statement waitroom runs may read a big table
+# sequentially: stock, listing, routing_plan, routing_plan_line, pick_line, order_line, event.
+# Tables at size (test/plan_guard/load.sql: 200,000 stock and listing rows, 20,000 waiting
+# plans, 15,000 routed orders, 85,000 events), checked twice: phase A before ANALYZE (a new
+# install has no statistics; autovacuum is off so none appear), phase B after. Each phase:
+#   a. every statement of the C module (waitroom._statements(), generated from the code):
+#      PREPARE + force_generic_plan + EXPLAIN EXECUTE, one line per statement;
+#   b. every statement run inside waitroom's SQL and PL/pgSQL functions, the view and the
+#      triggers: test/plan_guard/workload.sql calls every function under auto_explain
+#      (nested statements, JSON, generic plans); the server log is checked, one line per
+#      distinct statement;
+#   c. every function of the waitroom schema (pg_proc) was called by the workload
+#      (track_functions = all, triggers and C functions included): a new one cannot escape.
+# Ends with "suite-result: P passed, F failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source test/lib/cluster.sh
+
+fail() { echo "25-plan-guard: $1"; echo "suite-result: 0 passed, 1 failed"; exit 1; }
+make -s -j2 >/dev/null && make -s install >/dev/null || fail "extension build failed"
+wr_cluster_start || fail "cluster did not start"
+cat >>"$WR_CLUSTER_DIR/data/postgresql.conf" <<CONF
+autovacuum = off
+track_functions = 'all'
+logging_collector = on
+log_destination = 'jsonlog'
+log_directory = '$WR_CLUSTER_DIR/log'
+log_filename = 'guard.log'
+log_rotation_age = 0
+log_rotation_size = 0
+CONF
+wr_cluster_ctl restart || fail "cluster did not restart with the guard's settings"
+log="$WR_CLUSTER_DIR/log/guard.json"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"; wr_cluster_stop' EXIT
+
+# Whole-set statements: allowed only where the whole set is the work. "table | statement
+# text prefix | why". A per-order path never belongs here.
+cat >"$work/allow" <<'ALLOW'
+ALLOW
+
+passed=0; failed=0
+count() {  # reads result lines, echoes them, counts them (in this shell: count < <(...))
+    local line
+    while IFS= read -r line; do
+        echo "$line"
+        case $line in
+            "ok - "*) passed=$((passed + 1)) ;;
+            "not ok - "*) failed=$((failed + 1)) ;;
+        esac
+    done
+}
+check() {  # name, condition (0 = ok)
+    if [ "$2" -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
+}
+q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+now() { date +%s.%N; }
+took() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+t=$(now)
+q -c "CREATE EXTENSION waitroom" && q -f test/plan_guard/load.sql || fail "load failed"
+echo "# load: $(took "$t") s"
+q -At -c "SELECT json_build_object('name', p.oid::regprocedure, 'src', p.prosrc)
+            FROM pg_proc p WHERE p.pronamespace = 'waitroom'::regnamespace" >"$work/functions.jsonl"
+
+phase() {  # A|B
+    local phase=$1 t offset
+    t=$(now)
+    q -c "SELECT pg_stat_reset()" >/dev/null
+
+    # a. The C module's statements.
+    if q -f test/plan_guard/generic_plans.sql >"$work/plans-$phase.jsonl"; then
+        count < <(python3 test/plan_guard/check_plans.py explain "$phase" \
+                      "$work/plans-$phase.jsonl" "$work/allow")
+    else
+        count <<<"not ok - $phase: could not EXPLAIN waitroom._statements()"
+    fi
+
+    # b. The workload under auto_explain. A marker logged last says the log is complete.
+    offset=$(stat -c %s "$log" 2>/dev/null || echo 0)
+    if ! psql -X -q -v ON_ERROR_STOP=1 -v phase="$phase" \
+        -c "LOAD 'auto_explain'" \
+        -c "SET log_min_messages = log" -c "SET auto_explain.log_min_duration = 0" \
+        -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_format = json" \
+        -c "SET plan_cache_mode = force_generic_plan" \
+        -f test/plan_guard/workload.sql \
+        -c "SELECT pg_stat_force_next_flush()" \
+        -c "DO \$\$ BEGIN RAISE LOG 'plan guard: end of phase $phase'; END \$\$" \
+        >"$work/workload-$phase.out" 2>&1; then
+        cat "$work/workload-$phase.out"
+        count <<<"not ok - $phase: the workload failed"
+    fi
+    for _ in $(seq 1 100); do
+        grep -q "plan guard: end of phase $phase" "$log" 2>/dev/null && break
+        sleep 0.1
+    done
+    count < <(python3 test/plan_guard/check_plans.py log "$phase" "$log" "$offset" \
+                  "$work/plans-$phase.jsonl" "$work/functions.jsonl" "$work/allow")
+
+    # c. Every function of the schema was called (stats are flushed when the workload's
+    # backend ends; wait for that).
+    local uncalled
+    for _ in $(seq 1 50); do
+        uncalled=$(q -c "SELECT p.oid::regprocedure FROM pg_proc p
+                           LEFT JOIN pg_stat_user_functions s ON s.funcid = p.oid
+                          WHERE p.pronamespace = 'waitroom'::regnamespace
+                            AND coalesce(s.calls, 0) = 0 ORDER BY 1")
+        [ -z "$uncalled" ] && break
+        sleep 0.1
+    done
+    count < <(q -c "SELECT p.oid::regprocedure, coalesce(s.calls, 0) FROM pg_proc p
+                     LEFT JOIN pg_stat_user_functions s ON s.funcid = p.oid
+                    WHERE p.pronamespace = 'waitroom'::regnamespace ORDER BY 1" |
+              while IFS='|' read -r fn calls; do
+                  check "$phase called $fn ($calls calls)" "$([ "$calls" -gt 0 ]; echo $?)"
+              done)
+    echo "# phase $phase: $(took "$t") s"
+}
+
+stats=$(q -c "SELECT count(*) FROM pg_stats WHERE schemaname = 'waitroom'")
+count < <(check "A: no statistics on waitroom's tables ($stats rows in pg_stats)" \
+                "$([ "$stats" -eq 0 ]; echo $?)")
+phase A
+
+t=$(now)
+q -c "ANALYZE"
+echo "# analyze: $(took "$t") s"
+stats=$(q -c "SELECT count(*) FROM pg_stats WHERE schemaname = 'waitroom' AND tablename = 'stock'")
+count < <(check "B: stock has statistics ($stats columns)" "$([ "$stats" -gt 0 ]; echo $?)")
+phase B
+
+echo "suite-result: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
