@@ -130,14 +130,18 @@ std::size_t keeper_of(const core::RoutingDecision& d) {
     return 0;
 }
 
+}  // namespace
+
 // A re-route that leaves the plan as it was writes nothing and emits nothing.
-bool unchanged(const PlanToRoute& plan, const core::RoutingDecision& d) {
+bool leaves_plan_unchanged(const PlanToRoute& plan, const core::RoutingDecision& d) {
     if (plan.is_new || d.parts.size() != 1) return false;
     const auto& part = d.parts[0];
     if (part.status == core::PlanStatus::Routed || status_name(part.status) != plan.current_status)
         return false;
     return part.lines.size() == plan.lines.size();
 }
+
+namespace {
 
 json lines_json(const core::PlannedPart& part) {
     json lines = json::array();
@@ -263,15 +267,13 @@ void lock_articles_shared(const std::vector<std::string>& articles) {
     spi::run(lock_articles_shared_sql, {json_array(articles)});
 }
 
-void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
-                    const RouteOptions& options, EventLog& events) {
+void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d,
+                         const RouteOptions& options, EventLog& events) {
     const std::size_t keeper = keeper_of(d);
     std::vector<std::string> ids(d.parts.size());
     for (std::size_t i = 0; i < d.parts.size(); ++i)
         ids[i] = i == keeper ? plan.routing_plan_id : new_uuid();
 
-    json plans = json::array(), plan_lines = json::array(), pick_jobs = json::array(),
-         pick_lines = json::array(), reservations = json::array();
     // What the keeper part holds of each line (a manual partial assignment can leave part
     // of a line behind).
     std::map<std::string, std::int64_t> kept;
@@ -296,33 +298,33 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
             i == keeper
                 ? (plan.parent_routing_plan_id ? json(*plan.parent_routing_plan_id) : json(nullptr))
                 : json(plan.routing_plan_id);
-        plans.push_back({{"routing_plan_id", ids[i]},
-                         {"order_id", plan.order_id},
-                         {"parent_routing_plan_id", parent},
-                         {"status", status_name(part.status)},
-                         {"facility_ref", routed ? json(*part.facility_ref) : json(nullptr)},
-                         {"run_type", options.run_type},
-                         {"decided_by", d.rule}});
+        plans_.push_back({{"routing_plan_id", ids[i]},
+                          {"order_id", plan.order_id},
+                          {"parent_routing_plan_id", parent},
+                          {"status", status_name(part.status)},
+                          {"facility_ref", routed ? json(*part.facility_ref) : json(nullptr)},
+                          {"run_type", options.run_type},
+                          {"decided_by", d.rule}});
         const bool waiting = part.status == core::PlanStatus::Waiting;
         if (i == keeper) {
             // The keeper keeps a row for every line it held: 0 where the line moved away.
             for (const auto& line : plan.lines) {
                 std::int64_t qty = kept[line.line_id];
-                plan_lines.push_back({{"routing_plan_id", ids[i]},
-                                      {"order_id", plan.order_id},
-                                      {"line_id", line.line_id},
-                                      {"tenant_article_id", line.article},
-                                      {"quantity", qty},
-                                      {"waiting", waiting && qty > 0}});
+                plan_lines_.push_back({{"routing_plan_id", ids[i]},
+                                       {"order_id", plan.order_id},
+                                       {"line_id", line.line_id},
+                                       {"tenant_article_id", line.article},
+                                       {"quantity", qty},
+                                       {"waiting", waiting && qty > 0}});
             }
         } else {
             for (const auto& l : part.lines)
-                plan_lines.push_back({{"routing_plan_id", ids[i]},
-                                      {"order_id", plan.order_id},
-                                      {"line_id", l.line_id},
-                                      {"tenant_article_id", l.article},
-                                      {"quantity", l.quantity + l.short_quantity},
-                                      {"waiting", waiting}});
+                plan_lines_.push_back({{"routing_plan_id", ids[i]},
+                                       {"order_id", plan.order_id},
+                                       {"line_id", l.line_id},
+                                       {"tenant_article_id", l.article},
+                                       {"quantity", l.quantity + l.short_quantity},
+                                       {"waiting", waiting}});
         }
         json payload = {{"orderId", plan.order_id},
                         {"tenantOrderId", plan.tenant_order_id},
@@ -341,22 +343,22 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
         json pick = json::array();
         for (const auto& l : part.lines) {
             short_picked = short_picked || l.short_quantity > 0;
-            pick_lines.push_back({{"pick_job_id", pick_job_id},
-                                  {"line_id", l.line_id},
-                                  {"facility_ref", *part.facility_ref},
-                                  {"tenant_article_id", l.article},
-                                  {"quantity", l.quantity},
-                                  {"short_quantity", l.short_quantity}});
+            pick_lines_.push_back({{"pick_job_id", pick_job_id},
+                                   {"line_id", l.line_id},
+                                   {"facility_ref", *part.facility_ref},
+                                   {"tenant_article_id", l.article},
+                                   {"quantity", l.quantity},
+                                   {"short_quantity", l.short_quantity}});
             pick.push_back({{"lineId", l.line_id},
                             {"tenantArticleId", l.article},
                             {"quantity", l.quantity},
                             {"shortQuantity", l.short_quantity}});
         }
-        pick_jobs.push_back({{"pick_job_id", pick_job_id},
-                             {"routing_plan_id", ids[i]},
-                             {"order_id", plan.order_id},
-                             {"facility_ref", *part.facility_ref},
-                             {"sub_status", short_picked ? json("SHORT_PICKED") : json(nullptr)}});
+        pick_jobs_.push_back({{"pick_job_id", pick_job_id},
+                              {"routing_plan_id", ids[i]},
+                              {"order_id", plan.order_id},
+                              {"facility_ref", *part.facility_ref},
+                              {"sub_status", short_picked ? json("SHORT_PICKED") : json(nullptr)}});
         events.add("PICK_JOB_CREATED", plan.order_id,
                    {{"orderId", plan.order_id},
                     {"tenantOrderId", plan.tenant_order_id},
@@ -367,16 +369,35 @@ void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
                     {"pickLines", pick}});
     }
 
-    spi::run(upsert_plans_sql, {plans.dump()});
-    spi::run(upsert_plan_lines_sql, {plan_lines.dump()});
-    if (!pick_jobs.empty()) {
-        spi::run(insert_pick_jobs_sql, {pick_jobs.dump()});
-        spi::run(insert_pick_lines_sql, {pick_lines.dump()});
+    for (const auto& [key, quantity] : reservations_of(d)) reservations_[key] += quantity;
+}
+
+void DecisionWriter::flush() {
+    if (plans_.empty()) return;
+    spi::run(upsert_plans_sql, {plans_.dump()});
+    spi::run(upsert_plan_lines_sql, {plan_lines_.dump()});
+    if (!pick_jobs_.empty()) {
+        spi::run(insert_pick_jobs_sql, {pick_jobs_.dump()});
+        spi::run(insert_pick_lines_sql, {pick_lines_.dump()});
     }
-    // One row per stock row: two lines of one article add up (ON CONFLICT may touch a row once).
-    for (const auto& [key, quantity] : reservations_of(d))
+    // One row per stock row: lines and plans of one article add up (ON CONFLICT may touch a
+    // row once).
+    json reservations = json::array();
+    for (const auto& [key, quantity] : reservations_)
         reservations.push_back({{"f", key.first}, {"a", key.second}, {"q", quantity}});
     if (!reservations.empty()) spi::run(reserve_stock_sql, {reservations.dump()});
+    plans_ = json::array();
+    plan_lines_ = json::array();
+    pick_jobs_ = json::array();
+    pick_lines_ = json::array();
+    reservations_.clear();
+}
+
+void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
+                    const RouteOptions& options, EventLog& events) {
+    DecisionWriter writer;
+    writer.add(plan, d, options, events);
+    writer.flush();
 }
 
 std::string new_uuid() {
@@ -429,7 +450,7 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
                 continue;  // decide again: a restock that held the lock is now visible
             }
         }
-        if (unchanged(plan, result.decision)) return result;
+        if (leaves_plan_unchanged(plan, result.decision)) return result;
 
         auto reservations = reservations_of(result.decision);
         if (reservations.empty() || fallback) {

@@ -22,6 +22,21 @@ struct LoadedRequest {
 // The strategy and the transaction's time (or `now_override` in epoch microseconds).
 core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override = nullptr);
 
+// Candidate offers (ONLINE facility, ACTIVE listing) of some articles, read in one query.
+struct OfferTable {
+    std::vector<core::Offer> offers;
+    std::map<std::string, core::Facility> facilities;
+    std::map<std::string, std::vector<std::size_t>> by_article;  // indexes into offers
+    std::set<StockKey> missing_stock_rows;                       // offers without a stock row
+};
+OfferTable load_offers(const std::vector<std::string>& articles);
+
+// The routing request for these lines from offers read before (every article of the lines
+// must have been read).
+LoadedRequest request_from(const OfferTable& table, const std::vector<core::Line>& lines,
+                           const std::optional<core::Location>& consumer,
+                           const core::Strategy& strategy, core::Timestamp now);
+
 // Candidate offers (ONLINE facility, ACTIVE listing) for the lines' articles.
 LoadedRequest load_request(const std::vector<core::Line>& lines,
                            const std::optional<core::Location>& consumer,

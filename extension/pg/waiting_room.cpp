@@ -2,9 +2,11 @@
 // order, pre-order release, reroute / reroute_all and manual assignment.
 #include <algorithm>
 #include <iterator>
+#include <map>
 #include <set>
 
 #include "core/order_input.hpp"
+#include "core/router.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
@@ -95,6 +97,30 @@ spi::Statement lock_plan_skip_sql{
     "   FOR NO KEY UPDATE SKIP LOCKED",
     1};
 
+// The batch of a pass: the plans' order and plan rows at once, SKIP LOCKED (the unnest-sized
+// estimate keeps each a primary-key probe).
+spi::Statement lock_plans_skip_sql{
+    "SELECT p.routing_plan_id, p.status"
+    "  FROM unnest($1::uuid[]) AS x(id)"
+    "  JOIN waitroom.routing_plan p ON p.routing_plan_id = x.id"
+    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
+    "   FOR NO KEY UPDATE OF o, p SKIP LOCKED",
+    1};
+
+// What plan_lines_sql reads, for many plans at once (the plan id first).
+spi::Statement plans_lines_sql{
+    "SELECT p.routing_plan_id, p.order_id, o.tenant_order_id, p.parent_routing_plan_id,"
+    "       p.status, o.consumer_lat, o.consumer_lon, l.line_id, l.tenant_article_id,"
+    "       l.quantity, ol.bundle_ref"
+    "  FROM unnest($1::uuid[]) AS x(id)"
+    "  JOIN waitroom.routing_plan p ON p.routing_plan_id = x.id"
+    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
+    "  LEFT JOIN waitroom.routing_plan_line l"
+    "         ON l.routing_plan_id = p.routing_plan_id AND l.quantity > 0"
+    "  LEFT JOIN waitroom.order_line ol ON ol.order_id = l.order_id AND ol.line_id = l.line_id"
+    " ORDER BY p.routing_plan_id, ol.position",
+    1};
+
 spi::Statement plan_lines_sql{
     "SELECT p.order_id, o.tenant_order_id, p.parent_routing_plan_id, p.status, o.consumer_lat,"
     "       o.consumer_lon, l.line_id, l.tenant_article_id, l.quantity, ol.bundle_ref"
@@ -113,6 +139,13 @@ spi::Statement enqueue_plan_articles_sql{
     "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
     "  SELECT DISTINCT tenant_article_id FROM waitroom.routing_plan_line"
     "   WHERE routing_plan_id = $1::uuid AND waiting RETURNING 1)"
+    "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
+    1};
+spi::Statement enqueue_plans_articles_sql{
+    "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
+    "  SELECT DISTINCT l.tenant_article_id FROM unnest($1::uuid[]) AS x(id)"
+    "    JOIN waitroom.routing_plan_line l ON l.routing_plan_id = x.id AND l.waiting"
+    "  RETURNING 1)"
     "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
     1};
 spi::Statement enqueue_articles_sql{
@@ -157,6 +190,32 @@ std::optional<PlanToRoute> load_plan(const std::string& plan_id) {
     return plan;
 }
 
+// The plans' lines, by plan id (as load_plan reads them, for many plans in one query).
+std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& plan_ids) {
+    std::map<std::string, PlanToRoute> plans;
+    for (const auto& r : spi::run(plans_lines_sql, {text_array(plan_ids)})) {
+        const std::string& id = spi::text(r, 0);
+        auto [it, fresh] = plans.try_emplace(id);
+        PlanToRoute& plan = it->second;
+        if (fresh) {
+            plan.routing_plan_id = id;
+            plan.order_id = spi::text(r, 1);
+            plan.tenant_order_id = spi::text(r, 2);
+            if (r[3]) plan.parent_routing_plan_id = *r[3];
+            plan.current_status = spi::text(r, 4);
+            if (r[5] && r[6]) plan.consumer = core::Location{spi::real(r, 5), spi::real(r, 6)};
+        }
+        if (!r[7]) continue;
+        core::Line line;
+        line.line_id = spi::text(r, 7);
+        line.article = spi::text(r, 8);
+        line.quantity = spi::integer(r, 9);
+        if (r[10]) line.bundle_ref = *r[10];
+        plan.lines.push_back(std::move(line));
+    }
+    return plans;
+}
+
 std::vector<std::string> first_column(const spi::Rows& rows) {
     std::vector<std::string> out;
     for (const auto& r : rows) out.push_back(spi::text(r, 0));
@@ -178,6 +237,75 @@ bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventL
     RouteResult result = route_plan(*plan, options, events);
     if (result.outcome == RouteOutcome::Deferred) spi::run(enqueue_plan_articles_sql, {plan_id});
     return result.outcome == RouteOutcome::Changed;
+}
+
+// Serves a pass's plans in one go (FIFO and PRIORITY): one read of their lines and offers,
+// the decisions in memory in queue order (each sees what the earlier ones reserved), one
+// NOWAIT lock and re-check of every stock row reserved, one write per table. So each stock
+// row's `reserved` is written once, not once per plan (1,000 updates of one row made every
+// later lock walk the row's version chain). Keeps nothing and returns false when a row is
+// locked or changed, or under STRICT_FIFO: the caller then serves the plans one by one.
+bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions& options,
+                    int* changed) {
+    int served = 0;
+    const bool kept = in_lock_attempt(/*bounded=*/true, [&] {
+        core::Timestamp now = 0;
+        const core::Strategy strategy = load_strategy(&now, options.now_override);
+        if (strategy.waiting_room_priority == core::WaitingRoomPriority::StrictFifo) return false;
+
+        std::set<std::string> locked;
+        std::vector<std::string> waiting;
+        for (const auto& r : spi::run(lock_plans_skip_sql, {text_array(plan_ids)})) {
+            locked.insert(spi::text(r, 0));
+            if (spi::text(r, 1) == "WAITING") waiting.push_back(spi::text(r, 0));
+        }
+        std::vector<std::string> skipped;  // another transaction holds them: it decides
+        for (const auto& id : plan_ids)
+            if (locked.count(id) == 0) skipped.push_back(id);
+        if (!skipped.empty()) spi::run(enqueue_plans_articles_sql, {text_array(skipped)});
+        if (waiting.empty()) return true;
+
+        std::map<std::string, PlanToRoute> plans = load_plans(waiting);
+        std::set<std::string> article_set;
+        for (const auto& entry : plans)
+            for (const auto& line : entry.second.lines) article_set.insert(line.article);
+        const OfferTable seen = load_offers({article_set.begin(), article_set.end()});
+        OfferTable current = seen;  // what the decisions so far left available
+        std::map<StockKey, std::size_t> offer_at;
+        for (std::size_t i = 0; i < current.offers.size(); ++i)
+            offer_at[{current.offers[i].facility_ref, current.offers[i].article}] = i;
+
+        DecisionWriter writer;
+        EventLog events;
+        std::map<StockKey, std::int64_t> reservations;
+        for (const auto& id : plan_ids) {  // queue order
+            auto found = plans.find(id);
+            if (found == plans.end() || found->second.lines.empty()) continue;
+            const PlanToRoute& plan = found->second;
+            const LoadedRequest loaded =
+                request_from(current, plan.lines, plan.consumer, strategy, now);
+            const core::RoutingDecision decision = core::route(loaded.request);
+            if (leaves_plan_unchanged(plan, decision)) continue;
+            writer.add(plan, decision, options, events);
+            ++served;
+            for (const auto& [key, quantity] : reservations_of(decision)) {
+                reservations[key] += quantity;
+                auto offer = offer_at.find(key);
+                if (offer != offer_at.end()) current.offers[offer->second].reserved += quantity;
+            }
+        }
+        if (!reservations.empty()) {
+            LoadedRequest as_read;
+            as_read.request.offers = seen.offers;
+            as_read.missing_stock_rows = seen.missing_stock_rows;
+            if (!lock_and_recheck(reservations, as_read, /*nowait=*/true)) return false;
+        }
+        writer.flush();
+        events.flush();
+        return true;
+    });
+    if (kept) *changed += served;
+    return kept;
 }
 
 }  // namespace
@@ -203,8 +331,10 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
     options.run_type = "REACTIVATION";
     options.now_override = now_override;
     options.waiting_room_pass = true;
-    for (const std::string& plan_id :
-         first_column(spi::run(waiting_plans_sql, {json_array(articles)}))) {
+    const std::vector<std::string> plan_ids =
+        first_column(spi::run(waiting_plans_sql, {json_array(articles)}));
+    if (plan_ids.empty() || serve_in_batch(plan_ids, options, changed)) return true;
+    for (const std::string& plan_id : plan_ids) {
         // Each plan in its own subtransaction with bounded lock waits: whatever this pass
         // would wait for (a plan's order row locked by the app, a foreign key check) it gives
         // up on before the deadlock detector could fire, and defers the plan instead.

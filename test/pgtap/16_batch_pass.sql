@@ -1,0 +1,78 @@
+-- A restock that serves many waiting plans decides them in queue order in memory, each seeing
+-- what the earlier ones reserved, and writes each table (and each stock row) once.
+BEGIN;
+CREATE EXTENSION waitroom;
+SELECT plan(14);
+
+\ir lib/waiting_room_helpers.psql
+
+UPDATE waitroom.routing_strategy SET use_waiting_room_for_pre_back_order_items = true;
+INSERT INTO waitroom.facility (facility_ref, lat, lon) VALUES ('fa', 50, 8), ('fb', 51, 9);
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
+  SELECT f, a, 'BACKORDER' FROM unnest(ARRAY['fa', 'fb']) f, unnest(ARRAY['x', 'y', 'z']) a;
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand)
+  SELECT f, a, 0 FROM unnest(ARRAY['fa', 'fb']) f, unnest(ARRAY['x', 'y', 'z']) a;
+
+-- 30 orders of one x each, a minute apart: w01 is the oldest.
+SELECT pg_temp.po('w' || lpad(i::text, 2, '0'), '2026-01-01T10:' || lpad(i::text, 2, '0') || ':00Z', 'x', 1)
+  FROM generate_series(1, 30) i;
+CREATE TEMP TABLE stock_writes AS
+  SELECT pg_stat_get_xact_tuples_updated('waitroom.stock'::regclass)
+       + pg_stat_get_xact_tuples_inserted('waitroom.stock'::regclass) AS n;
+SELECT pg_temp.mark('twenty');
+UPDATE waitroom.stock SET on_hand = 20 WHERE facility_ref = 'fa' AND tenant_article_id = 'x';
+SELECT is((SELECT count(*) FROM waitroom.routing_plan p JOIN waitroom.orders o USING (order_id)
+            WHERE p.status = 'ROUTED' AND p.facility_ref = 'fa' AND o.tenant_order_id <= 'w20'), 20::bigint,
+          'a restock of 20 serves the 20 oldest of 30 plans');
+SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE status = 'WAITING'), 10::bigint,
+          'the 10 newest keep waiting');
+SELECT is(pg_temp.reserved('fa', 'x'), 20, 'reserved = 20, the sum of the new pick lines');
+SELECT is((SELECT pg_stat_get_xact_tuples_updated('waitroom.stock'::regclass)
+                + pg_stat_get_xact_tuples_inserted('waitroom.stock'::regclass) - n FROM stock_writes), 2::bigint,
+          'the stock row is written twice: the restock, then one reservation for all 20 plans');
+SELECT is((SELECT string_agg(DISTINCT e.event, ',') FROM waitroom.event e
+            WHERE e.event_id > (SELECT v FROM mark WHERE k = 'twenty')), 'PICK_JOB_CREATED,ROUTING_PLAN_ROUTED',
+          'the pass emits ROUTING_PLAN_ROUTED and PICK_JOB_CREATED only');
+SELECT is((SELECT count(*) FROM (
+             SELECT e.order_id, array_agg(e.event ORDER BY e.event_id) AS seq, max(e.event_id) - min(e.event_id) AS gap
+               FROM waitroom.event e WHERE e.event_id > (SELECT v FROM mark WHERE k = 'twenty')
+              GROUP BY e.order_id) s
+            WHERE s.seq = ARRAY['ROUTING_PLAN_ROUTED', 'PICK_JOB_CREATED'] AND s.gap = 1), 20::bigint,
+          'each served order''s two events are adjacent, routed first');
+SELECT is((SELECT array_agg(o.tenant_order_id ORDER BY e.event_id) FROM waitroom.event e
+             JOIN waitroom.orders o USING (order_id)
+            WHERE e.event_id > (SELECT v FROM mark WHERE k = 'twenty') AND e.event = 'PICK_JOB_CREATED'),
+          (SELECT array_agg('w' || lpad(i::text, 2, '0') ORDER BY i) FROM generate_series(1, 20) i),
+          'plans are served, and their events written, in queue order');
+
+-- First fit inside one pass: the older order wants 5, only 3 arrive; the newer one of 1 is served.
+SELECT pg_temp.po('big', '2026-01-02T10:00:00Z', 'y', 5);
+SELECT pg_temp.po('small', '2026-01-02T11:00:00Z', 'y', 1);
+SELECT pg_temp.po('small2', '2026-01-02T12:00:00Z', 'y', 2);
+UPDATE waitroom.stock SET on_hand = 3 WHERE facility_ref = 'fa' AND tenant_article_id = 'y';
+SELECT is(pg_temp.plans('big') || ' ' || pg_temp.plans('small') || ' ' || pg_temp.plans('small2'),
+          'WAITING:- ROUTED:fa:REACTIVATION ROUTED:fa:REACTIVATION',
+          'FIFO first fit: big (5) waits, small (1) and small2 (2) take the 3');
+SELECT is(pg_temp.reserved('fa', 'y'), 3, 'no oversell within one pass: reserved 3 of 3');
+
+-- A split inside the pass: lines of 2 and 1 z (a line is never split), fa gets 2 and fb 1.
+SELECT pg_temp.pom('zz', '2026-01-03T10:00:00Z',
+  '[{"id": "1", "tenantArticleId": "z", "quantity": 2}, {"id": "2", "tenantArticleId": "z", "quantity": 1}]');
+SELECT pg_temp.po('zlate', '2026-01-03T11:00:00Z', 'z', 1);
+UPDATE waitroom.stock SET on_hand = CASE facility_ref WHEN 'fa' THEN 2 ELSE 1 END WHERE tenant_article_id = 'z';
+SELECT is(pg_temp.plans('zz'), 'ROUTED:fa:REACTIVATION ROUTED:fb:REACTIVATION:child',
+          'the waiting plan is split over fa (line 1) and fb (line 2) in one pass');
+SELECT is(pg_temp.plans('zlate'), 'WAITING:-', 'the later order finds nothing left by the earlier decision');
+SELECT is(pg_temp.lines('zz'), 'ROUTED/1=2 ROUTED/2=1', 'fa picks line 1 (2), fb line 2 (1)');
+
+-- PRIORITY: the batch follows the strategy's queue.
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'PRIORITY';
+SELECT pg_temp.po('low', '2026-01-04T10:00:00Z', 'x', 1, 0);
+SELECT pg_temp.po('high', '2026-01-04T11:00:00Z', 'x', 1, 9);
+UPDATE waitroom.stock SET on_hand = on_hand + 1 WHERE facility_ref = 'fb' AND tenant_article_id = 'x';
+SELECT is(pg_temp.plans('high'), 'ROUTED:fb:REACTIVATION', 'PRIORITY: the higher priority is served first');
+
+SELECT is(pg_temp.bad_reserved() + pg_temp.lost_lines(), 0::bigint, 'reserved matches open pick lines; nothing lost');
+
+SELECT * FROM finish();
+ROLLBACK;
