@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# waitroomd throughput and latency (issue 8, target #9) against a throwaway cluster that keeps
+# the server's default durability (fsync, synchronous_commit and full_page_writes on).
+#   bash bench/daemon.sh [--smoke]
+# Prints, for bench/run.sh:
+#   daemon_stdout_events_per_s N        backlog of EVENTS to stdout, median of RUNS
+#   daemon_webhook_events_per_s N       the same backlog to a local C++ webhook receiver
+#   daemon_latency_p50_ms / _p99_ms N   commit-to-publish on stdout at a steady RATE events/s
+#   daemon_latency_rate_events_per_s N  the rate the producer actually achieved
+# and '#' lines with each run, the settings and the CPU used by the receiver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+HERE=$ROOT/bench/daemon
+
+EVENTS=50000 ORDERS=10000 RUNS=3 RATE=500 LATENCY_SECONDS=20
+if [ "${1:-}" = --smoke ]; then EVENTS=2000 ORDERS=400 RUNS=1 LATENCY_SECONDS=3; fi
+
+note() { echo "# $*"; }
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+now_s() { date +%s.%N; }
+# cpu_ticks PID: user + system clock ticks used so far
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# ------------------------------------------------------------------ build
+cmake -S . -B build >/tmp/bench-daemon-build.log 2>&1 &&
+  cmake --build build -j2 --target waitroomd >>/tmp/bench-daemon-build.log 2>&1 || {
+    tail -30 /tmp/bench-daemon-build.log; exit 1; }
+WAITROOMD=$ROOT/build/service/waitroomd
+make -s -j2 >/dev/null && make -s install >/dev/null
+TMP=$(mktemp -d /tmp/bench-daemon.XXXXXX)
+g++ -O2 -std=c++17 -o "$TMP/receiver" "$HERE/receiver.cpp" \
+  $(pkg-config --cflags --libs cpp-httplib) -pthread
+g++ -O2 -std=c++17 -o "$TMP/producer" "$HERE/producer.cpp" -I"$(pg_config --includedir)" -lpq -pthread
+
+# ------------------------------------------------------------------ durable cluster
+export WR_CLUSTER_DURABLE=1
+source test/lib/cluster.sh
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  wr_cluster_stop
+  rm -rf "$TMP"
+}
+wr_cluster_start
+trap cleanup EXIT
+# Until wr_cluster_start knows WR_CLUSTER_DURABLE: postgresql.auto.conf wins over its settings.
+if [ "$(wr_psql -At -c 'SHOW fsync')" != on ] || [ "$(wr_psql -At -c 'SHOW synchronous_commit')" != on ]; then
+  wr_psql -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+    -c "ALTER SYSTEM SET full_page_writes = on"
+  wr_cluster_ctl restart
+fi
+note "server: $(wr_psql -At -F ' ' -c "SELECT 'fsync=' || current_setting('fsync'),
+  'synchronous_commit=' || current_setting('synchronous_commit'),
+  'full_page_writes=' || current_setting('full_page_writes'),
+  'wal_sync_method=' || current_setting('wal_sync_method')")"
+wr_psql -c "CREATE EXTENSION waitroom" >/dev/null
+
+"$TMP/receiver" --port-file "$TMP/receiver.port" --threads 4 >/dev/null 2>&1 &
+RECEIVER=$!; PIDS+=("$RECEIVER")
+for _ in $(seq 1 100); do [ -s "$TMP/receiver.port" ] && break; sleep 0.05; done
+wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret, active)
+            VALUES ('bench_hook', 'http://127.0.0.1:$(cat "$TMP/receiver.port")/hook',
+                    'whsec_$(printf 'waitroom-bench-secret-0123456789' | base64 -w0)', false)"
+
+DAEMON_OPTS=(--http-port 0 --release-due-interval 0 --purge-interval 0)
+
+# serve SINK: only that subscription takes new events (stdout or bench_hook)
+serve() {
+  wr_psql -c "TRUNCATE waitroom.delivery, waitroom.event" \
+    -c "UPDATE waitroom.subscription SET active = (subscription_id = '$1')"
+}
+
+# backlog: EVENTS events over ORDERS orders, interleaved (event_id order mixes the orders)
+backlog() {
+  wr_psql -c "INSERT INTO waitroom.event (event, order_id, payload)
+    SELECT 'ORDER_CREATED', format('00000000-0000-4000-8000-%s', lpad(o::text, 12, '0'))::uuid,
+           jsonb_build_object('order', o, 'seq', s, 'sku', 'sku-' || (o * 7 + s) % 2000)
+      FROM generate_series(1, $((EVENTS / ORDERS))) s, generate_series(1, $ORDERS) o
+     ORDER BY s, o" -c "ANALYZE waitroom.event" -c "ANALYZE waitroom.delivery"
+}
+
+pending() { wr_psql -At -c "SELECT count(*) FROM waitroom.delivery WHERE state = 'pending'"; }
+wait_drained() {
+  local deadline=$(( $(date +%s) + $1 ))
+  until [ "$(pending)" = 0 ]; do
+    [ "$(date +%s)" -ge "$deadline" ] && { note "not drained: $(pending) pending"; return 1; }
+    sleep 0.2
+  done
+}
+
+# throughput_run NAME SINK_OPTION...: events/s for the backlog, from the daemon's batch log
+throughput_run() {
+  local name=$1; shift
+  backlog
+  local start; start=$(now_s)
+  "$WAITROOMD" --name "$name" "${DAEMON_OPTS[@]}" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+  local daemon=$!
+  wait_drained 300
+  local cpu; cpu=$(cpu_ticks "$daemon")
+  kill -TERM "$daemon"; wait "$daemon"
+  local rate; rate=$(python3 "$HERE/measure.py" throughput "$TMP/$name.err" "$start" "$EVENTS")
+  note "$name: $EVENTS events in $(python3 -c "print(round($EVENTS / $rate, 2))") s = $rate events/s (daemon CPU $(( cpu * 100 / $(getconf CLK_TCK) )) cs)"
+  echo "$rate" >>"$TMP/$name.rates"
+}
+
+# ------------------------------------------------------------------ stdout throughput
+note "backlog: $EVENTS events over $ORDERS orders, $RUNS runs each"
+serve stdout
+for run in $(seq 1 "$RUNS"); do
+  throughput_run "stdout$run" --no-webhooks
+  lines=$(grep -c . "$TMP/stdout$run.out" || true)
+  [ "$lines" -ge "$EVENTS" ] || { note "stdout$run printed only $lines lines"; exit 1; }
+  serve stdout
+done
+stdout_rate=$(cat "$TMP"/stdout*.rates | median)
+
+# ------------------------------------------------------------------ webhook throughput
+serve bench_hook
+receiver_cpu0=$(cpu_ticks "$RECEIVER"); t0=$(now_s)
+for run in $(seq 1 "$RUNS"); do
+  throughput_run "webhook$run" --no-stdout
+  serve bench_hook
+done
+receiver_cpu=$(( $(cpu_ticks "$RECEIVER") - receiver_cpu0 ))
+note "receiver: $(python3 -c "print(round(100 * $receiver_cpu / $(getconf CLK_TCK) / ($(now_s) - $t0)))")% of one core during the webhook runs (4 threads)"
+received=$(curl -fsS "http://127.0.0.1:$(cat "$TMP/receiver.port")/count")
+[ "$received" -ge $(( EVENTS * RUNS )) ] || { note "receiver got only $received"; exit 1; }
+webhook_rate=$(cat "$TMP"/webhook*.rates | median)
+
+# ------------------------------------------------------------------ latency at a steady rate
+# bench/daemon/producer.cpp commits RATE events/s, 3 of one order per transaction as a routed
+# place_order does (4 sessions, 1,000 orders), and logs when each commit was acknowledged; bench/daemon/stamp_lines.py stamps each
+# stdout line as it reaches the reader. Latency = publication - acknowledgement (same host,
+# same clock; the commit became visible just before its acknowledgement).
+serve stdout
+mkfifo "$TMP/latency.fifo"
+python3 "$HERE/stamp_lines.py" "$TMP/latency.arrivals" <"$TMP/latency.fifo" &
+stamper=$!; PIDS+=("$stamper")
+"$WAITROOMD" --name latency "${DAEMON_OPTS[@]}" --no-webhooks >"$TMP/latency.fifo" 2>"$TMP/latency.err" &
+daemon=$!; PIDS+=("$daemon")
+sleep 0.5
+produce_from=$(now_s)
+"$TMP/producer" --rate "$RATE" --seconds "$LATENCY_SECONDS" --threads 4 --per-commit 3 \
+  --out "$TMP/latency.commits"
+produce_to=$(now_s)
+wait_drained 60
+kill -TERM "$daemon"; wait "$daemon"; wait "$stamper"
+# The first second is warm-up (connections, plans).
+read -r p50 p99 achieved counted sent_p50 sent_p99 commit_p50 commit_p99 < <(
+  python3 "$HERE/measure.py" latency "$TMP/latency.arrivals" "$TMP/latency.commits" \
+    "$(python3 -c "print($produce_from + 1)")" "$produce_to")
+note "latency: $counted events published over $(python3 -c "print(round($produce_to - $produce_from - 1, 1))") s; counted from the INSERT's sending instead: p50 $sent_p50 ms, p99 $sent_p99 ms; the producer's commit itself: p50 $commit_p50 ms, p99 $commit_p99 ms"
+
+echo "daemon_stdout_events_per_s $stdout_rate"
+echo "daemon_webhook_events_per_s $webhook_rate"
+echo "daemon_latency_p50_ms $p50"
+echo "daemon_latency_p99_ms $p99"
+echo "daemon_latency_rate_events_per_s $achieved"
