@@ -28,6 +28,9 @@ CREATE TABLE listing (
 );
 -- Routing loads every listing of the order's articles at once.
 CREATE INDEX listing_by_article ON listing (tenant_article_id);
+-- release_due() finds the pre-orders whose time has come without reading every listing.
+CREATE INDEX listing_preorder_due ON listing (preorder_available_from)
+    WHERE out_of_stock_behaviour = 'PREORDER' AND status = 'ACTIVE';
 
 CREATE TABLE stock (
     facility_ref      text NOT NULL REFERENCES facility ON UPDATE CASCADE,

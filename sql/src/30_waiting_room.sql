@@ -186,10 +186,12 @@ BEGIN
                 FROM order_line l WHERE l.order_id = o.order_id AND want ? l.line_id
                ORDER BY l.position LOOP
         r := ln.q;
-        -- 1. waiting, 2. not routable
-        FOR pl IN SELECT rl.routing_plan_id, rl.quantity FROM routing_plan_line rl
-                    JOIN routing_plan p ON p.routing_plan_id = rl.routing_plan_id
-                   WHERE rl.order_id = o.order_id AND rl.line_id = ln.line_id AND rl.quantity > 0
+        -- 1. waiting, 2. not routable. From the order's plans: routing_plan_line has no
+        -- index by order.
+        FOR pl IN SELECT rl.routing_plan_id, rl.quantity FROM routing_plan p
+                    JOIN routing_plan_line rl
+                      ON rl.routing_plan_id = p.routing_plan_id AND rl.line_id = ln.line_id
+                   WHERE p.order_id = o.order_id AND rl.quantity > 0
                      AND p.status IN ('WAITING', 'NOT_ROUTABLE')
                    ORDER BY p.status = 'NOT_ROUTABLE', p.plan_no LOOP
             EXIT WHEN r = 0;
@@ -236,12 +238,14 @@ BEGIN
     SELECT bool_and(l.cancelled_quantity = l.quantity) INTO whole
       FROM order_line l WHERE l.order_id = o.order_id;
 
-    -- Plans left with nothing are cancelled, with their pick jobs.
+    -- Plans left with nothing are cancelled, with their pick jobs. OFFSET 0 keeps NOT EXISTS
+    -- a probe per plan of the order: as an anti-join it may hash all of routing_plan_line.
     WITH emptied AS (
         UPDATE routing_plan p SET status = 'CANCELLED', updated_at = now()
          WHERE p.order_id = o.order_id AND p.status <> 'CANCELLED'
            AND NOT EXISTS (SELECT 1 FROM routing_plan_line rl
-                            WHERE rl.routing_plan_id = p.routing_plan_id AND rl.quantity > 0)
+                            WHERE rl.routing_plan_id = p.routing_plan_id AND rl.quantity > 0
+                           OFFSET 0)
         RETURNING p.routing_plan_id, p.facility_ref, p.plan_no)
     INSERT INTO event (event, order_id, payload)
     SELECT 'ROUTING_PLAN_CANCELLED', o.order_id,
@@ -303,19 +307,24 @@ BEGIN
 END $$;
 
 -- One row per waiting line, with why it waits and its place in the queue for its article.
+-- A filter on tenant_article_id reaches the indexes (it is the queue's partition); any other
+-- filter still computes the queues of every waiting article.
 CREATE VIEW waiting_room AS
 WITH strategy AS (SELECT waiting_room_priority AS mode FROM routing_strategy),
+-- Availability of the articles that have waiting lines only, each read by its key: grouping
+-- all listings and stock would read both tables whole.
 availability AS (
-    SELECT l.tenant_article_id,
-           sum(CASE WHEN l.out_of_stock_behaviour = 'PREORDER' AND l.preorder_available_from > now()
-                    THEN 0 ELSE greatest(coalesce(s.on_hand, 0) - coalesce(s.reserved, 0), 0) END) AS available,
-           bool_or(l.out_of_stock_behaviour = 'PREORDER' AND l.preorder_available_from > now()) AS preorder_pending,
-           min(l.preorder_available_from) FILTER (WHERE l.out_of_stock_behaviour = 'PREORDER') AS preorder_available_from
-      FROM listing l
-      JOIN facility f ON f.facility_ref = l.facility_ref
-      LEFT JOIN stock s ON s.facility_ref = l.facility_ref AND s.tenant_article_id = l.tenant_article_id
-     WHERE l.status = 'ACTIVE' AND f.status = 'ONLINE'
-     GROUP BY l.tenant_article_id),
+    SELECT wa.tenant_article_id, x.available, x.preorder_pending, x.preorder_available_from
+      FROM (SELECT DISTINCT w.tenant_article_id FROM routing_plan_line w WHERE w.waiting) wa
+     CROSS JOIN LATERAL (
+        SELECT sum(CASE WHEN l.out_of_stock_behaviour = 'PREORDER' AND l.preorder_available_from > now()
+                        THEN 0 ELSE greatest(coalesce(s.on_hand, 0) - coalesce(s.reserved, 0), 0) END) AS available,
+               bool_or(l.out_of_stock_behaviour = 'PREORDER' AND l.preorder_available_from > now()) AS preorder_pending,
+               min(l.preorder_available_from) FILTER (WHERE l.out_of_stock_behaviour = 'PREORDER') AS preorder_available_from
+          FROM listing l
+          JOIN facility f ON f.facility_ref = l.facility_ref
+          LEFT JOIN stock s ON s.facility_ref = l.facility_ref AND s.tenant_article_id = wa.tenant_article_id
+         WHERE l.tenant_article_id = wa.tenant_article_id AND l.status = 'ACTIVE' AND f.status = 'ONLINE') x),
 waiting AS (
     SELECT p.order_id, o.tenant_order_id, p.routing_plan_id, rl.line_id, rl.tenant_article_id,
            rl.quantity, ol.bundle_ref, p.waiting_since, st.mode,

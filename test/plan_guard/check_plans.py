@@ -14,6 +14,7 @@
 
 Prints `ok - ...` / `not ok - ...` lines; the caller counts them.
 """
+import difflib
 import json
 import re
 import sys
@@ -26,18 +27,23 @@ def normalize(text):
     return " ".join(text.split())
 
 
-def seq_scans(node):
-    """Big tables scanned sequentially anywhere in the plan tree (init plans, subplans
-    and CTEs are children under "Plans" too)."""
+def seq_scans(node, path=()):
+    """(table, path of node types from the root) of every big table scanned sequentially
+    anywhere in the plan tree (init plans, subplans and CTEs are children under "Plans")."""
     found = []
     if isinstance(node, dict):
+        if "Node Type" in node:
+            step = node["Node Type"]
+            if node.get("Parent Relationship") not in (None, "Outer", "Inner", "Member"):
+                step = f'{node["Parent Relationship"]} {step}'
+            path = path + (step,)
         if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
-            found.append(node["Relation Name"])
+            found.append((node["Relation Name"], " > ".join(path)))
         for value in node.values():
-            found.extend(seq_scans(value))
+            found.extend(seq_scans(value, path))
     elif isinstance(node, list):
         for value in node:
-            found.extend(seq_scans(value))
+            found.extend(seq_scans(value, path))
     return found
 
 
@@ -64,21 +70,23 @@ def allowed(allow, text, tables):
     return "; ".join(sorted(set(reasons)))
 
 
-def report(label, text, tables, allow, error=None):
+def report(label, text, scans, allow, error=None):
     shown = text if len(text) <= 80 else text[:77] + "..."
     if error:
         print(f"not ok - {label}: {shown} # error: {error}")
         return
-    tables = sorted(set(tables))
+    tables = sorted({table for table, _ in scans})
     if not tables:
         print(f"ok - {label}: {shown}")
         return
     reason = allowed(allow, text, tables)
-    scans = ", ".join(f"Seq Scan on {t}" for t in tables)
+    what = ", ".join(f"Seq Scan on {t}" for t in tables)
     if reason:
-        print(f"ok - {label}: {shown} # allowed {scans}: {reason}")
+        print(f"ok - {label}: {shown} # allowed {what}: {reason}")
     else:
-        print(f"not ok - {label}: {shown} # {scans}")
+        print(f"not ok - {label}: {shown} # {what}")
+        for path in sorted({path for _, path in scans}):
+            print(f"#     {path}")
 
 
 def read_plans(path):
@@ -97,20 +105,30 @@ LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
 
 
 def function_of(text, functions):
-    """The waitroom function whose source holds this statement (PL/pgSQL logs the
-    statement, a SQL function its whole body)."""
-    probe = text[:60]
+    """Where a logged statement comes from: the waitroom function whose source holds most of
+    it (PL/pgSQL logs a statement without its INTO, PERFORM as SELECT; a SQL function logs
+    its whole body), a foreign-key check or action, else the workload itself."""
+    best, best_size = None, 0
     for name, src in functions:
-        if probe in src:
+        if text[:60] in src:
             return name
-    return None
+    for name, src in functions:
+        match = difflib.SequenceMatcher(None, text, src, autojunk=False).find_longest_match(
+            0, len(text), 0, len(src))
+        if match.size > best_size:
+            best, best_size = name, match.size
+    if best_size >= min(40, len(text) // 2):
+        return best
+    if re.match(r'(SELECT 1 FROM|DELETE FROM|UPDATE) ONLY "waitroom"\.', text):
+        return "foreign key"
+    return "workload"
 
 
 def check_log(phase, log_path, offset, plans_path, functions_path, allow):
     c_statements = {normalize(row["sql"]) for row in read_plans(plans_path)}
     with open(functions_path) as f:
         functions = [(r["name"], normalize(r["src"])) for r in map(json.loads, f) if r]
-    seen = {}  # key -> (text, tables)
+    seen = {}  # key -> (text, {(table, path)})
     entries = 0
     with open(log_path, "rb") as f:
         f.seek(offset)
@@ -128,15 +146,13 @@ def check_log(phase, log_path, offset, plans_path, functions_path, allow):
             if text in c_statements or text.startswith("/* guard-setup */"):
                 continue
             key = LITERAL.sub("?", text)
-            _, tables = seen.setdefault(key, (text, set()))
-            tables.update(seq_scans(entry.get("Plan")))
+            _, scans = seen.setdefault(key, (text, set()))
+            scans.update(seq_scans(entry.get("Plan")))
     if entries == 0:
         print(f"not ok - {phase} auto_explain logged no plan (is the log in {log_path}?)")
         return
-    for key, (text, tables) in seen.items():
-        name = function_of(text, functions)
-        label = f"{phase} {name}" if name else f"{phase} workload"
-        report(label, text, tables, allow)
+    for text, scans in seen.values():
+        report(f"{phase} {function_of(text, functions)}", text, scans, allow)
 
 
 def main(argv):
