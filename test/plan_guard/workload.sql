@@ -178,3 +178,6 @@ SELECT waitroom.discard_dead_letter('stdout', :failing) AS discarded;
 SELECT * FROM waitroom.outbox_backlog(true, 'stdout');
 SELECT waitroom.purge_delivered(NULL, 500) AS purged;
 SELECT waitroom.purge_delivered(interval '20 days', 500) AS purged;
+-- The DBA views of the outbox.
+SELECT count(blocked_events), count(payload) FROM waitroom.dead_letter;
+SELECT count(pending), count(oldest_pending_at) FROM waitroom.outbox_status;

@@ -47,6 +47,8 @@ order_line        | SELECT count(*) AS waiting_lines, count(reason), max(queue_p
 # purge_delivered (the daemon's timer, in batches): the age of an event is known only from its
 # created_at, which has no index; every event is a candidate.
 event | WITH doomed AS ( SELECT ev.event_id FROM event ev WHERE ev.created_at < | every event is a candidate
+# outbox_status counts every delivery of every subscription, delivered ones too.
+event | SELECT count(pending), count(oldest_pending_at) FROM waitroom.outbox_status; | the whole outbox is its work
 ALLOW
 
 passed=0; failed=0
