@@ -11,7 +11,7 @@ struct Options {
     std::string stdout_subscription = "stdout";  // empty = no stdout sink
     bool webhooks = true;
     double poll_interval = 5.0;      // backstop scan when no NOTIFY arrives
-    int batch_lanes = 64;            // lanes (subscription x order) claimed per transaction
+    int batch_lanes = 256;           // lanes (subscription x order) claimed per transaction
     int batch_per_lane = 100;        // events per lane per transaction
     double batch_max_seconds = 1.0;  // commit at least this often: bounds the replay after a crash
     int max_attempts = 10;           // then the delivery is dead-lettered

@@ -119,6 +119,26 @@ stop_daemon d1; rc=$?
 check "SIGTERM stops the daemon cleanly (exit 0, 'stopped' logged)" \
   bash -c "[ $rc -eq 0 ] && grep -q '\"action\":\"stopped\"' '$WR_TMP/d1.err'"
 
+# ------------------------------------------------------------------ acknowledgements do not wait for the WAL flush
+# A lost acknowledgement only repeats deliveries, so the delivery transactions commit
+# asynchronously: with the server's durable defaults, 200 one-event batches must not cost a
+# WAL flush each (pg_stat_wal counts the flushes; the daemon's session reports them at exit).
+wr_psql -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+  -c "SELECT pg_reload_conf()" >/dev/null
+gen_events s1 1 1 200
+wal_syncs() { wr_psql -At -c "SELECT wal_sync FROM pg_stat_wal"; }
+syncs_before=$(wal_syncs)
+start_daemon d9 --http-port 0 --no-webhooks --batch-lanes 1 --release-due-interval 0 --purge-interval 0
+wait_for 60 count_is 200 delivered_count s1 stdout
+stop_daemon d9
+wait_for 10 count_is 0 wr_psql -At -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'waitroomd'"
+syncs=$(( $(wal_syncs) - syncs_before ))
+batches=$(grep -c '"action":"batch"' "$WR_TMP/d9.err")
+check "200 batches under synchronous_commit = on: fewer WAL flushes than batches/2 ($syncs flushes, $batches batches)" \
+  test "$batches" -ge 200 -a "$syncs" -lt $(( batches / 2 ))
+wr_psql -c "ALTER SYSTEM RESET fsync" -c "ALTER SYSTEM RESET synchronous_commit" \
+  -c "SELECT pg_reload_conf()" >/dev/null
+
 # ------------------------------------------------------------------ kill -9 in the middle of a stream
 # Both sinks: the webhook receiver (about 3k events/s) keeps the daemon busy, so the kill lands
 # in the middle of a batch, after deliveries and before their commit.
