@@ -29,56 +29,63 @@ using nlohmann::json;
 // Optimistic attempts before the fallback locks every candidate row up front.
 constexpr int kOptimisticAttempts = 3;
 
-spi::Statement upsert_plans_sql{
-    "INSERT INTO waitroom.routing_plan AS p (routing_plan_id, order_id, parent_routing_plan_id,"
+// The writes of decisions take one text[] literal per column (`unnest($1::uuid[], ...)`):
+// Postgres reads them far faster than JSON records, and the unnest-sized estimates keep every
+// UPDATE a primary-key probe. New plans and their lines are inserted; a re-routed plan (the
+// part that keeps its id) and its lines are updated.
+spi::Statement insert_plans_sql{
+    "INSERT INTO waitroom.routing_plan (routing_plan_id, order_id, parent_routing_plan_id,"
     "       status, facility_ref, run_type, waiting_since, decided_by)"
-    "SELECT x.routing_plan_id, x.order_id, x.parent_routing_plan_id, x.status, x.facility_ref,"
-    "       x.run_type, CASE WHEN x.status = 'WAITING' THEN now() END, x.decided_by"
-    "  FROM jsonb_to_recordset($1::jsonb) AS x(routing_plan_id uuid, order_id uuid,"
-    "       parent_routing_plan_id uuid, status text, facility_ref text, run_type text,"
-    "       decided_by text)"
-    "    ON CONFLICT (routing_plan_id) DO UPDATE"
-    "   SET status = excluded.status, facility_ref = excluded.facility_ref,"
-    "       run_type = excluded.run_type, decided_by = excluded.decided_by,"
-    "       waiting_since = coalesce(p.waiting_since, excluded.waiting_since),"
-    "       updated_at = now()",
-    1};
+    "SELECT x.id, x.order_id, x.parent, x.status, x.facility, x.run_type,"
+    "       CASE WHEN x.status = 'WAITING' THEN now() END, x.rule"
+    "  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
+    "              $7::text[]) AS x(id, order_id, parent, status, facility, run_type, rule)",
+    7};
 
-spi::Statement upsert_plan_lines_sql{
+spi::Statement update_plans_sql{
+    "UPDATE waitroom.routing_plan p"
+    "   SET status = x.status, facility_ref = x.facility, run_type = x.run_type,"
+    "       decided_by = x.rule, updated_at = now(),"
+    "       waiting_since = coalesce(p.waiting_since,"
+    "                                CASE WHEN x.status = 'WAITING' THEN now() END)"
+    "  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
+    "       AS x(id, status, facility, run_type, rule)"
+    " WHERE p.routing_plan_id = x.id",
+    5};
+
+spi::Statement insert_plan_lines_sql{
     "INSERT INTO waitroom.routing_plan_line (routing_plan_id, order_id, line_id,"
     "       tenant_article_id, quantity, waiting)"
-    "SELECT x.routing_plan_id, x.order_id, x.line_id, x.tenant_article_id, x.quantity, x.waiting"
-    "  FROM jsonb_to_recordset($1::jsonb) AS x(routing_plan_id uuid, order_id uuid, line_id text,"
-    "       tenant_article_id text, quantity int, waiting bool)"
-    "    ON CONFLICT (routing_plan_id, line_id) DO UPDATE"
-    "   SET quantity = excluded.quantity, waiting = excluded.waiting",
-    1};
+    "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::bool[])",
+    6};
+
+spi::Statement update_plan_lines_sql{
+    "UPDATE waitroom.routing_plan_line l SET quantity = x.quantity, waiting = x.waiting"
+    "  FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bool[])"
+    "       AS x(id, line_id, quantity, waiting)"
+    " WHERE l.routing_plan_id = x.id AND l.line_id = x.line_id",
+    4};
 
 spi::Statement insert_pick_jobs_sql{
     "INSERT INTO waitroom.pick_job (pick_job_id, routing_plan_id, order_id, facility_ref,"
     "       sub_status)"
-    "SELECT x.pick_job_id, x.routing_plan_id, x.order_id, x.facility_ref, x.sub_status"
-    "  FROM jsonb_to_recordset($1::jsonb) AS x(pick_job_id uuid, routing_plan_id uuid,"
-    "       order_id uuid, facility_ref text, sub_status text)",
-    1};
+    "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])",
+    5};
 
 spi::Statement insert_pick_lines_sql{
     "INSERT INTO waitroom.pick_line (pick_job_id, line_id, facility_ref, tenant_article_id,"
     "       quantity, short_quantity)"
-    "SELECT x.pick_job_id, x.line_id, x.facility_ref, x.tenant_article_id, x.quantity,"
-    "       x.short_quantity"
-    "  FROM jsonb_to_recordset($1::jsonb) AS x(pick_job_id uuid, line_id text,"
-    "       facility_ref text, tenant_article_id text, quantity int, short_quantity int)",
-    1};
+    "SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[])",
+    6};
 
-// Rows were locked (or created) before: this only adds to `reserved`.
+// Rows were locked (or created) before: this only adds to `reserved`, one row once.
 spi::Statement reserve_stock_sql{
     "INSERT INTO waitroom.stock AS s (facility_ref, tenant_article_id, on_hand, reserved)"
-    "SELECT x.f, x.a, 0, x.q FROM jsonb_to_recordset($1::jsonb) AS x(f text, a text, q int)"
+    "SELECT x.f, x.a, 0, x.q FROM unnest($1::text[], $2::text[], $3::int[]) AS x(f, a, q)"
     " ORDER BY x.f COLLATE \"C\", x.a COLLATE \"C\""
     "    ON CONFLICT (facility_ref, tenant_article_id) DO UPDATE"
     "   SET reserved = s.reserved + excluded.reserved",
-    1};
+    3};
 
 const char* status_name(core::PlanStatus s) {
     switch (s) {
@@ -178,11 +185,11 @@ std::vector<std::string> waiting_articles(const core::RoutingDecision& d) {
 //   waits for a place_order, which may be waiting for a stock row the restock holds.
 spi::Statement lock_pass_sql{
     "SELECT pg_advisory_xact_lock(8, k) FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
-    "  FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
+    "  FROM unnest($1::text[]) AS a ORDER BY 1) s",
     1};
 spi::Statement lock_articles_shared_sql{
     "SELECT pg_advisory_xact_lock_shared(7, k) FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
-    "  FROM jsonb_array_elements_text($1::jsonb) AS a ORDER BY 1) s",
+    "  FROM unnest($1::text[]) AS a ORDER BY 1) s",
     1};
 
 }  // namespace
@@ -257,14 +264,14 @@ std::vector<std::string> try_lock_waiting_exclusive(const std::vector<std::strin
 bool lock_pass(const std::vector<std::string>& articles) {
     if (articles.empty()) return true;
     return in_lock_attempt(/*bounded=*/true, [&] {
-        spi::run(lock_pass_sql, {json_array(articles)});
+        spi::run(lock_pass_sql, {text_array(articles)});
         return true;
     });
 }
 
 void lock_articles_shared(const std::vector<std::string>& articles) {
     if (articles.empty()) return;
-    spi::run(lock_articles_shared_sql, {json_array(articles)});
+    spi::run(lock_articles_shared_sql, {text_array(articles)});
 }
 
 void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d,
@@ -298,33 +305,32 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
             i == keeper
                 ? (plan.parent_routing_plan_id ? json(*plan.parent_routing_plan_id) : json(nullptr))
                 : json(plan.routing_plan_id);
-        plans_.push_back({{"routing_plan_id", ids[i]},
-                          {"order_id", plan.order_id},
-                          {"parent_routing_plan_id", parent},
-                          {"status", status_name(part.status)},
-                          {"facility_ref", routed ? json(*part.facility_ref) : json(nullptr)},
-                          {"run_type", options.run_type},
-                          {"decided_by", d.rule}});
+        const spi::Value facility = routed ? spi::Value(*part.facility_ref) : std::nullopt;
+        const bool updated = i == keeper && !plan.is_new;
+        if (updated)
+            updated_plans_.add(
+                {ids[i], status_name(part.status), facility, options.run_type, d.rule});
+        else
+            new_plans_.add({ids[i], plan.order_id,
+                            parent.is_null() ? spi::Value() : parent.get<std::string>(),
+                            status_name(part.status), facility, options.run_type, d.rule});
         const bool waiting = part.status == core::PlanStatus::Waiting;
+        const auto flag = [](bool b) { return std::string(b ? "t" : "f"); };
         if (i == keeper) {
             // The keeper keeps a row for every line it held: 0 where the line moved away.
             for (const auto& line : plan.lines) {
-                std::int64_t qty = kept[line.line_id];
-                plan_lines_.push_back({{"routing_plan_id", ids[i]},
-                                       {"order_id", plan.order_id},
-                                       {"line_id", line.line_id},
-                                       {"tenant_article_id", line.article},
-                                       {"quantity", qty},
-                                       {"waiting", waiting && qty > 0}});
+                const std::int64_t qty = kept[line.line_id];
+                if (updated)
+                    updated_lines_.add(
+                        {ids[i], line.line_id, std::to_string(qty), flag(waiting && qty > 0)});
+                else
+                    new_lines_.add({ids[i], plan.order_id, line.line_id, line.article,
+                                    std::to_string(qty), flag(waiting && qty > 0)});
             }
         } else {
             for (const auto& l : part.lines)
-                plan_lines_.push_back({{"routing_plan_id", ids[i]},
-                                       {"order_id", plan.order_id},
-                                       {"line_id", l.line_id},
-                                       {"tenant_article_id", l.article},
-                                       {"quantity", l.quantity + l.short_quantity},
-                                       {"waiting", waiting}});
+                new_lines_.add({ids[i], plan.order_id, l.line_id, l.article,
+                                std::to_string(l.quantity + l.short_quantity), flag(waiting)});
         }
         json payload = {{"orderId", plan.order_id},
                         {"tenantOrderId", plan.tenant_order_id},
@@ -343,22 +349,15 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
         json pick = json::array();
         for (const auto& l : part.lines) {
             short_picked = short_picked || l.short_quantity > 0;
-            pick_lines_.push_back({{"pick_job_id", pick_job_id},
-                                   {"line_id", l.line_id},
-                                   {"facility_ref", *part.facility_ref},
-                                   {"tenant_article_id", l.article},
-                                   {"quantity", l.quantity},
-                                   {"short_quantity", l.short_quantity}});
+            pick_lines_.add({pick_job_id, l.line_id, *part.facility_ref, l.article,
+                             std::to_string(l.quantity), std::to_string(l.short_quantity)});
             pick.push_back({{"lineId", l.line_id},
                             {"tenantArticleId", l.article},
                             {"quantity", l.quantity},
                             {"shortQuantity", l.short_quantity}});
         }
-        pick_jobs_.push_back({{"pick_job_id", pick_job_id},
-                              {"routing_plan_id", ids[i]},
-                              {"order_id", plan.order_id},
-                              {"facility_ref", *part.facility_ref},
-                              {"sub_status", short_picked ? json("SHORT_PICKED") : json(nullptr)}});
+        pick_jobs_.add({pick_job_id, ids[i], plan.order_id, *part.facility_ref,
+                        short_picked ? spi::Value("SHORT_PICKED") : std::nullopt});
         events.add("PICK_JOB_CREATED", plan.order_id,
                    {{"orderId", plan.order_id},
                     {"tenantOrderId", plan.tenant_order_id},
@@ -373,24 +372,23 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
 }
 
 void DecisionWriter::flush() {
-    if (plans_.empty()) return;
-    spi::run(upsert_plans_sql, {plans_.dump()});
-    spi::run(upsert_plan_lines_sql, {plan_lines_.dump()});
+    if (!new_plans_.empty()) spi::run(insert_plans_sql, new_plans_.take());
+    if (!updated_plans_.empty()) spi::run(update_plans_sql, updated_plans_.take());
+    if (!new_lines_.empty()) spi::run(insert_plan_lines_sql, new_lines_.take());
+    if (!updated_lines_.empty()) spi::run(update_plan_lines_sql, updated_lines_.take());
     if (!pick_jobs_.empty()) {
-        spi::run(insert_pick_jobs_sql, {pick_jobs_.dump()});
-        spi::run(insert_pick_lines_sql, {pick_lines_.dump()});
+        spi::run(insert_pick_jobs_sql, pick_jobs_.take());
+        spi::run(insert_pick_lines_sql, pick_lines_.take());
     }
     // One row per stock row: lines and plans of one article add up (ON CONFLICT may touch a
     // row once).
-    json reservations = json::array();
-    for (const auto& [key, quantity] : reservations_)
-        reservations.push_back({{"f", key.first}, {"a", key.second}, {"q", quantity}});
-    if (!reservations.empty()) spi::run(reserve_stock_sql, {reservations.dump()});
-    plans_ = json::array();
-    plan_lines_ = json::array();
-    pick_jobs_ = json::array();
-    pick_lines_ = json::array();
-    reservations_.clear();
+    if (!reservations_.empty()) {
+        spi::Columns reservations(3);
+        for (const auto& [key, quantity] : reservations_)
+            reservations.add({key.first, key.second, std::to_string(quantity)});
+        spi::run(reserve_stock_sql, reservations.take());
+        reservations_.clear();
+    }
 }
 
 void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,

@@ -12,6 +12,7 @@
 
 #include "core/domain.hpp"
 #include "pg/event_log.hpp"
+#include "pg/spi.hpp"
 
 namespace waitroom::pg {
 
@@ -60,10 +61,12 @@ public:
     void flush();
 
 private:
-    nlohmann::json plans_ = nlohmann::json::array();
-    nlohmann::json plan_lines_ = nlohmann::json::array();
-    nlohmann::json pick_jobs_ = nlohmann::json::array();
-    nlohmann::json pick_lines_ = nlohmann::json::array();
+    spi::Columns new_plans_{7};
+    spi::Columns updated_plans_{5};
+    spi::Columns new_lines_{6};
+    spi::Columns updated_lines_{4};
+    spi::Columns pick_jobs_{5};
+    spi::Columns pick_lines_{6};
     std::map<std::pair<std::string, std::string>, std::int64_t> reservations_;
 };
 

@@ -141,20 +141,8 @@ std::string stock_keys_json(const std::map<StockKey, std::int64_t>& keys) {
 
 }  // namespace
 
-std::string json_array(const std::vector<std::string>& values) { return json(values).dump(); }
-
 std::string text_array(const std::vector<std::string>& values) {
-    std::string out = "{";
-    for (const std::string& value : values) {
-        if (out.size() > 1) out += ',';
-        out += '"';
-        for (const char c : value) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
+    return spi::array_literal({values.begin(), values.end()});
 }
 
 core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override) {

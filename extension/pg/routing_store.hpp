@@ -62,7 +62,6 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
 // when optimistic re-checks keep failing: decisions made after it cannot go stale).
 void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait);
 
-std::string json_array(const std::vector<std::string>& values);
 // The values as a Postgres text[] literal (for `$1::text[]`, cheaper to read than jsonb).
 std::string text_array(const std::vector<std::string>& values);
 

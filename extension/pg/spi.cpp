@@ -38,6 +38,40 @@ Statement::Statement(const char* sql_text, int arg_count) : sql(sql_text), nargs
 
 const std::vector<const Statement*>& registered_statements() { return registry(); }
 
+void Columns::add(std::initializer_list<Value> row) {
+    if (row.size() != columns_.size()) throw std::logic_error("waitroom: row of the wrong width");
+    std::size_t i = 0;
+    for (const Value& value : row) columns_[i++].push_back(value);
+}
+
+std::vector<Value> Columns::take() {
+    std::vector<Value> literals;
+    literals.reserve(columns_.size());
+    for (auto& column : columns_) {
+        literals.emplace_back(array_literal(column));
+        column.clear();
+    }
+    return literals;
+}
+
+std::string array_literal(const std::vector<Value>& values) {
+    std::string out = "{";
+    for (const Value& value : values) {
+        if (out.size() > 1) out += ',';
+        if (!value) {
+            out += "NULL";
+            continue;
+        }
+        out += '"';
+        for (const char c : *value) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
 void connect() {
     pg_call([] {
         if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "waitroom: SPI_connect failed");

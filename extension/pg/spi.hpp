@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,22 @@ struct Statement {
 
 // Every statement of the module, in load order.
 const std::vector<const Statement*>& registered_statements();
+
+// Rows for one statement, column by column; take() turns each column into one array literal
+// (for `unnest($1::uuid[], $2::text[], ...)`: far cheaper for Postgres to read than JSON).
+class Columns {
+public:
+    explicit Columns(std::size_t count) : columns_(count) {}
+    void add(std::initializer_list<Value> row);
+    [[nodiscard]] bool empty() const { return columns_.empty() || columns_[0].empty(); }
+    std::vector<Value> take();  // the literals; leaves the batch empty
+
+private:
+    std::vector<std::vector<Value>> columns_;
+};
+
+// The values as a Postgres array literal ("{...}"; a missing value is NULL).
+std::string array_literal(const std::vector<Value>& values);
 
 void connect();
 void finish();

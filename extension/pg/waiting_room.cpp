@@ -39,25 +39,32 @@ spi::Statement waited_articles_sql{
 // pass may touch, locked exclusive before it reads anything.
 spi::Statement article_closure_sql{
     "SELECT DISTINCT l2.tenant_article_id"
-    "  FROM waitroom.routing_plan_line l"
-    "  JOIN waitroom.routing_plan_line l2 ON l2.routing_plan_id = l.routing_plan_id AND l2.waiting"
-    " WHERE l.waiting"
-    "   AND l.tenant_article_id = ANY (ARRAY(SELECT jsonb_array_elements_text($1::jsonb)))",
+    "  FROM unnest($1::text[]) AS a(article)"
+    " CROSS JOIN LATERAL (SELECT l.routing_plan_id FROM waitroom.routing_plan_line l"
+    "                      WHERE l.waiting AND l.tenant_article_id = a.article OFFSET 0) w"
+    " CROSS JOIN LATERAL (SELECT l2.tenant_article_id FROM waitroom.routing_plan_line l2"
+    "                      WHERE l2.routing_plan_id = w.routing_plan_id AND l2.waiting"
+    "                     OFFSET 0) l2",
     1};
 
-// WAITING plans needing these articles, in the queue order of waiting_room_priority.
+// WAITING plans needing these articles, in the queue order of waiting_room_priority. Each
+// article's waiting lines come from the partial index, each plan and order by its key: the
+// cost follows the plans served, not the size of the waiting room.
 spi::Statement waiting_plans_sql{
     "SELECT p.routing_plan_id"
-    "  FROM waitroom.routing_plan p"
-    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
-    " WHERE p.status = 'WAITING'"
-    "   AND EXISTS (SELECT 1 FROM waitroom.routing_plan_line l"
-    "                WHERE l.routing_plan_id = p.routing_plan_id AND l.waiting"
-    "                  AND l.tenant_article_id = ANY"
-    "                      (ARRAY(SELECT jsonb_array_elements_text($1::jsonb))))"
+    "  FROM (SELECT DISTINCT w.routing_plan_id"
+    "          FROM unnest($1::text[]) AS a(article)"
+    "         CROSS JOIN LATERAL (SELECT l.routing_plan_id FROM waitroom.routing_plan_line l"
+    "                              WHERE l.waiting AND l.tenant_article_id = a.article"
+    "                             OFFSET 0) w) ids"
+    " CROSS JOIN LATERAL (SELECT p.routing_plan_id, p.plan_no, o.order_date, o.priority"
+    "                       FROM waitroom.routing_plan p"
+    "                       JOIN waitroom.orders o ON o.order_id = p.order_id"
+    "                      WHERE p.routing_plan_id = ids.routing_plan_id"
+    "                        AND p.status = 'WAITING' OFFSET 0) p"
     " ORDER BY CASE WHEN (SELECT waiting_room_priority FROM waitroom.routing_strategy)"
-    "               = 'PRIORITY' THEN o.priority END DESC NULLS LAST,"
-    "          o.order_date, p.plan_no",
+    "               = 'PRIORITY' THEN p.priority END DESC NULLS LAST,"
+    "          p.order_date, p.plan_no",
     1};
 
 // Every WAITING and NOT_ROUTABLE plan (optionally of one order), in queue order.
@@ -150,7 +157,7 @@ spi::Statement enqueue_plans_articles_sql{
     1};
 spi::Statement enqueue_articles_sql{
     "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
-    "  SELECT DISTINCT a FROM jsonb_array_elements_text($1::jsonb) AS a RETURNING 1)"
+    "  SELECT DISTINCT a FROM unnest($1::text[]) AS a RETURNING 1)"
     "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
     1};
 spi::Statement claim_retries_sql{
@@ -318,12 +325,12 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
                    int* changed) {
     if (articles.empty()) return true;
     std::vector<std::string> closure =
-        first_column(spi::run(article_closure_sql, {json_array(articles)}));
+        first_column(spi::run(article_closure_sql, {text_array(articles)}));
     closure.insert(closure.end(), articles.begin(), articles.end());
     std::sort(closure.begin(), closure.end());
     closure.erase(std::unique(closure.begin(), closure.end()), closure.end());
     if (!lock_pass(closure) || !try_lock_waiting_exclusive(closure).empty()) {
-        spi::run(enqueue_articles_sql, {json_array(articles)});
+        spi::run(enqueue_articles_sql, {text_array(articles)});
         return false;
     }
 
@@ -332,7 +339,7 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
     options.now_override = now_override;
     options.waiting_room_pass = true;
     const std::vector<std::string> plan_ids =
-        first_column(spi::run(waiting_plans_sql, {json_array(articles)}));
+        first_column(spi::run(waiting_plans_sql, {text_array(articles)}));
     if (plan_ids.empty() || serve_in_batch(plan_ids, options, changed)) return true;
     for (const std::string& plan_id : plan_ids) {
         // Each plan in its own subtransaction with bounded lock waits: whatever this pass
@@ -377,7 +384,7 @@ int waiting_room_pass(std::vector<std::string> articles, const std::string* now_
     std::set_difference(refused.begin(), refused.end(), waited.begin(), waited.end(),
                         std::back_inserter(held));
     bool deferred = !held.empty();
-    if (deferred) spi::run(enqueue_articles_sql, {json_array(held)});
+    if (deferred) spi::run(enqueue_articles_sql, {text_array(held)});
     int changed = 0;
     deferred = !serve_waiting(waited, now_override, &changed) || deferred;
     if (drain && !deferred && queued) {
