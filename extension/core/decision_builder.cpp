@@ -8,27 +8,34 @@
 
 namespace waitroom::core::detail {
 
-DecisionBuilder::DecisionBuilder(const Model& model) : model_(model), budget_left_(model.budget) {
+DecisionBuilder::DecisionBuilder(const Model& model)
+    : model_(model), budget_left_(model.budget), taken_(model.article_count(), 0) {
     left_.reserve(model.cells.size());
     for (const Cell& cell : model.cells) {
         left_.push_back(cell.available);
     }
 }
 
+void DecisionBuilder::clear_taken(const Unit& unit) const {
+    for (std::size_t line : unit.lines) {
+        taken_[model_.line_article[line]] = 0;
+    }
+}
+
 std::int64_t DecisionBuilder::pickable(std::size_t f, const Unit& unit) const {
-    std::vector<std::int64_t> taken(model_.article_count(), 0);
     std::int64_t total = 0;
     for (std::size_t line : unit.lines) {
         const std::size_t a = model_.line_article[line];
         if (!model_.cell(f, a).candidate) {
             continue;
         }
-        const std::int64_t pick =
-            std::max<std::int64_t>(0, std::min({model_.request->lines[line].quantity,
-                                                left(f, a) - taken[a], budget_left(a) - taken[a]}));
-        taken[a] += pick;
+        const std::int64_t pick = std::max<std::int64_t>(
+            0, std::min({model_.request->lines[line].quantity, left(f, a) - taken_[a],
+                         budget_left(a) - taken_[a]}));
+        taken_[a] += pick;
         total += pick;
     }
+    clear_taken(unit);
     return total;
 }
 
@@ -39,26 +46,29 @@ bool DecisionBuilder::has_any_stock(std::size_t f, const Unit& unit) const {
 
 bool DecisionBuilder::can_reserve_beyond(std::size_t f, const Unit& unit,
                                          bool stock_lines_allowed) const {
-    std::vector<std::int64_t> taken(model_.article_count(), 0);
     bool some_pre_back = false;
+    bool ok = true;
     for (std::size_t line : unit.lines) {
         const std::size_t a = model_.line_article[line];
         const Cell& cell = model_.cell(f, a);
         if (!cell.candidate) {
-            return false;
+            ok = false;
+            break;
         }
         if (cell.pre_back) {
             some_pre_back = true;
             continue;
         }
         const std::int64_t quantity = model_.request->lines[line].quantity;
-        if (!stock_lines_allowed || quantity > left(f, a) - taken[a] ||
-            quantity > budget_left(a) - taken[a]) {
-            return false;
+        if (!stock_lines_allowed || quantity > left(f, a) - taken_[a] ||
+            quantity > budget_left(a) - taken_[a]) {
+            ok = false;
+            break;
         }
-        taken[a] += quantity;
+        taken_[a] += quantity;
     }
-    return some_pre_back;
+    clear_taken(unit);
+    return ok && some_pre_back;
 }
 
 bool DecisionBuilder::has_part_at(std::size_t f) const {

@@ -63,6 +63,8 @@ private:
         std::vector<PlannedLine> planned;
     };
     Part& part_at(std::size_t f);
+    // Zeroes taken_ for the unit's articles.
+    void clear_taken(const Unit& unit) const;
     void take(std::size_t f, std::size_t a, std::int64_t quantity, bool from_budget);
     void add_line(Part& part, std::size_t line, std::int64_t quantity, std::int64_t short_quantity,
                   bool beyond);
@@ -70,6 +72,9 @@ private:
     const Model& model_;
     std::vector<std::int64_t> left_;
     std::vector<std::int64_t> budget_left_;
+    // Per article, what earlier lines of the unit being judged take (zero between calls);
+    // scratch for the const queries, so that they do not allocate.
+    mutable std::vector<std::int64_t> taken_;
     std::vector<Part> parts_;
     std::vector<std::size_t> waiting_;
     std::vector<std::size_t> not_routable_;

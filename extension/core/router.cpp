@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "decision_builder.hpp"
@@ -148,23 +149,28 @@ private:
 
     // Short pick of a leftover unit (SPEC §3 rule 2, not pre/backorderable).
     void short_pick_leftover(DecisionBuilder& builder, const Unit& unit) const {
+        std::optional<std::size_t> best;
+        std::int64_t best_quantity = -1;
+        const auto consider = [&](std::size_t f) {
+            const std::int64_t q = builder.pickable(f, unit);
+            if (q > best_quantity || (q == best_quantity && nearer(model_, f, *best))) {
+                best = f;
+                best_quantity = q;
+            }
+        };
         const auto most_of = [&](const std::vector<std::size_t>& facilities) {
-            std::optional<std::size_t> best;
-            std::int64_t best_quantity = -1;
+            best.reset();
+            best_quantity = -1;
             for (std::size_t f : facilities) {
-                const std::int64_t q = builder.pickable(f, unit);
-                if (q > best_quantity || (q == best_quantity && nearer(model_, f, *best))) {
-                    best = f;
-                    best_quantity = q;
-                }
+                consider(f);
             }
             return std::make_pair(best, best_quantity);
         };
-        std::vector<std::size_t> all(model_.facility_count());
-        for (std::size_t f = 0; f < all.size(); ++f) {
-            all[f] = f;
+        for (std::size_t f = 0; f < model_.facility_count(); ++f) {
+            consider(f);
         }
-        const auto [anywhere, anywhere_quantity] = most_of(all);
+        const auto anywhere = best;
+        const auto anywhere_quantity = best_quantity;
         if (!anywhere || anywhere_quantity <= 0) {
             builder.not_routable(unit);  // no facility has any of it
             return;
@@ -186,18 +192,71 @@ private:
         std::int64_t quantity = 0;
     };
 
-    [[nodiscard]] SinglePlan plan_single(std::size_t f) const {
-        DecisionBuilder sim(model_);
-        SinglePlan plan;
+    // One facility's stock and the budget while rule 3 is tried there: the DecisionBuilder's
+    // bookkeeping on a single column (a builder per facility would copy every facility's stock).
+    struct Column {
+        std::vector<std::int64_t> left;    // per article, at the facility
+        std::vector<std::int64_t> budget;  // per article
+        std::vector<std::int64_t> taken;   // per article: pickable's scratch, zero between calls
+    };
+
+    // DecisionBuilder::pickable on the column.
+    [[nodiscard]] std::int64_t pickable(std::size_t f, const Unit& unit, Column& c) const {
+        std::int64_t total = 0;
+        for (std::size_t line : unit.lines) {
+            const std::size_t a = model_.line_article[line];
+            if (!model_.cell(f, a).candidate) {
+                continue;
+            }
+            const std::int64_t pick = std::max<std::int64_t>(
+                0, std::min({model_.request->lines[line].quantity, c.left[a] - c.taken[a],
+                             c.budget[a] - c.taken[a]}));
+            c.taken[a] += pick;
+            total += pick;
+        }
+        for (std::size_t line : unit.lines) {
+            c.taken[model_.line_article[line]] = 0;
+        }
+        return total;
+    }
+
+    // DecisionBuilder::take on the column.
+    static void take(Column& c, std::size_t a, std::int64_t quantity, bool from_budget) {
+        c.left[a] = std::max<std::int64_t>(0, c.left[a] - quantity);
+        if (from_budget) {
+            c.budget[a] = std::max<std::int64_t>(0, c.budget[a] - quantity);
+        }
+    }
+
+    // DecisionBuilder::can_reserve_beyond(f, unit, false): every line has a BACKORDER/PREORDER
+    // listing at f.
+    [[nodiscard]] bool all_pre_back_at(std::size_t f, const Unit& unit) const {
+        return std::all_of(unit.lines.begin(), unit.lines.end(), [&](std::size_t line) {
+            const detail::Cell& cell = model_.cell(f, model_.line_article[line]);
+            return cell.candidate && cell.pre_back;
+        });
+    }
+
+    void plan_single(std::size_t f, Column& c, SinglePlan& plan) const {
+        for (std::size_t a = 0; a < model_.article_count(); ++a) {
+            c.left[a] = model_.cell(f, a).available;
+            c.budget[a] = model_.budget[a];
+        }
         plan.kinds.assign(model_.units.size(), Kind::Short);
+        plan.served = 0;
+        plan.quantity = 0;
         for (std::size_t u = 0; u < model_.units.size(); ++u) {
             const Unit& unit = model_.units[u];
-            if (sim.pickable(f, unit) == unit.total_quantity) {
-                sim.serve_full(f, unit);
+            if (pickable(f, unit, c) == unit.total_quantity) {
+                for (std::size_t line : unit.lines) {
+                    take(c, model_.line_article[line], model_.request->lines[line].quantity, true);
+                }
                 plan.kinds[u] = Kind::Full;
-            } else if (!waiting_room_on_ && unit.pre_back &&
-                       sim.can_reserve_beyond(f, unit, false)) {
-                sim.reserve_beyond(f, unit);
+            } else if (!waiting_room_on_ && unit.pre_back && all_pre_back_at(f, unit)) {
+                for (std::size_t line : unit.lines) {
+                    const std::size_t a = model_.line_article[line];
+                    take(c, a, model_.request->lines[line].quantity, !model_.cell(f, a).pre_back);
+                }
                 plan.kinds[u] = Kind::Beyond;
             } else {
                 continue;
@@ -206,20 +265,33 @@ private:
             plan.quantity += unit.total_quantity;
         }
         for (std::size_t u = 0; u < model_.units.size(); ++u) {
-            if (plan.kinds[u] == Kind::Short) {
-                plan.quantity += sim.pickable(f, model_.units[u]);
-                sim.short_pick(f, model_.units[u]);
+            if (plan.kinds[u] != Kind::Short) {
+                continue;
+            }
+            const Unit& unit = model_.units[u];
+            plan.quantity += pickable(f, unit, c);
+            for (std::size_t line : unit.lines) {  // DecisionBuilder::short_pick
+                const std::size_t a = model_.line_article[line];
+                const std::int64_t pick =
+                    model_.cell(f, a).candidate
+                        ? std::max<std::int64_t>(0, std::min({model_.request->lines[line].quantity,
+                                                              c.left[a], c.budget[a]}))
+                        : 0;
+                take(c, a, pick, true);
             }
         }
-        return plan;
     }
 
     // Rule 3 (and rule 5).
     [[nodiscard]] RoutingDecision no_split() const {
         std::optional<std::size_t> best;
         SinglePlan best_plan;
+        SinglePlan plan;
+        const std::size_t na = model_.article_count();
+        Column column{std::vector<std::int64_t>(na), std::vector<std::int64_t>(na),
+                      std::vector<std::int64_t>(na, 0)};
         for (std::size_t f = 0; f < model_.facility_count(); ++f) {
-            SinglePlan plan = plan_single(f);
+            plan_single(f, column, plan);
             const bool better =
                 !best || plan.served > best_plan.served ||
                 (plan.served == best_plan.served &&
@@ -227,7 +299,7 @@ private:
                   (plan.quantity == best_plan.quantity && nearer(model_, f, *best))));
             if (better) {
                 best = f;
-                best_plan = std::move(plan);
+                std::swap(best_plan, plan);
             }
         }
         DecisionBuilder builder(model_);

@@ -5,6 +5,8 @@
 #include "router_model.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -32,23 +34,81 @@ void validate(const RoutingRequest& request) {
     }
 }
 
-// Name -> index into a sorted, duplicate-free vector of names (which must outlive it).
+// The first and the last `width` bytes of two strings of length n (width <= n) are equal.
+template <typename Word>
+bool same_ends(const char* x, const char* y, std::size_t n) {
+    Word x0{};
+    Word x1{};
+    Word y0{};
+    Word y1{};
+    std::memcpy(&x0, x, sizeof(Word));
+    std::memcpy(&x1, x + n - sizeof(Word), sizeof(Word));
+    std::memcpy(&y0, y, sizeof(Word));
+    std::memcpy(&y1, y + n - sizeof(Word), sizeof(Word));
+    return x0 == y0 && x1 == y1;
+}
+
+// Equality of two names; names of 4 to 16 bytes (most refs and article ids) in word loads.
+[[gnu::always_inline]] inline bool same_name(const std::string& x, const std::string& y) {
+    const std::size_t n = x.size();
+    if (n != y.size()) {
+        return false;
+    }
+    if (n >= 8 && n <= 16) {
+        return same_ends<std::uint64_t>(x.data(), y.data(), n);
+    }
+    if (n >= 4 && n < 8) {
+        return same_ends<std::uint32_t>(x.data(), y.data(), n);
+    }
+    return x == y;
+}
+
+// Name -> index into a sorted, duplicate-free vector of names (which must outlive it). Names
+// mostly come in runs or in ascending order (the glue reads offers by facility, then article),
+// so the index guessed from the previous name (the same one, or the next) is tried before the
+// hash table, which is built on the first miss.
 class NameIndex {
 public:
-    explicit NameIndex(const std::vector<std::string>& sorted) : size_(sorted.size()) {
-        index_.reserve(sorted.size());
-        for (std::size_t i = 0; i < sorted.size(); ++i) {
-            index_.emplace(sorted[i], i);
-        }
-    }
+    explicit NameIndex(const std::vector<std::string>& sorted) : sorted_(sorted) {}
+
     // The name's index, or the vector's size when unknown.
-    [[nodiscard]] std::size_t operator()(const std::string& name) const {
-        const auto it = index_.find(name);
-        return it == index_.end() ? size_ : it->second;
+    [[nodiscard, gnu::always_inline]] std::size_t operator()(const std::string& name) {
+        const std::size_t guess = next_first_ ? next() : last_;
+        if (guess < sorted_.size() && same_name(sorted_[guess], name)) {
+            last_ = guess;
+            return guess;
+        }
+        return miss(name);
     }
 
 private:
-    std::size_t size_;
+    [[nodiscard]] std::size_t next() const { return last_ + 1 < sorted_.size() ? last_ + 1 : 0; }
+
+    [[gnu::noinline]] std::size_t miss(const std::string& name) {
+        const std::size_t size = sorted_.size();
+        const std::size_t other = next_first_ ? last_ : next();
+        if (other < size && same_name(sorted_[other], name)) {
+            next_first_ = !next_first_;  // the other guess is the one that works now
+            last_ = other;
+            return other;
+        }
+        if (index_.empty()) {
+            index_.reserve(size);
+            for (std::size_t i = 0; i < size; ++i) {
+                index_.emplace(sorted_[i], i);
+            }
+        }
+        const auto it = index_.find(name);
+        if (it == index_.end()) {
+            return size;
+        }
+        last_ = it->second;
+        return last_;
+    }
+
+    const std::vector<std::string>& sorted_;
+    std::size_t last_ = 0;
+    bool next_first_ = true;
     std::unordered_map<std::string_view, std::size_t> index_;
 };
 
@@ -97,7 +157,9 @@ Model build_model(const RoutingRequest& request) {
     for (const Facility& facility : request.facilities) {
         model.facility_refs.push_back(facility.ref);
     }
-    std::sort(model.facility_refs.begin(), model.facility_refs.end());
+    if (!std::is_sorted(model.facility_refs.begin(), model.facility_refs.end())) {
+        std::sort(model.facility_refs.begin(), model.facility_refs.end());
+    }
     if (std::adjacent_find(model.facility_refs.begin(), model.facility_refs.end()) !=
         model.facility_refs.end()) {
         throw RoutingError("duplicate facility in routing request");
@@ -111,8 +173,8 @@ Model build_model(const RoutingRequest& request) {
 
     const std::size_t nf = model.facility_count();
     const std::size_t na = model.article_count();
-    const NameIndex facility_index(model.facility_refs);
-    const NameIndex article_index(model.articles);
+    NameIndex facility_index(model.facility_refs);
+    NameIndex article_index(model.articles);
     std::vector<const Facility*> facility_by_index(nf, nullptr);
     for (const Facility& facility : request.facilities) {
         facility_by_index[facility_index(facility.ref)] = &facility;
@@ -128,18 +190,18 @@ Model build_model(const RoutingRequest& request) {
     }
 
     model.cells.assign(nf * na, Cell{});
-    std::vector<bool> seen(nf * na, false);
+    std::vector<char> seen(nf * na, 0);
     for (const Offer& offer : request.offers) {
         const std::size_t f = facility_index(offer.facility_ref);
         const std::size_t a = article_index(offer.article);
         if (f == nf || a == na) {
             continue;  // a facility or an article this request does not know
         }
-        if (seen[f * na + a]) {
+        if (seen[f * na + a] != 0) {
             throw RoutingError("duplicate offer for facility " + offer.facility_ref +
                                " and article " + offer.article);
         }
-        seen[f * na + a] = true;
+        seen[f * na + a] = 1;
         const bool candidate = facility_by_index[f]->status == FacilityStatus::Online &&
                                offer.has_listing && offer.listing_status == ListingStatus::Active;
         if (!candidate) {

@@ -703,6 +703,7 @@ public:
           nf_(model.facility_count()),
           cap_(cap),
           serves_(nf_),
+          serve_at_(nf_),
           used_(model.article_count(), 0),
           budget_used_(model.article_count(), 0),
           remaining_(n_, 0),
@@ -758,8 +759,16 @@ private:
         const std::vector<std::int64_t> zero(model_.article_count(), 0);
         for (std::size_t f = 0; f < nf_; ++f) {
             for (std::size_t i = 0; i < n_; ++i) {
-                if (fits_at(model_, f, model_.units[units_[i]].demand, zero, zero)) {
+                const Unit& unit = model_.units[units_[i]];
+                if (fits_at(model_, f, unit.demand, zero, zero)) {
                     serves_[f].push_back(i);
+                    Serve serve{i, unit.total_quantity, unit.demand.size() == 1, 0, 0, 0};
+                    if (serve.single) {
+                        serve.article = unit.demand[0].article;
+                        serve.quantity = unit.demand[0].quantity;
+                        serve.available = model_.cell(f, serve.article).available;
+                    }
+                    serve_at_[f].push_back(serve);
                 }
             }
             if (!serves_[f].empty()) {
@@ -824,6 +833,53 @@ private:
         return taken_.size() - start;
     }
 
+    // What take_at(f, false) would take (units, quantity), without taking it: the greedy's
+    // trial of every candidate, on flat per-facility data. Counts the same work as take_at.
+    std::pair<std::size_t, std::int64_t> trial_at(std::size_t f) {
+        std::size_t count = 0;
+        std::int64_t quantity = 0;
+        work_ += serves_[f].size();
+        for (const Serve& s : serve_at_[f]) {
+            if (remaining_[s.i] == 0) {
+                continue;
+            }
+            if (s.single) {
+                const std::int64_t next = used_[s.article] + s.quantity;
+                if (next > s.available ||
+                    budget_used_[s.article] + next > model_.budget[s.article]) {
+                    continue;
+                }
+                if (used_[s.article] == 0) {
+                    trial_touched_.push_back(s.article);
+                }
+                used_[s.article] = next;
+            } else {
+                const std::vector<Demand>& demand = model_.units[units_[s.i]].demand;
+                const bool fit = std::all_of(demand.begin(), demand.end(), [&](const Demand& d) {
+                    const std::int64_t next = used_[d.article] + d.quantity;
+                    return next <= model_.cell(f, d.article).available &&
+                           budget_used_[d.article] + next <= model_.budget[d.article];
+                });
+                if (!fit) {
+                    continue;
+                }
+                for (const Demand& d : demand) {
+                    if (used_[d.article] == 0) {
+                        trial_touched_.push_back(d.article);
+                    }
+                    used_[d.article] += d.quantity;
+                }
+            }
+            ++count;
+            quantity += s.total;
+        }
+        for (std::size_t a : trial_touched_) {
+            used_[a] = 0;
+        }
+        trial_touched_.clear();
+        return {count, quantity};
+    }
+
     // Greedy completion of a prefix: the prefix facilities take units in order, then, up to
     // the cap, the facility that takes the most remaining units (then the most quantity, the
     // lowest penalty, the smallest ref) is added.
@@ -844,21 +900,7 @@ private:
                 if (in_seq_[f] != 0) {
                     continue;
                 }
-                // Trial take, undone afterwards.
-                const std::size_t start = taken_.size();
-                const std::size_t count = take_at(f, false);
-                std::int64_t quantity = 0;
-                for (std::size_t t = start; t < taken_.size(); ++t) {
-                    const std::size_t i = taken_[t];
-                    quantity += model_.units[units_[i]].total_quantity;
-                    take(i, -1);
-                }
-                for (std::size_t t = start; t < taken_.size(); ++t) {
-                    for (const Demand& d : model_.units[units_[taken_[t]]].demand) {
-                        used_[d.article] = 0;
-                    }
-                }
-                taken_.resize(start);
+                const auto [count, quantity] = trial_at(f);
                 bool better_f = false;
                 if (count != best_count) {
                     better_f = count > best_count;
@@ -1004,16 +1046,28 @@ private:
     std::size_t nf_;
     std::size_t cap_;
     std::vector<std::vector<std::size_t>> serves_;  // per facility: units it serves alone
-    std::vector<std::size_t> candidates_;           // facilities serving a unit alone, ascending
-    std::vector<std::size_t> starts_;               // candidates_, most units served alone first
-    std::vector<std::int64_t> used_;                // per article, at the facility taking units
-    std::vector<std::int64_t> budget_used_;         // per article, by the whole sequence
-    std::vector<char> remaining_;                   // per unit position
-    std::vector<int> later_;           // per unit position: later facilities serving it
-    std::vector<char> in_seq_;         // per facility
-    std::vector<std::size_t> taken_;   // units taken, in sequence order
-    std::vector<std::size_t> counts_;  // per sequence position: units taken there
-    std::size_t work_ = 0;             // units visited at facilities
+    // serves_ with what trial_at needs at hand; a unit of one article carries its demand and
+    // what the facility holds of it.
+    struct Serve {
+        std::size_t i = 0;  // unit position
+        std::int64_t total = 0;
+        bool single = false;
+        std::size_t article = 0;
+        std::int64_t quantity = 0;
+        std::int64_t available = 0;
+    };
+    std::vector<std::vector<Serve>> serve_at_;
+    std::vector<std::size_t> trial_touched_;  // articles trial_at put into used_
+    std::vector<std::size_t> candidates_;     // facilities serving a unit alone, ascending
+    std::vector<std::size_t> starts_;         // candidates_, most units served alone first
+    std::vector<std::int64_t> used_;          // per article, at the facility taking units
+    std::vector<std::int64_t> budget_used_;   // per article, by the whole sequence
+    std::vector<char> remaining_;             // per unit position
+    std::vector<int> later_;                  // per unit position: later facilities serving it
+    std::vector<char> in_seq_;                // per facility
+    std::vector<std::size_t> taken_;          // units taken, in sequence order
+    std::vector<std::size_t> counts_;         // per sequence position: units taken there
+    std::size_t work_ = 0;                    // units visited at facilities
 };
 
 }  // namespace
