@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Plan guard checker: fails on a sequential scan of a big table in a plan.
+"""Plan guard checker: fails on a plan that reads a whole big table.
 
-  check_plans.py explain PHASE PLANS.jsonl ALLOW
+  check_plans.py explain PHASE PLANS.jsonl INDEXES.json ALLOW
       PLANS.jsonl: one {"sql", "plan", "error"} a line, the generic plan of each statement
       of waitroom._statements(). One result line per statement.
-  check_plans.py log PHASE LOGFILE OFFSET PLANS.jsonl FUNCTIONS.jsonl ALLOW
+  check_plans.py log PHASE LOGFILE OFFSET PLANS.jsonl FUNCTIONS.jsonl INDEXES.json ALLOW
       LOGFILE: the server's jsonlog; auto_explain entries after byte OFFSET are checked.
       Statements of PLANS.jsonl (checked by `explain`) and statements tagged
       /* guard-setup */ (the workload's own scaffolding) are skipped. FUNCTIONS.jsonl:
       {"name", "src"} of every waitroom function, to name the function a statement is in.
       One result line per distinct statement (literals do not count).
+  INDEXES.json: {index name: {"table", "lead": first column}} of waitroom's non-partial
+      indexes; a scan of one of a big table that does not bound its first column reads the
+      whole table (in index order).
   ALLOW: "table | statement text prefix | reason" lines; '#' starts a comment.
 
 Prints `ok - ...` / `not ok - ...` lines; the caller counts them.
@@ -27,23 +30,39 @@ def normalize(text):
     return " ".join(text.split())
 
 
-def seq_scans(node, path=()):
-    """(table, path of node types from the root) of every big table scanned sequentially
-    anywhere in the plan tree (init plans, subplans and CTEs are children under "Plans")."""
+def bounds_leading_column(cond, column):
+    """Whether an Index Cond constrains the index's first column (EXPLAIN shows the index
+    column first). A condition on a later column only filters a walk of the whole index."""
+    return column is not None and re.search(
+        r"\(" + re.escape(column) + r" (=|<|<=|>|>=|IS) ", cond or "") is not None
+
+
+def whole_scans(node, full_indexes, path=()):
+    """(kind, table, path of node types from the root) of every read of a whole big table
+    anywhere in the plan tree (init plans, subplans and CTEs are children under "Plans"):
+    a Seq Scan, or a Full Index Scan: a scan of a non-partial index whose Index Cond does not
+    bound its first column (none, or one on a later column), the same read in key order.
+    full_indexes: index name -> {"table", "lead"} for the non-partial indexes of big tables."""
     found = []
     if isinstance(node, dict):
-        if "Node Type" in node:
-            step = node["Node Type"]
+        kind = node.get("Node Type")
+        if kind:
+            step = kind
             if node.get("Parent Relationship") not in (None, "Outer", "Inner", "Member"):
                 step = f'{node["Parent Relationship"]} {step}'
             path = path + (step,)
-        if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
-            found.append((node["Relation Name"], " > ".join(path)))
+        if kind == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
+            found.append(("Seq Scan", node["Relation Name"], " > ".join(path)))
+        index = full_indexes.get(node.get("Index Name"))
+        if (kind in ("Index Scan", "Index Only Scan", "Bitmap Index Scan") and index
+                and not bounds_leading_column(node.get("Index Cond"), index["lead"])):
+            found.append(("Full Index Scan", index["table"],
+                          " > ".join(path) + f' using {node["Index Name"]}'))
         for value in node.values():
-            found.extend(seq_scans(value, path))
+            found.extend(whole_scans(value, full_indexes, path))
     elif isinstance(node, list):
         for value in node:
-            found.extend(seq_scans(value, path))
+            found.extend(whole_scans(value, full_indexes, path))
     return found
 
 
@@ -75,17 +94,16 @@ def report(label, text, scans, allow, error=None):
     if error:
         print(f"not ok - {label}: {shown} # error: {error}")
         return
-    tables = sorted({table for table, _ in scans})
-    if not tables:
+    if not scans:
         print(f"ok - {label}: {shown}")
         return
-    reason = allowed(allow, text, tables)
-    what = ", ".join(f"Seq Scan on {t}" for t in tables)
+    reason = allowed(allow, text, {table for _, table, _ in scans})
+    what = ", ".join(sorted({f"{kind} on {table}" for kind, table, _ in scans}))
     if reason:
         print(f"ok - {label}: {shown} # allowed {what}: {reason}")
     else:
         print(f"not ok - {label}: {shown} # {what}")
-        for path in sorted({path for _, path in scans}):
+        for path in sorted({path for _, _, path in scans}):
             print(f"#     {path}")
 
 
@@ -94,11 +112,12 @@ def read_plans(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def check_explain(phase, plans_path, allow):
+def check_explain(phase, plans_path, full_indexes, allow):
     for number, row in enumerate(read_plans(plans_path), 1):
         text = normalize(row["sql"])
         plan = row.get("plan")
-        report(f"{phase} statement {number}", text, seq_scans(plan) if plan else [], allow, row.get("error"))
+        report(f"{phase} statement {number}", text,
+               whole_scans(plan, full_indexes) if plan else [], allow, row.get("error"))
 
 
 LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
@@ -124,7 +143,7 @@ def function_of(text, functions):
     return "workload"
 
 
-def check_log(phase, log_path, offset, plans_path, functions_path, allow):
+def check_log(phase, log_path, offset, plans_path, functions_path, full_indexes, allow):
     c_statements = {normalize(row["sql"]) for row in read_plans(plans_path)}
     with open(functions_path) as f:
         functions = [(r["name"], normalize(r["src"])) for r in map(json.loads, f) if r]
@@ -147,7 +166,7 @@ def check_log(phase, log_path, offset, plans_path, functions_path, allow):
                 continue
             key = LITERAL.sub("?", text)
             _, scans = seen.setdefault(key, (text, set()))
-            scans.update(seq_scans(entry.get("Plan")))
+            scans.update(whole_scans(entry.get("Plan"), full_indexes))
     if entries == 0:
         print(f"not ok - {phase} auto_explain logged no plan (is the log in {log_path}?)")
         return
@@ -157,10 +176,14 @@ def check_log(phase, log_path, offset, plans_path, functions_path, allow):
 
 def main(argv):
     mode, phase = argv[1], argv[2]
+    with open(argv[-2]) as f:
+        full_indexes = {name: index for name, index in json.load(f).items()
+                        if index["table"] in BIG_TABLES}
+    allow = read_allow(argv[-1])
     if mode == "explain":
-        check_explain(phase, argv[3], read_allow(argv[4]))
+        check_explain(phase, argv[3], full_indexes, allow)
     elif mode == "log":
-        check_log(phase, argv[3], int(argv[4]), argv[5], argv[6], read_allow(argv[7]))
+        check_log(phase, argv[3], int(argv[4]), argv[5], argv[6], full_indexes, allow)
     else:
         sys.exit(f"unknown mode {mode}")
 
