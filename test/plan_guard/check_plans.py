@@ -147,7 +147,7 @@ def check_log(phase, log_path, offset, plans_path, functions_path, full_indexes,
     c_statements = {normalize(row["sql"]) for row in read_plans(plans_path)}
     with open(functions_path) as f:
         functions = [(r["name"], normalize(r["src"])) for r in map(json.loads, f) if r]
-    seen = {}  # key -> (text, {(table, path)})
+    seen = {}  # key -> (text, {(kind, table, path)})
     entries = 0
     with open(log_path, "rb") as f:
         f.seek(offset)
