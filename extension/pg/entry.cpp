@@ -38,7 +38,10 @@ std::string text_arg(FunctionCallInfo fcinfo, int argno) {
 
 Datum finish_with_order_json(const std::string& order_id) {
     spi::Rows rows = spi::run(order_json_sql, {order_id});
-    const std::string json_text = rows.empty() || !rows[0][0] ? "null" : *rows[0][0];
+    return finish_with_json(rows.empty() || !rows[0][0] ? "null" : *rows[0][0]);
+}
+
+Datum finish_with_json(const std::string& json_text) {
     spi::finish();
     Datum result = 0;
     const char* cstr = json_text.c_str();

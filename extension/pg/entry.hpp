@@ -15,5 +15,7 @@ std::string text_arg(FunctionCallInfo fcinfo, int argno);
 // Reads waitroom.order_json(order_id), ends SPI, and returns it as a jsonb Datum allocated
 // in the caller's memory context (SPI memory is gone after SPI_finish).
 Datum finish_with_order_json(const std::string& order_id);
+// Ends SPI and returns this JSON text as a jsonb Datum in the caller's memory context.
+Datum finish_with_json(const std::string& json_text);
 
 }  // namespace waitroom::pg

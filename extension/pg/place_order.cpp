@@ -1,4 +1,7 @@
 // waitroom.place_order(order jsonb): validate, store, route, return the order (SPEC §2).
+#include <algorithm>
+#include <map>
+
 #include "core/order_input.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/spi.hpp"
@@ -18,7 +21,7 @@ spi::Statement insert_order_sql{
     "VALUES ($1::uuid, $2, coalesce(waitroom._input_timestamp($3, 'orderDate'), now()),"
     "        $4::int, $5::float8, $6::float8, $7::jsonb)"
     "    ON CONFLICT (tenant_order_id) WHERE status = 'OPEN' DO NOTHING"
-    " RETURNING order_date",
+    " RETURNING order_date, to_jsonb(order_date)::text, to_jsonb(now())::text",
     7};
 
 spi::Statement existing_order_sql{
@@ -34,7 +37,69 @@ spi::Statement insert_lines_sql{
     "       quantity int, bundle_ref text)",
     2};
 
-std::string place(const core::OrderInput& input, const std::string& body) {
+// The new order as waitroom.order_json() shows it (SPEC §2, with the README's extra keys),
+// built from what place() just wrote instead of read back: a query less per order. Times
+// come from Postgres as JSON, so they are formatted exactly as order_json formats them.
+// test/pgtap/17_place_order_json.sql holds the two equal.
+std::string new_order_json(const core::OrderInput& input, const std::string& order_id,
+                           const spi::Row& inserted, const std::vector<WrittenPlan>& plans) {
+    std::map<std::string, std::size_t> position;
+    json order_lines = json::array();
+    for (const auto& l : input.lines) {
+        position.emplace(l.line_id, position.size());
+        order_lines.push_back({{"lineId", l.line_id},
+                               {"tenantArticleId", l.article},
+                               {"quantity", l.quantity},
+                               {"cancelledQuantity", 0},
+                               {"bundleRef", l.bundle_ref ? json(*l.bundle_ref) : json(nullptr)}});
+    }
+    const json waiting_since = json::parse(spi::text(inserted, 2));
+    json routing_plans = json::array();
+    for (const WrittenPlan& plan : plans) {
+        std::vector<const core::PlannedLine*> lines;
+        for (const auto& l : plan.lines) lines.push_back(&l);
+        std::sort(lines.begin(), lines.end(), [&](const auto* a, const auto* b) {
+            return position.at(a->line_id) < position.at(b->line_id);
+        });
+        json lines_json = json::array();
+        for (const auto* l : lines)
+            lines_json.push_back({{"lineId", l->line_id},
+                                  {"tenantArticleId", l->article},
+                                  {"quantity", l->quantity},
+                                  {"shortQuantity", l->short_quantity}});
+        const auto optional = [](const std::optional<std::string>& v) {
+            return v ? json(*v) : json(nullptr);
+        };
+        const bool routed = plan.pick_job_id.has_value();
+        routing_plans.push_back(
+            {{"routingPlanId", plan.routing_plan_id},
+             {"parentRoutingPlanId", optional(plan.parent_routing_plan_id)},
+             {"status", status_name(plan.status)},
+             {"facilityRef", optional(plan.facility_ref)},
+             {"runType", "DEFAULT"},
+             {"waitingSince",
+              plan.status == core::PlanStatus::Waiting ? waiting_since : json(nullptr)},
+             {"pickJobId", optional(plan.pick_job_id)},
+             {"pickJobStatus", routed ? json("OPEN") : json(nullptr)},
+             {"subStatus", plan.short_picked ? json("SHORT_PICKED") : json(nullptr)},
+             {"lines", lines_json}});
+    }
+    return json{{"orderId", order_id},
+                {"tenantOrderId", input.tenant_order_id},
+                {"status", "OPEN"},
+                {"orderDate", json::parse(spi::text(inserted, 1))},
+                {"priority", input.priority},
+                {"orderLines", order_lines},
+                {"routingPlans", routing_plans}}
+        .dump();
+}
+
+struct Placed {
+    std::string order_id;
+    std::optional<std::string> json;  // unset for a retry: the order as stored
+};
+
+Placed place(const core::OrderInput& input, const std::string& body) {
     std::string order_id = new_uuid();
     auto opt_number = [](const std::optional<core::Location>& c, bool lat) -> spi::Value {
         if (!c) return std::nullopt;
@@ -54,7 +119,7 @@ std::string place(const core::OrderInput& input, const std::string& body) {
                                   "tenantOrderId \"" + input.tenant_order_id +
                                       "\" is already used by open order " +
                                       spi::text(existing[0], 0) + " with a different body");
-        return spi::text(existing[0], 0);  // a safe retry: the order as it is
+        return {spi::text(existing[0], 0), std::nullopt};  // a safe retry: the order as it is
     }
 
     json lines = json::array(), created_lines = json::array();
@@ -87,9 +152,9 @@ std::string place(const core::OrderInput& input, const std::string& body) {
     plan.tenant_order_id = input.tenant_order_id;
     plan.lines = input.lines;
     plan.consumer = input.consumer;
-    route_plan(plan, RouteOptions{}, events);
+    const RouteResult routed = route_plan(plan, RouteOptions{}, events);
     events.flush();
-    return order_id;
+    return {order_id, new_order_json(input, order_id, inserted[0], routed.written)};
 }
 
 }  // namespace
@@ -102,8 +167,9 @@ Datum waitroom_place_order(PG_FUNCTION_ARGS) {
         const std::string body = waitroom::pg::jsonb_arg_text(fc, 0);
         const waitroom::core::OrderInput input = waitroom::core::parse_order_input(body);
         waitroom::pg::spi::connect();
-        const std::string order_id = waitroom::pg::place(input, body);
-        return waitroom::pg::finish_with_order_json(order_id);
+        const waitroom::pg::Placed placed = waitroom::pg::place(input, body);
+        if (placed.json) return waitroom::pg::finish_with_json(*placed.json);
+        return waitroom::pg::finish_with_order_json(placed.order_id);
     });
 }
 }

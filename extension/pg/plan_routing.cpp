@@ -87,6 +87,8 @@ spi::Statement reserve_stock_sql{
     "   SET reserved = s.reserved + excluded.reserved",
     3};
 
+}  // namespace
+
 const char* status_name(core::PlanStatus s) {
     switch (s) {
         case core::PlanStatus::Waiting:
@@ -100,6 +102,8 @@ const char* status_name(core::PlanStatus s) {
     }
     return "WAITING";
 }
+
+namespace {
 
 const char* event_of(core::PlanStatus s) {
     switch (s) {
@@ -316,6 +320,16 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
                             status_name(part.status), facility, options.run_type, d.rule});
         const bool waiting = part.status == core::PlanStatus::Waiting;
         const auto flag = [](bool b) { return std::string(b ? "t" : "f"); };
+        WrittenPlan& written = written_.emplace_back();
+        written.routing_plan_id = ids[i];
+        if (!parent.is_null()) written.parent_routing_plan_id = parent.get<std::string>();
+        written.status = part.status;
+        written.facility_ref = part.facility_ref;
+        for (const auto& l : part.lines) {
+            if (l.quantity + l.short_quantity <= 0) continue;
+            written.lines.push_back(l);
+            written.lines.back().quantity = l.quantity + l.short_quantity;
+        }
         if (i == keeper) {
             // The keeper keeps a row for every line it held: 0 where the line moved away.
             for (const auto& line : plan.lines) {
@@ -356,6 +370,8 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
                             {"quantity", l.quantity},
                             {"shortQuantity", l.short_quantity}});
         }
+        written_.back().pick_job_id = pick_job_id;
+        written_.back().short_picked = short_picked;
         pick_jobs_.add({pick_job_id, ids[i], plan.order_id, *part.facility_ref,
                         short_picked ? spi::Value("SHORT_PICKED") : std::nullopt});
         events.add("PICK_JOB_CREATED", plan.order_id,
@@ -391,11 +407,12 @@ void DecisionWriter::flush() {
     }
 }
 
-void write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
-                    const RouteOptions& options, EventLog& events) {
+std::vector<WrittenPlan> write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
+                                        const RouteOptions& options, EventLog& events) {
     DecisionWriter writer;
     writer.add(plan, d, options, events);
     writer.flush();
+    return writer.written();
 }
 
 std::string new_uuid() {
@@ -489,7 +506,7 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
             return result;
         }
     }
-    write_decision(plan, result.decision, options, events);
+    result.written = write_decision(plan, result.decision, options, events);
     result.outcome = RouteOutcome::Changed;
     return result;
 }

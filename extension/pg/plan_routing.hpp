@@ -41,12 +41,27 @@ enum class RouteOutcome {
     Deferred    // a stock row was locked by another transaction: left for the retry queue
 };
 
+// A plan as a decision wrote it (what the order JSON shows of it), in creation order.
+struct WrittenPlan {
+    std::string routing_plan_id;
+    std::optional<std::string> parent_routing_plan_id;
+    core::PlanStatus status = core::PlanStatus::Waiting;
+    std::optional<std::string> facility_ref;
+    std::optional<std::string> pick_job_id;
+    bool short_picked = false;
+    std::vector<core::PlannedLine> lines;  // quantity = held or picked + short; only > 0
+};
+
 struct RouteResult {
     RouteOutcome outcome = RouteOutcome::Unchanged;
     core::RoutingDecision decision;
+    std::vector<WrittenPlan> written;  // when Changed
 };
 
 RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, EventLog& events);
+
+// The SQL name of a plan status (WAITING, ROUTED, NOT_ROUTABLE, CANCELLED).
+const char* status_name(core::PlanStatus status);
 
 // Whether a decision would leave the plan as it is (a re-route that writes nothing).
 bool leaves_plan_unchanged(const PlanToRoute& plan, const core::RoutingDecision& decision);
@@ -59,8 +74,11 @@ public:
     void add(const PlanToRoute& plan, const core::RoutingDecision& decision,
              const RouteOptions& options, EventLog& events);
     void flush();
+    // Every plan added since the writer was made, in the order it inserts them.
+    [[nodiscard]] const std::vector<WrittenPlan>& written() const { return written_; }
 
 private:
+    std::vector<WrittenPlan> written_;
     spi::Columns new_plans_{7};
     spi::Columns updated_plans_{5};
     spi::Columns new_lines_{6};
@@ -71,8 +89,9 @@ private:
 };
 
 // Writes a decision for the plan (also used for manual assignment, which decides itself).
-void write_decision(const PlanToRoute& plan, const core::RoutingDecision& decision,
-                    const RouteOptions& options, EventLog& events);
+std::vector<WrittenPlan> write_decision(const PlanToRoute& plan,
+                                        const core::RoutingDecision& decision,
+                                        const RouteOptions& options, EventLog& events);
 
 // Waiting-room article locks (advisory, by article bucket; see plan_routing.cpp).
 // A decision that leaves lines waiting takes the waiting lock shared, then decides again.
