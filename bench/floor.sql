@@ -1,16 +1,18 @@
 -- The floor of issue 8 #1: the writes place_order makes for an order routed whole to one
--- facility, with no decision. The facility is given (the pgbench script draws one, so that
--- two clients contend on stock rows about as often as place_order's nearest-facility choice
--- makes them). Every write is one set-based statement, so this is as cheap as the same rows,
--- locks, events (with the fan-out trigger and its NOTIFY) and returned JSON can be.
+-- facility, with no decision. The facility is given in the order's key benchFacilityRef
+-- (bench/order.sql draws one, so that two clients contend on stock rows about as often as
+-- place_order's nearest-facility choice makes them). Every write is one set-based statement,
+-- so this is as cheap as the same rows, locks, events (with the fan-out trigger and its
+-- NOTIFY) and returned JSON can be.
 CREATE SCHEMA IF NOT EXISTS bench;
-CREATE OR REPLACE FUNCTION bench.floor_place_order(body jsonb, facility text) RETURNS jsonb
+CREATE OR REPLACE FUNCTION bench.floor_place_order(body jsonb) RETURNS jsonb
 LANGUAGE plpgsql SET search_path = waitroom, pg_catalog AS $$
 DECLARE
     new_order  uuid := gen_random_uuid();
     new_plan   uuid := gen_random_uuid();
     new_job    uuid := gen_random_uuid();
     tenant_oid text := body->>'tenantOrderId';
+    facility   text := body->>'benchFacilityRef';
     line_ids   text[];
     articles   text[];
     quantities int[];

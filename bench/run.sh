@@ -22,6 +22,7 @@ OUT=${OUT:-$BENCH_DIR}
 mkdir -p "$OUT"
 WORK=$(mktemp -d /tmp/waitroom-bench.XXXXXX)
 chmod 755 "$WORK"
+: >"$WORK/seqscans"
 STARTED=$(date +%s)
 
 FACILITIES=50 WIDE_FACILITIES=500
@@ -53,6 +54,7 @@ pgb() {
   local db=$1 script=$2 clients=$3; shift 3
   local log=$WORK/pgbench.out pids=() ticks=0 stat pid
   rm -f "$WORK"/lat.*
+  seq_scans "$db" >"$WORK/seq.before"
   echo "pgbench -n -T $SECS -c $clients -j $clients --log -f bench/$script $* $db" >>"$WORK/commands"
   (cd "$WORK" && exec pgbench -n -T "$SECS" -c "$clients" -j "$clients" --log --log-prefix=lat \
     -f "$BENCH_DIR/$script" "$@" "$db") >"$log" 2>&1 &
@@ -76,11 +78,19 @@ pgb() {
   for pid in "${!seen[@]}"; do ticks=$((ticks + seen[$pid])); done
   CPU_US=$((ticks * 10000 / n))
   LAT_MS=$(cat "$WORK"/lat.* | awk '{print $3 / 1000}' | median)
+  local what; what=$(echo "$*" | sed -n 's/.*function=\([^ ]*\).*/\1/p')
+  seq_scans "$db" | awk -v what="${what:-$script}" 'NR == FNR {b[$1] = $2; r[$1] = $3; next}
+    $2 > b[$1] {print what, $1, $2 - b[$1], $3 - r[$1]}' "$WORK/seq.before" - >>"$WORK/seqscans"
+}
+seq_scans() {  # seq_scans DB: "table seq_scan seq_tup_read" of waitroom's tables
+  q "$1" "SELECT relname, seq_scan, seq_tup_read FROM pg_stat_user_tables WHERE schemaname = 'waitroom'" |
+    tr '|' ' '
 }
 
-orders() {  # orders DB ARTICLES LINES_MIN LINES_MAX [FIRST]: the -D arguments of the order scripts
-  echo "-D facilities=$FACILITIES -D first=${5:-1} -D articles=$2 -D lines_min=$3 -D lines_max=$4"
+orders() {  # orders FUNCTION ARTICLES LINES_MIN LINES_MAX [FIRST]: bench/order.sql's -D arguments
+  echo "-D function=$1 -D facilities=$FACILITIES -D first=${5:-1} -D articles=$2 -D lines_min=$3 -D lines_max=$4"
 }
+PLACE=waitroom.place_order FLOOR=bench.floor_place_order BASELINE=bench.baseline_place_order
 
 # ------------------------------------------------------------------ build, cluster, data
 say "build and install"
@@ -102,7 +112,7 @@ for i in 0 1 2; do
   bench_network $db $FACILITIES 1 "${SIZES[$i]}" NONE $ON_HAND 2>/dev/null
   bench_functions $db 2>/dev/null
   wr_psql -d $db -c ANALYZE
-  STOCK[$i]=$(q $db "SELECT count(*) FROM waitroom.stock")
+  STOCK[$i]=$((FACILITIES * SIZES[i]))   # not count(*): no scan of stock before the benchmarks
 done
 say "data: $NARROW_ARTICLES articles at $FACILITIES and at $WIDE_FACILITIES facilities"
 bench_createdb wide >/dev/null
@@ -132,9 +142,9 @@ done
 for i in 0 1 2; do
   say "#1 place_order vs floor at ${STOCK[$i]} stock rows"
   for _ in $(seq $RUNS); do
-    pgb size$i place_order.sql 2 $(orders size$i "${SIZES[$i]}" 1 5)
+    pgb size$i order.sql 2 $(orders $PLACE "${SIZES[$i]}" 1 5)
     add "1.po.$i" "$TPS"; add "1.po.cpu.$i" "$CPU_US"
-    pgb size$i floor_order.sql 2 $(orders size$i "${SIZES[$i]}" 1 5)
+    pgb size$i order.sql 2 $(orders $FLOOR "${SIZES[$i]}" 1 5)
     add "1.fl.$i" "$TPS"; add "1.fl.cpu.$i" "$CPU_US"
   done
 done
@@ -142,9 +152,9 @@ done
 for lines in 5 20; do
   say "#2 place_order vs baseline, $lines lines, ${STOCK[1]} stock rows"
   for _ in $(seq $RUNS); do
-    pgb size1 place_order.sql 2 $(orders size1 "${SIZES[1]}" $lines $lines)
+    pgb size1 order.sql 2 $(orders $PLACE "${SIZES[1]}" $lines $lines)
     add "2.po.$lines" "$TPS"; add "2.po.cpu.$lines" "$CPU_US"
-    pgb size1 baseline_order.sql 2 $(orders size1 "${SIZES[1]}" $lines $lines)
+    pgb size1 order.sql 2 $(orders $BASELINE "${SIZES[1]}" $lines $lines)
     add "2.bl.$lines" "$TPS"; add "2.bl.cpu.$lines" "$CPU_US"
   done
 done
@@ -152,7 +162,7 @@ done
 say "#3 place_order latency, 1 client, at every size"
 for _ in $(seq $RUNS); do
   for i in 0 1 2; do
-    pgb size$i place_order.sql 1 $(orders size$i "${SIZES[$i]}" 1 5)
+    pgb size$i order.sql 1 $(orders $PLACE "${SIZES[$i]}" 1 5)
     add "3.lat.$i" "$LAT_MS"
   done
 done
@@ -234,9 +244,9 @@ done
 # ------------------------------------------------------------------ #8 wide listings
 say "#8 place_order latency, articles at $FACILITIES vs $WIDE_FACILITIES facilities"
 for _ in $(seq $RUNS); do
-  pgb wide place_order.sql 1 $(orders wide $NARROW_ARTICLES 5 5 1)
+  pgb wide order.sql 1 $(orders $PLACE $NARROW_ARTICLES 5 5 1)
   add "8.narrow" "$LAT_MS"
-  pgb wide place_order.sql 1 $(orders wide $NARROW_ARTICLES 5 5 100001)
+  pgb wide order.sql 1 $(orders $PLACE $NARROW_ARTICLES 5 5 100001)
   add "8.wide" "$LAT_MS"
 done
 # ------------------------------------------------------------------ #8 core, #9 daemon
@@ -346,6 +356,18 @@ s1=${SERVED[0]} s2=${SERVED[1]} big=${OTHERS[-1]}
   echo "10 ms ticks) over the run, divided by the transactions: it does not count the WAL flush wait"
   echo "that dominates each commit with synchronous_commit on, so it shows the gap tps hides."
   echo
+  echo "## Sequential scans"
+  echo
+  echo "Sequential scans of waitroom's tables during the pgbench runs (pg_stat_user_tables before and"
+  echo "after each run, summed over all runs and sizes), by what ran. Rows per scan near a table's size"
+  echo "mean a statement reads the whole table; the stock tables hold ${STOCK[*]} rows."
+  echo
+  echo "| what ran | table | seq scans | rows read | rows per scan |"
+  echo "|---|---|---|---|---|"
+  awk '{k = $1 " " $2; n[k] += $3; r[k] += $4} END {
+         for (k in n) {split(k, a, " "); printf "| %s | %s | %d | %d | %.0f |\n", a[1], a[2], n[k], r[k], r[k] / n[k]}
+       }' "$WORK/seqscans" | sort -t'|' -k5,5nr
+  echo
   echo "## Machine and server"
   echo
   echo "- $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2}'), $(free -g | awk '/^Mem/ {print $2}') GiB memory; data directory on $(df -h "$WORK" | awk 'NR == 2 {print $1}') ($(findmnt -n -o FSTYPE --target "$WORK"), rotational=$(cat /sys/block/"$(basename "$(df "$WORK" | awk 'NR == 2 {print $1}')")"/queue/rotational 2>/dev/null || echo '?')); a shared, noisy virtual machine."
@@ -359,7 +381,7 @@ s1=${SERVED[0]} s2=${SERVED[1]} big=${OTHERS[-1]}
   echo "## Data (bench/gen/, generated at every run, then ANALYZE)"
   echo
   echo "- #1-#3: databases of $FACILITIES facilities x ${SIZES[*]} articles, every (facility, article) listed (NONE) and stocked with $ON_HAND on hand: ${STOCK[*]} stock rows (bench/gen/network.sql)."
-  echo "- Orders (bench/place_order.sql, floor_order.sql, baseline_order.sql): distinct random articles, quantity 1-3, a random consumer location in the facilities' map, a new tenantOrderId each. Routing strategy: the default (split on, waiting room on); everything is in stock, so every order is routed whole to the nearest facility."
+  echo "- Orders (bench/order.sql, for each of the three functions): distinct random articles, quantity 1-3, a random consumer location in the facilities' map, a new tenantOrderId each. Routing strategy: the default (split on, waiting room on); everything is in stock, so every order is routed whole to the nearest facility."
   echo "- #8: $NARROW_ARTICLES articles at $FACILITIES facilities and $NARROW_ARTICLES others at $WIDE_FACILITIES facilities, in one database; 5-line orders of either."
   echo "- #4/#5: articles listed BACKORDER with 0 on hand at $FACILITIES facilities; ${SERVED[*]} one-line plans waiting for one article each (bench/gen/waiting.sql, set-based), plus ${OTHERS[*]} plans waiting for $OTHER_ARTICLES other articles, one database per size. The restock raises one stock row by the number of plans; each run checks that exactly that many plans became ROUTED and none of them still waits, then rolls back."
   echo "- The floor (bench/floor.sql) writes what place_order writes for a routed order at a facility drawn by the script; the baseline (bench/baseline/router.sql) is a plain PL/pgSQL router (its design is in its header)."

@@ -4,8 +4,8 @@
 --
 -- Design:
 -- * Units are lines; lines of one article are judged together (their quantities add up).
--- * One query ranks the candidate facilities (ONLINE, ACTIVE listing) for the order's
---   articles: the articles it fully serves, then the quantity it has, then the distance to
+-- * One query ranks the candidate facilities (ONLINE, ACTIVE listing; listings by article,
+--   stock by primary key) for the order's articles: the articles it fully serves, then the quantity it has, then the distance to
 --   the consumer (haversine; unknown locations last), then facility_ref. The first is the
 --   complete facility of rule 1 if there is one, else the facility rule 3 routes to.
 -- * No complete facility: if an article short there is BACKORDER/PREORDER-able and the
@@ -73,7 +73,12 @@ BEGIN
               FROM wanted w
               JOIN listing l ON l.tenant_article_id = w.a AND l.status = 'ACTIVE'
               JOIN facility f ON f.facility_ref = l.facility_ref AND f.status = 'ONLINE'
-              LEFT JOIN stock s ON s.facility_ref = l.facility_ref AND s.tenant_article_id = w.a)
+              -- A probe by key per candidate: as a plain join, the plan hash-joins all of
+              -- stock once an order has ~20 lines (60 ms at 100,000 rows).
+              LEFT JOIN LATERAL (
+                  SELECT s.on_hand, s.reserved FROM stock s
+                   WHERE s.facility_ref = l.facility_ref AND s.tenant_article_id = w.a
+                   LIMIT 1) s ON true)
         SELECT o.facility_ref, count(*) FILTER (WHERE o.available >= o.q) AS served,
                sum(least(o.available, o.q)) AS quantity, min(o.distance) AS distance
           INTO best
