@@ -88,27 +88,14 @@ spi::Statement lock_stock_rows_nowait_sql{
     "   FOR NO KEY UPDATE OF s NOWAIT",
     2};
 
-// Every candidate stock row of the articles, found per article, then locked by key in the
-// fixed order (the join's keys come from unnest-sized estimates: primary-key probes).
-spi::Statement lock_all_candidates_sql{
-    "SELECT 1 FROM (SELECT k.facility_ref, k.tenant_article_id"
-    "                 FROM unnest($1::text[]) AS a(article)"
-    "                CROSS JOIN LATERAL (SELECT facility_ref, tenant_article_id FROM waitroom.stock"
-    "                                     WHERE tenant_article_id = a.article OFFSET 0) k) x"
-    "  JOIN waitroom.stock s"
-    "    ON s.facility_ref = x.facility_ref AND s.tenant_article_id = x.tenant_article_id"
-    " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
-    "   FOR NO KEY UPDATE OF s",
-    1};
-spi::Statement lock_all_candidates_nowait_sql{
-    "SELECT 1 FROM (SELECT k.facility_ref, k.tenant_article_id"
-    "                 FROM unnest($1::text[]) AS a(article)"
-    "                CROSS JOIN LATERAL (SELECT facility_ref, tenant_article_id FROM waitroom.stock"
-    "                                     WHERE tenant_article_id = a.article OFFSET 0) k) x"
-    "  JOIN waitroom.stock s"
-    "    ON s.facility_ref = x.facility_ref AND s.tenant_article_id = x.tenant_article_id"
-    " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
-    "   FOR NO KEY UPDATE OF s NOWAIT",
+// Every candidate stock row of the articles, found per article; lock_stock_rows_sql then
+// locks them by key in the fixed order (a lock in the per-article probe would take them in
+// article order, against everyone else's order).
+spi::Statement candidate_rows_sql{
+    "SELECT k.facility_ref, k.tenant_article_id"
+    "  FROM unnest($1::text[]) AS a(article)"
+    " CROSS JOIN LATERAL (SELECT facility_ref, tenant_article_id FROM waitroom.stock"
+    "                      WHERE tenant_article_id = a.article OFFSET 0) k",
     1};
 
 std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
@@ -265,8 +252,15 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
 }
 
 void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait) {
-    spi::run(nowait ? lock_all_candidates_nowait_sql : lock_all_candidates_sql,
-             {text_array(articles)});
+    std::vector<std::string> facilities;
+    std::vector<std::string> keyed_articles;
+    for (const spi::Row& r : spi::run(candidate_rows_sql, {text_array(articles)})) {
+        facilities.push_back(spi::text(r, 0));
+        keyed_articles.push_back(spi::text(r, 1));
+    }
+    if (facilities.empty()) return;
+    spi::run(nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql,
+             {text_array(facilities), text_array(keyed_articles)});
 }
 
 }  // namespace waitroom::pg

@@ -151,7 +151,8 @@ spi::Statement enqueue_plan_articles_sql{
 spi::Statement enqueue_plans_articles_sql{
     "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
     "  SELECT DISTINCT l.tenant_article_id FROM unnest($1::uuid[]) AS x(id)"
-    "    JOIN waitroom.routing_plan_line l ON l.routing_plan_id = x.id AND l.waiting"
+    "   CROSS JOIN LATERAL (SELECT l.tenant_article_id FROM waitroom.routing_plan_line l"
+    "                        WHERE l.routing_plan_id = x.id AND l.waiting OFFSET 0) l"
     "  RETURNING 1)"
     "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
     1};
