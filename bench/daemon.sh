@@ -7,7 +7,8 @@
 #   daemon_webhook_events_per_s N       the same backlog to a local C++ webhook receiver
 #   daemon_latency_p50_ms / _p99_ms N   commit-to-publish on stdout at a steady RATE events/s
 #   daemon_latency_rate_events_per_s N  the rate the producer actually achieved
-# and '#' lines with each run, the settings and the CPU used by the receiver.
+# and '#' lines with each run, the settings, the CPU used by the receiver and the latency to
+# the webhook receiver at the same rate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -132,27 +133,46 @@ webhook_rate=$(cat "$TMP"/webhook*.rates | median)
 
 # ------------------------------------------------------------------ latency at a steady rate
 # bench/daemon/producer.cpp commits RATE events/s, 3 of one order per transaction as a routed
-# place_order does (4 sessions, 1,000 orders), and logs when each commit was acknowledged; bench/daemon/stamp_lines.py stamps each
-# stdout line as it reaches the reader. Latency = publication - acknowledgement (same host,
-# same clock; the commit became visible just before its acknowledgement).
+# place_order does (4 sessions, 1,000 orders), and logs when each commit was acknowledged.
+# Publication: stdout lines are stamped as they reach their reader (stamp_lines.py), webhooks
+# as they reach the receiver. Latency = publication - acknowledgement (same host, same clock;
+# the commit became visible just before its acknowledgement).
+
+# latency_run NAME SINK_OPTION DAEMON_STDOUT ARRIVALS: sets p50 p99 achieved and a note
+latency_run() {
+  local name=$1 sink_option=$2 daemon_stdout=$3 arrivals=$4
+  "$WAITROOMD" --name "$name" "${DAEMON_OPTS[@]}" "$sink_option" >"$daemon_stdout" 2>"$TMP/$name.err" &
+  local daemon=$!; PIDS+=("$daemon")
+  sleep 0.5
+  local from to; from=$(now_s)
+  "$TMP/producer" --rate "$RATE" --seconds "$LATENCY_SECONDS" --threads 4 --per-commit 3 \
+    --out "$TMP/$name.commits"
+  to=$(now_s)
+  wait_drained 60
+  kill -TERM "$daemon"; wait "$daemon"
+  sleep 0.2  # the last stamps
+  local counted sent_p50 sent_p99 commit_p50 commit_p99
+  # The first second is warm-up (connections, plans).
+  read -r p50 p99 achieved counted sent_p50 sent_p99 commit_p50 commit_p99 < <(
+    python3 "$HERE/measure.py" latency "$arrivals" "$TMP/$name.commits" \
+      "$(python3 -c "print($from + 1)")" "$to")
+  note "$name: p50 $p50 ms, p99 $p99 ms at $achieved events/s ($counted events published over $(python3 -c "print(round($to - $from - 1, 1))") s); counted from the INSERT's sending instead: p50 $sent_p50 ms, p99 $sent_p99 ms; the producer's commit itself: p50 $commit_p50 ms, p99 $commit_p99 ms"
+}
+
+serve bench_hook
+"$TMP/receiver" --port-file "$TMP/latency-receiver.port" --threads 4 \
+  --arrivals "$TMP/webhook-latency.arrivals" >/dev/null 2>&1 &
+PIDS+=("$!")
+for _ in $(seq 1 100); do [ -s "$TMP/latency-receiver.port" ] && break; sleep 0.05; done
+wr_psql -c "UPDATE waitroom.subscription SET url = 'http://127.0.0.1:$(cat "$TMP/latency-receiver.port")/hook'
+             WHERE subscription_id = 'bench_hook'"
+latency_run webhook-latency --no-stdout /dev/null "$TMP/webhook-latency.arrivals"
+
 serve stdout
 mkfifo "$TMP/latency.fifo"
-python3 "$HERE/stamp_lines.py" "$TMP/latency.arrivals" <"$TMP/latency.fifo" &
-stamper=$!; PIDS+=("$stamper")
-"$WAITROOMD" --name latency "${DAEMON_OPTS[@]}" --no-webhooks >"$TMP/latency.fifo" 2>"$TMP/latency.err" &
-daemon=$!; PIDS+=("$daemon")
-sleep 0.5
-produce_from=$(now_s)
-"$TMP/producer" --rate "$RATE" --seconds "$LATENCY_SECONDS" --threads 4 --per-commit 3 \
-  --out "$TMP/latency.commits"
-produce_to=$(now_s)
-wait_drained 60
-kill -TERM "$daemon"; wait "$daemon"; wait "$stamper"
-# The first second is warm-up (connections, plans).
-read -r p50 p99 achieved counted sent_p50 sent_p99 commit_p50 commit_p99 < <(
-  python3 "$HERE/measure.py" latency "$TMP/latency.arrivals" "$TMP/latency.commits" \
-    "$(python3 -c "print($produce_from + 1)")" "$produce_to")
-note "latency: $counted events published over $(python3 -c "print(round($produce_to - $produce_from - 1, 1))") s; counted from the INSERT's sending instead: p50 $sent_p50 ms, p99 $sent_p99 ms; the producer's commit itself: p50 $commit_p50 ms, p99 $commit_p99 ms"
+python3 "$HERE/stamp_lines.py" "$TMP/stdout-latency.arrivals" <"$TMP/latency.fifo" &
+PIDS+=("$!")
+latency_run stdout-latency --no-webhooks "$TMP/latency.fifo" "$TMP/stdout-latency.arrivals"
 
 echo "daemon_stdout_events_per_s $stdout_rate"
 echo "daemon_webhook_events_per_s $webhook_rate"
