@@ -221,10 +221,12 @@ Model build_model(const RoutingRequest& request) {
     std::vector<bool> article_pre_back(na, false);
     for (std::size_t a = 0; a < na; ++a) {
         std::int64_t total = 0;
+        bool pre_back = false;
         for (std::size_t f = 0; f < nf; ++f) {
             total += model.cell(f, a).available;
-            article_pre_back[a] = article_pre_back[a] || model.cell(f, a).pre_back;
+            pre_back = pre_back || model.cell(f, a).pre_back;
         }
+        article_pre_back[a] = pre_back;
         const auto held = request.held_back.find(model.articles[a]);
         const std::int64_t held_back =
             held == request.held_back.end() ? 0 : std::max<std::int64_t>(held->second, 0);

@@ -65,13 +65,21 @@ bool fits_at(const Model& model, std::size_t f, const std::vector<Demand>& deman
     return true;
 }
 
+// fits_at with nothing used yet: can f serve `demand` alone, within the budget?
+bool fits_alone(const Model& model, std::size_t f, const std::vector<Demand>& demand) {
+    return std::all_of(demand.begin(), demand.end(), [&](const Demand& d) {
+        const Cell& cell = model.cell(f, d.article);
+        return cell.candidate && d.quantity <= cell.available &&
+               d.quantity <= model.budget[d.article];
+    });
+}
+
 // Units that some facility can serve alone within the budget, in unit order.
 std::vector<std::size_t> servable_units(const Model& model) {
     std::vector<std::size_t> result;
-    const std::vector<std::int64_t> zero(model.article_count(), 0);
     for (std::size_t u = 0; u < model.units.size(); ++u) {
         for (std::size_t f = 0; f < model.facility_count(); ++f) {
-            if (fits_at(model, f, model.units[u].demand, zero, zero)) {
+            if (fits_alone(model, f, model.units[u].demand)) {
                 result.push_back(u);
                 break;
             }
@@ -232,10 +240,9 @@ private:
         alone_.assign(nf, 0);
         maximal_.assign(nf, {});
         std::vector<char> feasible;
-        const std::vector<std::int64_t> zero(model_.article_count(), 0);
         for (std::size_t f = 0; f < nf; ++f) {
             for (std::size_t i = 0; i < n_; ++i) {
-                if (fits_at(model_, f, model_.units[units_[i]].demand, zero, zero)) {
+                if (fits_alone(model_, f, model_.units[units_[i]].demand)) {
                     alone_[f] |= Mask{1} << i;
                 }
             }
@@ -741,6 +748,17 @@ public:
     }
 
 private:
+    // serves_ with what trial_at and take_at need at hand; a unit of one article carries its demand
+    // and what the facility holds of it.
+    struct Serve {
+        std::size_t i = 0;  // unit position
+        std::int64_t total = 0;
+        bool single = false;
+        std::size_t article = 0;
+        std::int64_t quantity = 0;
+        std::int64_t available = 0;
+    };
+
     struct Result {
         int served = 0;
         double penalty = 0;            // summed in ascending facility order
@@ -756,11 +774,12 @@ private:
     }
 
     void prepare() {
-        const std::vector<std::int64_t> zero(model_.article_count(), 0);
         for (std::size_t f = 0; f < nf_; ++f) {
+            serves_[f].reserve(n_);
+            serve_at_[f].reserve(n_);
             for (std::size_t i = 0; i < n_; ++i) {
                 const Unit& unit = model_.units[units_[i]];
-                if (fits_at(model_, f, unit.demand, zero, zero)) {
+                if (fits_alone(model_, f, unit.demand)) {
                     serves_[f].push_back(i);
                     Serve serve{i, unit.total_quantity, unit.demand.size() == 1, 0, 0, 0};
                     if (serve.single) {
@@ -803,6 +822,16 @@ private:
         return true;
     }
 
+    // fits(f, serve.i), at hand for a unit of one article.
+    [[nodiscard]] bool fits(std::size_t f, const Serve& serve) const {
+        if (!serve.single) {
+            return fits(f, serve.i);
+        }
+        const std::int64_t next = used_[serve.article] + serve.quantity;
+        return next <= serve.available &&
+               budget_used_[serve.article] + serve.quantity <= model_.budget[serve.article];
+    }
+
     void take(std::size_t i, int sign) {
         for (const Demand& d : model_.units[units_[i]].demand) {
             used_[d.article] += sign * d.quantity;
@@ -818,8 +847,9 @@ private:
         const std::size_t start = taken_.size();
         for (int pass = exclusive_first ? 0 : 1; pass < 2; ++pass) {
             work_ += serves_[f].size();
-            for (std::size_t i : serves_[f]) {
-                if (remaining_[i] != 0 && (pass == 1 || later_[i] == 0) && fits(f, i)) {
+            for (const Serve& serve : serve_at_[f]) {
+                const std::size_t i = serve.i;
+                if (remaining_[i] != 0 && (pass == 1 || later_[i] == 0) && fits(f, serve)) {
                     take(i, 1);
                     taken_.push_back(i);
                 }
@@ -1046,16 +1076,6 @@ private:
     std::size_t nf_;
     std::size_t cap_;
     std::vector<std::vector<std::size_t>> serves_;  // per facility: units it serves alone
-    // serves_ with what trial_at needs at hand; a unit of one article carries its demand and
-    // what the facility holds of it.
-    struct Serve {
-        std::size_t i = 0;  // unit position
-        std::int64_t total = 0;
-        bool single = false;
-        std::size_t article = 0;
-        std::int64_t quantity = 0;
-        std::int64_t available = 0;
-    };
     std::vector<std::vector<Serve>> serve_at_;
     std::vector<std::size_t> trial_touched_;  // articles trial_at put into used_
     std::vector<std::size_t> candidates_;     // facilities serving a unit alone, ascending
