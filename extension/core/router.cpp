@@ -202,6 +202,14 @@ private:
 
     // DecisionBuilder::pickable on the column.
     [[nodiscard]] std::int64_t pickable(std::size_t f, const Unit& unit, Column& c) const {
+        if (unit.lines.size() == 1) {  // no earlier line of the unit to make room for
+            const std::size_t line = unit.lines.front();
+            const std::size_t a = model_.line_article[line];
+            return model_.cell(f, a).candidate
+                       ? std::max<std::int64_t>(0, std::min({model_.request->lines[line].quantity,
+                                                             c.left[a], c.budget[a]}))
+                       : 0;
+        }
         std::int64_t total = 0;
         for (std::size_t line : unit.lines) {
             const std::size_t a = model_.line_article[line];

@@ -180,6 +180,11 @@ Model build_model(const RoutingRequest& request) {
         facility_by_index[facility_index(facility.ref)] = &facility;
     }
 
+    std::vector<char> online(nf, 0);
+    for (std::size_t f = 0; f < nf; ++f) {
+        online[f] = facility_by_index[f]->status == FacilityStatus::Online ? 1 : 0;
+    }
+
     model.penalty.assign(nf, 0.0);
     if (request.consumer) {
         for (std::size_t f = 0; f < nf; ++f) {
@@ -202,8 +207,8 @@ Model build_model(const RoutingRequest& request) {
                                " and article " + offer.article);
         }
         seen[f * na + a] = 1;
-        const bool candidate = facility_by_index[f]->status == FacilityStatus::Online &&
-                               offer.has_listing && offer.listing_status == ListingStatus::Active;
+        const bool candidate =
+            online[f] != 0 && offer.has_listing && offer.listing_status == ListingStatus::Active;
         if (!candidate) {
             continue;
         }
