@@ -95,7 +95,19 @@ PLACE=waitroom.place_order FLOOR=bench.floor_place_order BASELINE=bench.baseline
 # ------------------------------------------------------------------ build, cluster, data
 say "build and install"
 bench_build
+# The server runs from a private copy of its install tree, this build of waitroom included:
+# someone's make install during the run cannot swap the library under it. (PostgreSQL finds
+# its lib/ and share/ relative to its binaries.)
+PG_COPY=$WORK/pg
+for dir in "$(dirname "$(pg_config --bindir)")" "$(pg_config --sharedir)"; do
+  mkdir -p "$PG_COPY$(dirname "$dir")" && cp -a "$dir" "$PG_COPY$(dirname "$dir")/"
+done
+export WR_PGBIN=$PG_COPY$(pg_config --bindir)
 WR_CLUSTER_DURABLE=1 wr_cluster_start
+case $(q postgres "SELECT setting FROM pg_config WHERE name = 'PKGLIBDIR'") in
+  "$PG_COPY"/*) ;;
+  *) fail "the server does not run from its copy $PG_COPY" ;;
+esac
 trap 'wr_cluster_stop; rm -rf "$WORK"' EXIT
 q postgres "SELECT version()" >"$WORK/version"
 q postgres "SELECT name || ' = ' || current_setting(name) FROM pg_settings
