@@ -24,10 +24,14 @@ now_s() { date +%s.%N; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # ------------------------------------------------------------------ build
-cmake -S . -B build >/tmp/bench-daemon-build.log 2>&1 &&
-  cmake --build build -j2 --target waitroomd >>/tmp/bench-daemon-build.log 2>&1 || {
-    tail -30 /tmp/bench-daemon-build.log; exit 1; }
-WAITROOMD=$ROOT/build/service/waitroomd
+# WAITROOMD=path compares another build (e.g. an older commit's) on the same machine.
+if [ -z "${WAITROOMD:-}" ]; then
+  cmake -S . -B build >/tmp/bench-daemon-build.log 2>&1 &&
+    cmake --build build -j2 --target waitroomd >>/tmp/bench-daemon-build.log 2>&1 || {
+      tail -30 /tmp/bench-daemon-build.log; exit 1; }
+  WAITROOMD=$ROOT/build/service/waitroomd
+fi
+note "daemon: $WAITROOMD"
 make -s -j2 >/dev/null && make -s install >/dev/null
 TMP=$(mktemp -d /tmp/bench-daemon.XXXXXX)
 g++ -O2 -std=c++17 -o "$TMP/receiver" "$HERE/receiver.cpp" \
