@@ -1,27 +1,24 @@
 #include "pg/event_log.hpp"
 
-#include "pg/spi.hpp"
-
 namespace waitroom::pg {
 namespace {
 
+// One array per column; unnest() yields the rows in array order, so event ids follow the
+// order the events were added (one order's events are published in event_id order).
 spi::Statement insert_events_sql{
     "INSERT INTO waitroom.event (event, order_id, payload)"
-    "SELECT e->>'event', (e->>'order_id')::uuid, e->'payload'"
-    "  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS t(e, n)"
-    " ORDER BY t.n",
-    1};
+    "SELECT * FROM unnest($1::text[], $2::uuid[], $3::jsonb[])",
+    3};
 
 }  // namespace
 
-void EventLog::add(const char* event, const std::string& order_id, nlohmann::json payload) {
-    pending_.push_back({{"event", event}, {"order_id", order_id}, {"payload", std::move(payload)}});
+void EventLog::add(const char* event, const std::string& order_id, const nlohmann::json& payload) {
+    pending_.add({std::string(event), order_id, payload.dump()});
 }
 
 void EventLog::flush() {
     if (pending_.empty()) return;
-    spi::run(insert_events_sql, {pending_.dump()});
-    pending_ = nlohmann::json::array();
+    spi::run(insert_events_sql, pending_.take());
 }
 
 }  // namespace waitroom::pg

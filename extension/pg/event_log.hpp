@@ -5,15 +5,17 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "pg/spi.hpp"
+
 namespace waitroom::pg {
 
 class EventLog {
 public:
-    void add(const char* event, const std::string& order_id, nlohmann::json payload);
+    void add(const char* event, const std::string& order_id, const nlohmann::json& payload);
     void flush();  // inserts what was added since the last flush
 
 private:
-    nlohmann::json pending_ = nlohmann::json::array();
+    spi::Columns pending_{3};  // event, order_id, payload (JSON text)
 };
 
 }  // namespace waitroom::pg

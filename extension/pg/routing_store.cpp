@@ -175,7 +175,8 @@ OfferTable load_offers(const std::vector<std::string>& articles) {
 
 LoadedRequest request_from(const OfferTable& table, const std::vector<core::Line>& lines,
                            const std::optional<core::Location>& consumer,
-                           const core::Strategy& strategy, core::Timestamp now) {
+                           const core::Strategy& strategy, core::Timestamp now,
+                           std::vector<std::size_t>* offer_index) {
     LoadedRequest loaded;
     core::RoutingRequest& req = loaded.request;
     req.lines = lines;
@@ -189,6 +190,7 @@ LoadedRequest request_from(const OfferTable& table, const std::vector<core::Line
         for (const std::size_t i : found->second) {
             const core::Offer& offer = table.offers[i];
             req.offers.push_back(offer);
+            if (offer_index != nullptr) offer_index->push_back(i);
             facility_refs.insert(offer.facility_ref);
             const StockKey key{offer.facility_ref, offer.article};
             if (table.missing_stock_rows.count(key) != 0) loaded.missing_stock_rows.insert(key);

@@ -32,10 +32,12 @@ struct OfferTable {
 OfferTable load_offers(const std::vector<std::string>& articles);
 
 // The routing request for these lines from offers read before (every article of the lines
-// must have been read).
+// must have been read). `offer_index` (if given) receives, per request offer, its index in
+// the table.
 LoadedRequest request_from(const OfferTable& table, const std::vector<core::Line>& lines,
                            const std::optional<core::Location>& consumer,
-                           const core::Strategy& strategy, core::Timestamp now);
+                           const core::Strategy& strategy, core::Timestamp now,
+                           std::vector<std::size_t>* offer_index = nullptr);
 
 // Candidate offers (ONLINE facility, ACTIVE listing) for the lines' articles.
 LoadedRequest load_request(const std::vector<core::Line>& lines,

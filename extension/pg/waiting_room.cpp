@@ -247,6 +247,40 @@ bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventL
     return result.outcome == RouteOutcome::Changed;
 }
 
+// The routing requests of a batch's plans. Plans of the same articles (a restock's usual
+// case: many orders of one article) share one request, refreshed from what the earlier
+// decisions left available, instead of copying every offer for every plan.
+class BatchRequests {
+public:
+    const core::RoutingRequest& for_plan(const OfferTable& current, const PlanToRoute& plan,
+                                         const core::Strategy& strategy, core::Timestamp now) {
+        std::vector<std::string> articles;
+        for (const auto& line : plan.lines) articles.push_back(line.article);
+        std::sort(articles.begin(), articles.end());
+        articles.erase(std::unique(articles.begin(), articles.end()), articles.end());
+        if (articles != articles_) {
+            articles_ = std::move(articles);
+            offer_index_.clear();
+            loaded_ =
+                request_from(current, plan.lines, plan.consumer, strategy, now, &offer_index_);
+            return loaded_.request;
+        }
+        core::RoutingRequest& request = loaded_.request;
+        request.lines = plan.lines;
+        request.consumer = plan.consumer;
+        for (std::size_t k = 0; k < offer_index_.size(); ++k) {
+            request.offers[k].on_hand = current.offers[offer_index_[k]].on_hand;
+            request.offers[k].reserved = current.offers[offer_index_[k]].reserved;
+        }
+        return request;
+    }
+
+private:
+    std::vector<std::string> articles_;
+    LoadedRequest loaded_;
+    std::vector<std::size_t> offer_index_;  // request offer k is current.offers[offer_index_[k]]
+};
+
 // Serves a pass's plans in one go (FIFO and PRIORITY): one read of their lines and offers,
 // the decisions in memory in queue order (each sees what the earlier ones reserved), one
 // NOWAIT lock and re-check of every stock row reserved, one write per table. So each stock
@@ -285,14 +319,14 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
 
         DecisionWriter writer;
         EventLog events;
+        BatchRequests requests;
         std::map<StockKey, std::int64_t> reservations;
         for (const auto& id : plan_ids) {  // queue order
             auto found = plans.find(id);
             if (found == plans.end() || found->second.lines.empty()) continue;
             const PlanToRoute& plan = found->second;
-            const LoadedRequest loaded =
-                request_from(current, plan.lines, plan.consumer, strategy, now);
-            const core::RoutingDecision decision = core::route(loaded.request);
+            const core::RoutingDecision decision =
+                core::route(requests.for_plan(current, plan, strategy, now));
             if (leaves_plan_unchanged(plan, decision)) continue;
             writer.add(plan, decision, options, events);
             ++served;
