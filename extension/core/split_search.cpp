@@ -66,7 +66,13 @@ bool fits_at(const Model& model, std::size_t f, const std::vector<Demand>& deman
 }
 
 // fits_at with nothing used yet: can f serve `demand` alone, within the budget?
-bool fits_alone(const Model& model, std::size_t f, const std::vector<Demand>& demand) {
+inline bool fits_alone(const Model& model, std::size_t f, const std::vector<Demand>& demand) {
+    if (demand.size() == 1) {  // the usual unit: one line
+        const Demand& d = demand.front();
+        const Cell& cell = model.cell(f, d.article);
+        return cell.candidate && d.quantity <= cell.available &&
+               d.quantity <= model.budget[d.article];
+    }
     return std::all_of(demand.begin(), demand.end(), [&](const Demand& d) {
         const Cell& cell = model.cell(f, d.article);
         return cell.candidate && d.quantity <= cell.available &&
@@ -281,6 +287,7 @@ private:
             return model_.penalty[x] != model_.penalty[y] ? model_.penalty[x] < model_.penalty[y]
                                                           : x < y;
         });
+        drop_dominated();
         const std::size_t m = order_.size();
         max_picks_ = std::min({cap_, n_, m});
         suffix_or_.assign(m + 1, 0);
@@ -299,6 +306,40 @@ private:
                 all_penalties_equal_ && model_.penalty[order_[j]] == model_.penalty[order_[0]];
         }
         stamp_.assign(std::size_t{1} << n_, 0);
+    }
+
+    // Can f serve every unit set g can (each maximal mask of g inside one of f's)?
+    [[nodiscard]] bool covers(std::size_t f, std::size_t g) const {
+        if ((alone_[g] & ~alone_[f]) != 0) {
+            return false;
+        }
+        return std::all_of(maximal_[g].begin(), maximal_[g].end(), [&](Mask mg) {
+            return std::any_of(maximal_[f].begin(), maximal_[f].end(),
+                               [mg](Mask mf) { return (mg & ~mf) == 0; });
+        });
+    }
+
+    // Leaves out of order_ every facility g that cap_ earlier facilities (lower penalty, or
+    // equal and smaller ref) cover: a set of at most cap_ facilities holding g lacks one of
+    // them, and swapping g for it serves as much at no more penalty with a smaller ref, so it
+    // is strictly better and the optimum never holds g. At hundreds of facilities most are
+    // such, and the search space shrinks accordingly; the optimum does not change.
+    void drop_dominated() {
+        std::vector<std::size_t> kept;
+        kept.reserve(order_.size());
+        for (std::size_t j = 0; j < order_.size(); ++j) {
+            const std::size_t g = order_[j];
+            std::size_t dominators = 0;
+            for (std::size_t i = 0; i < j && dominators < cap_; ++i) {
+                if (covers(order_[i], g)) {
+                    ++dominators;
+                }
+            }
+            if (dominators < cap_) {
+                kept.push_back(g);
+            }
+        }
+        order_.swap(kept);
     }
 
     void prepare_capacity() {
@@ -430,15 +471,13 @@ private:
         for (const SplitPart& p : incumbent.parts) {
             set.push_back(p.facility);
         }
-        std::vector<std::size_t> in_order;
-        for (std::size_t f : order_) {
-            if (std::find(set.begin(), set.end(), f) != set.end()) {
-                in_order.push_back(f);
-            }
-        }
-        if (in_order.size() != set.size()) {
-            return;  // cannot happen: greedy only takes facilities that serve a unit alone
-        }
+        // In (penalty, ref) order, as the search sums penalties (a facility of the greedy's set
+        // may have been dropped from order_ as dominated; its value still bounds the search).
+        std::vector<std::size_t> in_order = set;
+        std::sort(in_order.begin(), in_order.end(), [&](std::size_t x, std::size_t y) {
+            return model_.penalty[x] != model_.penalty[y] ? model_.penalty[x] < model_.penalty[y]
+                                                          : x < y;
+        });
         double penalty = 0;
         for (std::size_t f : in_order) {
             penalty += model_.penalty[f];
@@ -507,10 +546,13 @@ private:
                 return;
             }
             if (best_valid_) {
-                const int bound = std::min(
-                    {best_budget(chosen_or | suffix_or_[j]),
-                     popcount(chosen_or) + static_cast<int>(top_sum(suffix_top_pop_, j, r, 1, 0)),
-                     capacity_bound(j, r)});
+                const int cheap_bound = std::min(
+                    best_budget(chosen_or | suffix_or_[j]),
+                    popcount(chosen_or) + static_cast<int>(top_sum(suffix_top_pop_, j, r, 1, 0)));
+                if (cheap_bound < best_served_) {
+                    break;  // as below, without the costlier capacity bound
+                }
+                const int bound = std::min(cheap_bound, capacity_bound(j, r));
                 double penalty_bound = penalty;
                 for (std::size_t t = 0; t < r; ++t) {
                     penalty_bound += model_.penalty[order_[j + t]];

@@ -108,6 +108,21 @@ TEST(Scale, EqualFacilitiesTieToFirstRef) {
     }
 }
 
+// Even facilities hold only a, odd ones only b, all at the same distance: the split goes to
+// the first of each (the search leaves the others out as dominated).
+TEST(Scale, SplitAmongEqualFacilitiesTakesFirstRefs) {
+    RoutingRequest r = request();
+    r.consumer = kBerlin;
+    for (int f = 0; f < 500; ++f) {
+        const std::string ref = "fc-" + std::to_string(1000 + f);
+        r.facilities.push_back(facility(ref, kPotsdam));
+        r.offers.push_back(offer(ref, "a", f % 2 == 0 ? 1 : 0));
+        r.offers.push_back(offer(ref, "b", f % 2 == 0 ? 0 : 1));
+    }
+    r.lines = {line("1", "a", 1), line("2", "b", 1)};
+    EXPECT_EQ(describe(route(r)), "R:fc-1000{1=1} R:fc-1001{2=1}");
+}
+
 // Rule 3 with a bundle of two lines of one article: the second line gets what the first left.
 // A has 3 (bundle 2+1, not full), B has 1 and the other article: B serves one unit fully.
 TEST(Scale, SplitOffBundleOfOneArticleCountsWhatEarlierLinesTake) {
