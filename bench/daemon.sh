@@ -32,7 +32,9 @@ if [ -z "${WAITROOMD:-}" ]; then
   WAITROOMD=$ROOT/build/service/waitroomd
 fi
 note "daemon: $WAITROOMD"
-make -s -j2 >/dev/null && make -s install >/dev/null
+# A caller that runs the server from its own install tree (bench/run.sh exports WR_PGBIN) has
+# installed this build of waitroom there already.
+[ -n "${WR_PGBIN:-}" ] || { make -s -j2 >/dev/null && make -s install >/dev/null; }
 TMP=$(mktemp -d /tmp/bench-daemon.XXXXXX)
 g++ -O2 -std=c++17 -o "$TMP/receiver" "$HERE/receiver.cpp" \
   $(pkg-config --cflags --libs cpp-httplib) -pthread
@@ -51,12 +53,9 @@ cleanup() {
 }
 wr_cluster_start
 trap cleanup EXIT
-# Until wr_cluster_start knows WR_CLUSTER_DURABLE: postgresql.auto.conf wins over its settings.
-if [ "$(wr_psql -At -c 'SHOW fsync')" != on ] || [ "$(wr_psql -At -c 'SHOW synchronous_commit')" != on ]; then
-  wr_psql -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
-    -c "ALTER SYSTEM SET full_page_writes = on"
-  wr_cluster_ctl restart
-fi
+[ "$(wr_psql -At -c "SELECT current_setting('fsync') || current_setting('synchronous_commit')
+                        || current_setting('full_page_writes')")" = ononon ] ||
+  { echo "bench/daemon.sh: the cluster is not durable" >&2; exit 1; }
 note "server: $(wr_psql -At -F ' ' -c "SELECT 'fsync=' || current_setting('fsync'),
   'synchronous_commit=' || current_setting('synchronous_commit'),
   'full_page_writes=' || current_setting('full_page_writes'),
