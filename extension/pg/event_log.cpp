@@ -12,8 +12,8 @@ spi::Statement insert_events_sql{
 
 }  // namespace
 
-void EventLog::add(const char* event, const std::string& order_id, const nlohmann::json& payload) {
-    pending_.add({std::string(event), order_id, payload.dump()});
+void EventLog::add(const char* event, const std::string& order_id, std::string payload) {
+    pending_.add({std::string(event), order_id, std::move(payload)});
 }
 
 void EventLog::flush() {

@@ -2,7 +2,6 @@
 // they happened, inside the caller's transaction (SPEC §5).
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "pg/spi.hpp"
@@ -11,7 +10,8 @@ namespace waitroom::pg {
 
 class EventLog {
 public:
-    void add(const char* event, const std::string& order_id, const nlohmann::json& payload);
+    // payload: the event's JSON object, as text
+    void add(const char* event, const std::string& order_id, std::string payload);
     void flush();  // inserts what was added since the last flush
 
 private:

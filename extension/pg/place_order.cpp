@@ -1,6 +1,7 @@
 // waitroom.place_order(order jsonb): validate, store, route, return the order (SPEC §2).
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "core/order_input.hpp"
 #include "pg/plan_routing.hpp"
@@ -139,12 +140,12 @@ Placed place(const core::OrderInput& input, const std::string& body) {
     spi::run(insert_lines_sql, {order_id, lines.dump()});
 
     EventLog events;
-    events.add("ORDER_CREATED", order_id,
-               {{"orderId", order_id},
-                {"tenantOrderId", input.tenant_order_id},
-                {"orderDate", spi::text(inserted[0], 0)},
-                {"priority", input.priority},
-                {"orderLineItems", created_lines}});
+    const json created = {{"orderId", order_id},
+                          {"tenantOrderId", input.tenant_order_id},
+                          {"orderDate", spi::text(inserted[0], 0)},
+                          {"priority", input.priority},
+                          {"orderLineItems", created_lines}};
+    events.add("ORDER_CREATED", order_id, created.dump());
     PlanToRoute plan;
     plan.routing_plan_id = new_uuid();
     plan.is_new = true;

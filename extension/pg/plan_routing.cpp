@@ -10,6 +10,7 @@
 
 #include "core/router.hpp"
 #include "pg/guard.hpp"
+#include "pg/json_text.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
 
@@ -23,8 +24,6 @@ extern "C" {
 
 namespace waitroom::pg {
 namespace {
-
-using nlohmann::json;
 
 // Optimistic attempts before the fallback locks every candidate row up front.
 constexpr int kOptimisticAttempts = 3;
@@ -154,14 +153,21 @@ bool leaves_plan_unchanged(const PlanToRoute& plan, const core::RoutingDecision&
 
 namespace {
 
-json lines_json(const core::PlannedPart& part) {
-    json lines = json::array();
+// A plan's lines in its event: quantity is what it holds (picked + short).
+void lines_json(JsonText& out, const core::PlannedPart& part) {
+    out.begin_array();
     for (const auto& l : part.lines)
-        lines.push_back({{"lineId", l.line_id},
-                         {"tenantArticleId", l.article},
-                         {"quantity", l.quantity + l.short_quantity},
-                         {"shortQuantity", l.short_quantity}});
-    return lines;
+        out.begin_object()
+            .key("lineId")
+            .value(l.line_id)
+            .key("tenantArticleId")
+            .value(l.article)
+            .key("quantity")
+            .value(l.quantity + l.short_quantity)
+            .key("shortQuantity")
+            .value(l.short_quantity)
+            .end_object();
+    out.end_array();
 }
 
 std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
@@ -291,38 +297,40 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
     for (const auto& l : d.parts[keeper].lines) kept[l.line_id] += l.quantity + l.short_quantity;
 
     if (d.parts.size() > 1) {
-        json children = json::array();
+        JsonText split;
+        split.begin_object()
+            .key("orderId")
+            .value(plan.order_id)
+            .key("tenantOrderId")
+            .value(plan.tenant_order_id)
+            .key("routingPlanId")
+            .value(plan.routing_plan_id)
+            .key("childRoutingPlanIds")
+            .begin_array();
         for (std::size_t i = 0; i < d.parts.size(); ++i)
-            if (i != keeper) children.push_back(ids[i]);
-        events.add("ROUTING_PLAN_SPLITTED", plan.order_id,
-                   {{"orderId", plan.order_id},
-                    {"tenantOrderId", plan.tenant_order_id},
-                    {"routingPlanId", plan.routing_plan_id},
-                    {"childRoutingPlanIds", children},
-                    {"decidedBy", d.rule}});
+            if (i != keeper) split.value(ids[i]);
+        split.end_array().key("decidedBy").value(d.rule).end_object();
+        events.add("ROUTING_PLAN_SPLITTED", plan.order_id, split.text());
     }
 
     for (std::size_t i = 0; i < d.parts.size(); ++i) {
         const auto& part = d.parts[i];
         const bool routed = part.status == core::PlanStatus::Routed;
-        json parent =
-            i == keeper
-                ? (plan.parent_routing_plan_id ? json(*plan.parent_routing_plan_id) : json(nullptr))
-                : json(plan.routing_plan_id);
+        const std::optional<std::string> parent =
+            i == keeper ? plan.parent_routing_plan_id : plan.routing_plan_id;
         const spi::Value facility = routed ? spi::Value(*part.facility_ref) : std::nullopt;
         const bool updated = i == keeper && !plan.is_new;
         if (updated)
             updated_plans_.add(
                 {ids[i], status_name(part.status), facility, options.run_type, d.rule});
         else
-            new_plans_.add({ids[i], plan.order_id,
-                            parent.is_null() ? spi::Value() : parent.get<std::string>(),
-                            status_name(part.status), facility, options.run_type, d.rule});
+            new_plans_.add({ids[i], plan.order_id, parent, status_name(part.status), facility,
+                            options.run_type, d.rule});
         const bool waiting = part.status == core::PlanStatus::Waiting;
         const auto flag = [](bool b) { return std::string(b ? "t" : "f"); };
         WrittenPlan& written = written_.emplace_back();
         written.routing_plan_id = ids[i];
-        if (!parent.is_null()) written.parent_routing_plan_id = parent.get<std::string>();
+        written.parent_routing_plan_id = parent;
         written.status = part.status;
         written.facility_ref = part.facility_ref;
         for (const auto& l : part.lines) {
@@ -346,42 +354,67 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
                 new_lines_.add({ids[i], plan.order_id, l.line_id, l.article,
                                 std::to_string(l.quantity + l.short_quantity), flag(waiting)});
         }
-        json payload = {{"orderId", plan.order_id},
-                        {"tenantOrderId", plan.tenant_order_id},
-                        {"routingPlanId", ids[i]},
-                        {"parentRoutingPlanId", parent},
-                        {"status", status_name(part.status)},
-                        {"runType", options.run_type},
-                        {"decidedBy", d.rule},
-                        {"lines", lines_json(part)}};
-        if (routed) payload["facilityRef"] = *part.facility_ref;
-        events.add(event_of(part.status), plan.order_id, payload);
+        JsonText payload;
+        payload.begin_object()
+            .key("orderId")
+            .value(plan.order_id)
+            .key("tenantOrderId")
+            .value(plan.tenant_order_id)
+            .key("routingPlanId")
+            .value(ids[i])
+            .key("parentRoutingPlanId")
+            .value(parent)
+            .key("status")
+            .value(status_name(part.status))
+            .key("runType")
+            .value(options.run_type)
+            .key("decidedBy")
+            .value(d.rule)
+            .key("lines");
+        lines_json(payload, part);
+        if (routed) payload.key("facilityRef").value(*part.facility_ref);
+        payload.end_object();
+        events.add(event_of(part.status), plan.order_id, payload.text());
         if (!routed) continue;
 
         std::string pick_job_id = new_uuid();
         bool short_picked = false;
-        json pick = json::array();
+        JsonText pick;
+        pick.begin_object()
+            .key("orderId")
+            .value(plan.order_id)
+            .key("tenantOrderId")
+            .value(plan.tenant_order_id)
+            .key("pickJobId")
+            .value(pick_job_id)
+            .key("routingPlanId")
+            .value(ids[i])
+            .key("facilityRef")
+            .value(*part.facility_ref)
+            .key("pickLines")
+            .begin_array();
         for (const auto& l : part.lines) {
             short_picked = short_picked || l.short_quantity > 0;
             pick_lines_.add({pick_job_id, l.line_id, *part.facility_ref, l.article,
                              std::to_string(l.quantity), std::to_string(l.short_quantity)});
-            pick.push_back({{"lineId", l.line_id},
-                            {"tenantArticleId", l.article},
-                            {"quantity", l.quantity},
-                            {"shortQuantity", l.short_quantity}});
+            pick.begin_object()
+                .key("lineId")
+                .value(l.line_id)
+                .key("tenantArticleId")
+                .value(l.article)
+                .key("quantity")
+                .value(l.quantity)
+                .key("shortQuantity")
+                .value(l.short_quantity)
+                .end_object();
         }
+        const std::optional<std::string> sub_status =
+            short_picked ? std::optional<std::string>("SHORT_PICKED") : std::nullopt;
+        pick.end_array().key("subStatus").value(sub_status).end_object();
         written_.back().pick_job_id = pick_job_id;
         written_.back().short_picked = short_picked;
-        pick_jobs_.add({pick_job_id, ids[i], plan.order_id, *part.facility_ref,
-                        short_picked ? spi::Value("SHORT_PICKED") : std::nullopt});
-        events.add("PICK_JOB_CREATED", plan.order_id,
-                   {{"orderId", plan.order_id},
-                    {"tenantOrderId", plan.tenant_order_id},
-                    {"pickJobId", pick_job_id},
-                    {"routingPlanId", ids[i]},
-                    {"facilityRef", *part.facility_ref},
-                    {"subStatus", short_picked ? json("SHORT_PICKED") : json(nullptr)},
-                    {"pickLines", pick}});
+        pick_jobs_.add({pick_job_id, ids[i], plan.order_id, *part.facility_ref, sub_status});
+        events.add("PICK_JOB_CREATED", plan.order_id, pick.text());
     }
 
     for (const auto& [key, quantity] : reservations_of(d)) reservations_[key] += quantity;

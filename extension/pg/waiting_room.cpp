@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/order_input.hpp"
@@ -20,8 +21,6 @@ extern "C" {
 
 namespace waitroom::pg {
 namespace {
-
-using nlohmann::json;
 
 // Of the raised articles: those a committed plan waits for, and (a NULL row) whether earlier
 // passes deferred work. Runs after the pass tried the waiting locks, so its snapshot sees
