@@ -175,7 +175,7 @@ say "#3 place_order latency, 1 client, at every size"
 for _ in $(seq $RUNS); do
   for i in 0 1 2; do
     pgb size$i order.sql 1 $(orders $PLACE "${SIZES[$i]}" 1 5)
-    add "3.lat.$i" "$LAT_MS"
+    add "3.lat.$i" "$LAT_MS"; add "3.cpu.$i" "$CPU_US"
   done
 done
 # ------------------------------------------------------------------ #4/#5 restocks serving plans
@@ -257,9 +257,9 @@ done
 say "#8 place_order latency, articles at $FACILITIES vs $WIDE_FACILITIES facilities"
 for _ in $(seq $RUNS); do
   pgb wide order.sql 1 $(orders $PLACE $NARROW_ARTICLES 5 5 1)
-  add "8.narrow" "$LAT_MS"
+  add "8.narrow" "$LAT_MS"; add "8.narrow.cpu" "$CPU_US"
   pgb wide order.sql 1 $(orders $PLACE $NARROW_ARTICLES 5 5 100001)
-  add "8.wide" "$LAT_MS"
+  add "8.wide" "$LAT_MS"; add "8.wide.cpu" "$CPU_US"
 done
 # ------------------------------------------------------------------ #8 core, #9 daemon
 external() {  # external SCRIPT KEY...: the figures SCRIPT prints as "key value" lines
@@ -320,6 +320,8 @@ s1=${SERVED[0]} s2=${SERVED[1]} big=${OTHERS[-1]}
   r=$(ratio "$(med 3.lat.2)" "$(med 3.lat.0)")
   row "3" "place_order median latency, 1 client, ${STOCK[2]} vs ${STOCK[0]} stock rows" \
     "$(med 3.lat.2) vs $(med 3.lat.0) ms" "${r}x" "<= 1.2x" "$(verdict "$r" "<=" 1.2)"
+  r=$(ratio "$(med 3.cpu.2)" "$(med 3.cpu.0)")
+  row "3" "the same, server CPU per order (no WAL flush wait)" "$(med 3.cpu.2) vs $(med 3.cpu.0) us" "${r}x" "(<= 1.2x)" "$(verdict "$r" "<=" 1.2)"
   for s in "$s1" "$s2"; do
     key=$([ "$s" = "$s1" ] && echo "5.s.0" || echo "4.s.$s")
     p=$(per_s "$s" "$(med "$key")")
@@ -330,13 +332,15 @@ s1=${SERVED[0]} s2=${SERVED[1]} big=${OTHERS[-1]}
   row "5" "#4 ($s1 plans) with $big other waiting plans" "$(med "5.s.$big") vs $(med 5.s.0) s" "${r}x" "<= 1.2x" "$(verdict "$r" "<=" 1.2)"
   r=$(ratio "$(med 6.off)" "$(med 6.on)")
   row "6" "one-row restocks, nothing waiting, 2 clients, triggers on vs off" \
-    "$(fmt "$(med 6.on)") vs $(fmt "$(med 6.off)") tps" "${r}x slower" "<= 1.10x" "$(verdict "$r" "<=" 1.10)"
+    "$(fmt "$(med 6.on)") vs $(fmt "$(med 6.off)") tps" "${r}x (off/on)" "<= 1.10x" "$(verdict "$r" "<=" 1.10)"
   r=$(ratio "$(med 6.on.cpu)" "$(med 6.off.cpu)")
   row "6" "the same, server CPU per statement" "$(med 6.on.cpu) vs $(med 6.off.cpu) us" "${r}x" "(<= 1.10x)" "$(verdict "$r" "<=" 1.10)"
   r=$(ratio "$(med 7.on)" "$(med 7.off)")
   row "7" "one UPDATE of ${STOCK[1]} stock rows, nothing waiting, on vs off" "$(med 7.on) vs $(med 7.off) s" "${r}x" "<= 1.25x" "$(verdict "$r" "<=" 1.25)"
   r=$(ratio "$(med 8.wide)" "$(med 8.narrow)")
   row "8" "place_order median latency, 5 lines at $WIDE_FACILITIES vs $FACILITIES facilities" "$(med 8.wide) vs $(med 8.narrow) ms" "${r}x" "<= 2x" "$(verdict "$r" "<=" 2)"
+  r=$(ratio "$(med 8.wide.cpu)" "$(med 8.narrow.cpu)")
+  row "8" "the same, server CPU per order" "$(med 8.wide.cpu) vs $(med 8.narrow.cpu) us" "${r}x" "(<= 2x)" "$(verdict "$r" "<=" 2)"
   p99=$(core_ms "${R[core_50x500_p99_us]}")
   row "8" "core decision, 50 lines x 500 facilities (bench/core.sh), p99 (p50 $(core_ms "${R[core_50x500_p50_us]}") ms)" "$p99 ms" "" "< 1 ms" "$(verdict "$p99" "<" 1)"
   row "9" "waitroomd events/s to stdout (bench/daemon.sh)" "${R[daemon_stdout_events_per_s]}" "" ">= 5000/s" "$(verdict "${R[daemon_stdout_events_per_s]}" ">=" 5000)"
@@ -356,13 +360,14 @@ s1=${SERVED[0]} s2=${SERVED[1]} big=${OTHERS[-1]}
     echo "| #2 $lines lines: place_order tps / baseline tps | $(runs 2.po.$lines) / $(runs 2.bl.$lines) |"
     echo "| #2 $lines lines: server CPU per order, place_order / baseline (us) | $(runs 2.po.cpu.$lines) / $(runs 2.bl.cpu.$lines) |"
   done
-  for i in 0 1 2; do echo "| #3 ${STOCK[$i]} rows: median latency (ms) | $(runs 3.lat.$i) |"; done
+  for i in 0 1 2; do echo "| #3 ${STOCK[$i]} rows: median latency (ms) / server CPU per order (us) | $(runs 3.lat.$i) / $(runs 3.cpu.$i) |"; done
   for n in "${OTHERS[@]}"; do echo "| #4/#5 $s1 plans served, $n others waiting (s) | $(runs 5.s.$n) |"; done
   echo "| #4 $s2 plans served (s) | $(runs "4.s.$s2") |"
   echo "| #6 tps on / off | $(runs 6.on) / $(runs 6.off) |"
   echo "| #6 server CPU per statement on / off (us) | $(runs 6.on.cpu) / $(runs 6.off.cpu) |"
   echo "| #7 seconds on / off | $(runs 7.on) / $(runs 7.off) |"
   echo "| #8 median latency $FACILITIES / $WIDE_FACILITIES facilities (ms) | $(runs 8.narrow) / $(runs 8.wide) |"
+  echo "| #8 server CPU per order $FACILITIES / $WIDE_FACILITIES facilities (us) | $(runs 8.narrow.cpu) / $(runs 8.wide.cpu) |"
   echo
   echo "Server CPU per transaction is the user+system time of the pgbench backends (/proc/PID/stat,"
   echo "10 ms ticks) over the run, divided by the transactions: it does not count the WAL flush wait"

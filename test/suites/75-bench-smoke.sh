@@ -32,10 +32,10 @@ if [ -f "$out/RESULTS.md" ]; then
       if (measured !~ /[0-9]/ || measured ~ /n\/a|nan|inf/) { print; next }
       gsub(/[0-9]+(\.[0-9]+)?|vs|tps|ms|us|s|=|plans\/s|[ ]/, "", measured)
       if (measured != "") { print; next }
-      if (ratio !~ /^ *$/ && ratio !~ /^ [0-9]+\.[0-9]+x( slower)? $/) print
+      if (ratio !~ /^ *$/ && ratio !~ /^ [0-9]+\.[0-9]+x( \(off\/on\))? $/) print
     }')
   count=$(echo "$rows" | grep -c .)
-  if [ "$count" -ge 17 ] && [ -z "$bad" ]; then
+  if [ "$count" -ge 19 ] && [ -z "$bad" ]; then
     ok "all $count figures of the results table are numbers"
   else
     echo "$bad" | sed 's/^/#   /'
