@@ -195,6 +195,8 @@ Model build_model(const RoutingRequest& request) {
     }
 
     model.cells.assign(nf * na, Cell{});
+    std::vector<std::int64_t> available_total(na, 0);  // per article, over all facilities
+    std::vector<char> article_pre_back(na, 0);
     std::vector<char> seen(nf * na, 0);
     for (const Offer& offer : request.offers) {
         const std::size_t f = facility_index(offer.facility_ref);
@@ -220,18 +222,15 @@ Model build_model(const RoutingRequest& request) {
                                 offer.preorder_available_from &&
                                 *offer.preorder_available_from > request.now;
         cell.available = unreleased ? 0 : std::max<std::int64_t>(offer.on_hand - offer.reserved, 0);
+        available_total[a] += cell.available;
+        if (cell.pre_back) {
+            article_pre_back[a] = 1;
+        }
     }
 
     model.budget.assign(na, 0);
-    std::vector<bool> article_pre_back(na, false);
     for (std::size_t a = 0; a < na; ++a) {
-        std::int64_t total = 0;
-        bool pre_back = false;
-        for (std::size_t f = 0; f < nf; ++f) {
-            total += model.cell(f, a).available;
-            pre_back = pre_back || model.cell(f, a).pre_back;
-        }
-        article_pre_back[a] = pre_back;
+        const std::int64_t total = available_total[a];
         const auto held = request.held_back.find(model.articles[a]);
         const std::int64_t held_back =
             held == request.held_back.end() ? 0 : std::max<std::int64_t>(held->second, 0);
@@ -243,7 +242,7 @@ Model build_model(const RoutingRequest& request) {
     for (const Line& line : request.lines) {
         const std::size_t a = article_index(line.article);
         model.line_article.push_back(a);
-        model.line_pre_back.push_back(article_pre_back[a]);
+        model.line_pre_back.push_back(article_pre_back[a] != 0);
     }
     model.units = build_units(request, model);
     return model;
