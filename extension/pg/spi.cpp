@@ -9,6 +9,7 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/resowner.h"
 }
 
@@ -96,9 +97,22 @@ Rows take_result() {
         nrows = SPI_processed;
         natts = table->tupdesc->natts;
         cells = static_cast<char**>(palloc0(sizeof(char*) * (nrows * natts + 1)));
+        // Each column's output function looked up once, not once per cell as SPI_getvalue
+        // does (1,200 cells of a 3-line order's candidate read cost 1 M instructions so).
+        auto* output = static_cast<FmgrInfo*>(palloc0(sizeof(FmgrInfo) * (natts + 1)));
+        for (int c = 0; c < natts; ++c) {
+            Oid function = InvalidOid;
+            bool varlena = false;
+            getTypeOutputInfo(TupleDescAttr(table->tupdesc, c)->atttypid, &function, &varlena);
+            fmgr_info(function, &output[c]);
+        }
         for (uint64 r = 0; r < nrows; ++r)
-            for (int c = 0; c < natts; ++c)
-                cells[r * natts + c] = SPI_getvalue(table->vals[r], table->tupdesc, c + 1);
+            for (int c = 0; c < natts; ++c) {
+                bool isnull = false;
+                const Datum value = SPI_getbinval(table->vals[r], table->tupdesc, c + 1, &isnull);
+                if (!isnull) cells[r * natts + c] = OutputFunctionCall(&output[c], value);
+            }
+        pfree(output);
     });
     Rows rows;
     rows.reserve(nrows);
