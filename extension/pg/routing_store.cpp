@@ -16,23 +16,23 @@ spi::Statement load_strategy_sql{
     "  FROM waitroom.routing_strategy",
     1};
 
-// The candidates of the order's articles: their listings (with the facility's location) and
-// their stock rows, read apart and joined in C++. Each read is one index scan of the article
-// index (= ANY of the articles), so the cost follows the order's articles, never the size
-// of stock; a join of the two let the generic plan hash-join a sequential scan of all of
-// stock (18 ms at 100,000 rows), and a per-article LATERAL probe cost 21k instructions a row.
-spi::Statement load_listings_sql{
+// The candidates of the order's articles: their listings (index-only on the covering article
+// index) with the facility, and their stock rows. Both sides are read by = ANY of the articles
+// (the repeated filter on stock lets its article index drive that side of the join), so the
+// cost follows the order's articles, never the size of stock: a join on the listing's key
+// alone let the generic plan hash-join a sequential scan of all of stock (18 ms at 100,000
+// rows), and a per-article LATERAL probe cost 21k instructions a row.
+spi::Statement load_offers_sql{
     "SELECT l.facility_ref, l.tenant_article_id, l.out_of_stock_behaviour,"
-    "       (extract(epoch FROM l.preorder_available_from) * 1000000)::bigint, f.lat, f.lon"
+    "       (extract(epoch FROM l.preorder_available_from) * 1000000)::bigint,"
+    "       s.on_hand, s.reserved, f.lat, f.lon"
     "  FROM waitroom.listing l"
     "  JOIN waitroom.facility f ON f.facility_ref = l.facility_ref"
+    "  LEFT JOIN waitroom.stock s"
+    "         ON s.facility_ref = l.facility_ref AND s.tenant_article_id = l.tenant_article_id"
+    "        AND s.tenant_article_id = ANY ($1::text[])"
     " WHERE l.tenant_article_id = ANY ($1::text[])"
     "   AND l.status = 'ACTIVE' AND f.status = 'ONLINE'",
-    1};
-spi::Statement load_stock_sql{
-    "SELECT s.facility_ref, s.tenant_article_id, s.on_hand, s.reserved"
-    "  FROM waitroom.stock s"
-    " WHERE s.tenant_article_id = ANY ($1::text[])",
     1};
 
 // Per article, the waiting lines of that article (the partial index), each plan and order by
@@ -148,28 +148,22 @@ core::Strategy load_strategy(core::Timestamp* now, const std::string* now_overri
 
 OfferTable load_offers(const std::vector<std::string>& articles) {
     OfferTable table;
-    const std::string article_array = text_array(articles);
-    std::map<StockKey, std::pair<std::int64_t, std::int64_t>> stock;
-    for (const spi::Row& r : spi::run(load_stock_sql, {article_array}))
-        stock.emplace(StockKey{spi::text(r, 0), spi::text(r, 1)},
-                      std::make_pair(spi::integer(r, 2), spi::integer(r, 3)));
-    for (const spi::Row& r : spi::run(load_listings_sql, {article_array})) {
+    for (const spi::Row& r : spi::run(load_offers_sql, {text_array(articles)})) {
         core::Offer offer;
         offer.facility_ref = spi::text(r, 0);
         offer.article = spi::text(r, 1);
         offer.behaviour = behaviour(spi::text(r, 2));
         if (r[3]) offer.preorder_available_from = spi::integer(r, 3);
-        auto row = stock.find({offer.facility_ref, offer.article});
-        if (row != stock.end()) {
-            offer.on_hand = row->second.first;
-            offer.reserved = row->second.second;
+        if (r[4]) {
+            offer.on_hand = spi::integer(r, 4);
+            offer.reserved = spi::integer(r, 5);
         } else {
             table.missing_stock_rows.emplace(offer.facility_ref, offer.article);
         }
         auto& facility = table.facilities[offer.facility_ref];
         if (facility.ref.empty()) {
             facility.ref = offer.facility_ref;
-            if (r[4] && r[5]) facility.location = core::Location{spi::real(r, 4), spi::real(r, 5)};
+            if (r[6] && r[7]) facility.location = core::Location{spi::real(r, 6), spi::real(r, 7)};
         }
         table.by_article[offer.article].push_back(table.offers.size());
         table.offers.push_back(std::move(offer));
@@ -246,9 +240,13 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
     spi::Rows locked = spi::run(nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql,
                                 {text_array(facilities), text_array(articles)});
     if (locked.size() != reservations.size()) return false;
+    // What the decision saw of the rows it reserves (only those: an order's offers run to
+    // thousands).
     std::map<StockKey, std::pair<std::int64_t, std::int64_t>> seen;
-    for (const auto& offer : loaded.request.offers)
-        seen[{offer.facility_ref, offer.article}] = {offer.on_hand, offer.reserved};
+    for (const auto& offer : loaded.request.offers) {
+        StockKey key{offer.facility_ref, offer.article};
+        if (reservations.count(key) != 0) seen[std::move(key)] = {offer.on_hand, offer.reserved};
+    }
     for (const spi::Row& r : locked) {
         auto it = seen.find({spi::text(r, 0), spi::text(r, 1)});
         if (it == seen.end()) return false;
