@@ -2,6 +2,7 @@
 // order, pre-order release, reroute / reroute_all and manual assignment.
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -117,7 +118,8 @@ spi::Statement lock_plans_skip_sql{
 spi::Statement plans_lines_sql{
     "SELECT p.routing_plan_id, p.order_id, o.tenant_order_id, p.parent_routing_plan_id,"
     "       p.status, o.consumer_lat, o.consumer_lon, l.line_id, l.tenant_article_id,"
-    "       l.quantity, ol.bundle_ref"
+    "       l.quantity, ol.bundle_ref,"
+    "       (extract(epoch FROM o.order_date) * 1000000)::bigint, p.plan_no"
     "  FROM unnest($1::uuid[]) AS x(id)"
     "  JOIN waitroom.routing_plan p ON p.routing_plan_id = x.id"
     "  JOIN waitroom.orders o ON o.order_id = p.order_id"
@@ -197,14 +199,20 @@ std::optional<PlanToRoute> load_plan(const std::string& plan_id) {
     return plan;
 }
 
-// The plans' lines, by plan id (as load_plan reads them, for many plans in one query).
-std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& plan_ids) {
+// A plan's place in the STRICT_FIFO queue: (order_date in epoch microseconds, plan_no).
+using QueueKey = std::pair<std::int64_t, std::int64_t>;
+
+// The plans' lines, by plan id (as load_plan reads them, for many plans in one query), and
+// each plan's queue key.
+std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& plan_ids,
+                                              std::map<std::string, QueueKey>* keys) {
     std::map<std::string, PlanToRoute> plans;
     for (const auto& r : spi::run(plans_lines_sql, {text_array(plan_ids)})) {
         const std::string& id = spi::text(r, 0);
         auto [it, fresh] = plans.try_emplace(id);
         PlanToRoute& plan = it->second;
         if (fresh) {
+            (*keys)[id] = {spi::integer(r, 11), spi::integer(r, 12)};
             plan.routing_plan_id = id;
             plan.order_id = spi::text(r, 1);
             plan.tenant_order_id = spi::text(r, 2);
@@ -251,8 +259,8 @@ bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventL
 // decisions left available, instead of copying every offer for every plan.
 class BatchRequests {
 public:
-    const core::RoutingRequest& for_plan(const OfferTable& current, const PlanToRoute& plan,
-                                         const core::Strategy& strategy, core::Timestamp now) {
+    core::RoutingRequest& for_plan(const OfferTable& current, const PlanToRoute& plan,
+                                   const core::Strategy& strategy, core::Timestamp now) {
         std::vector<std::string> articles;
         for (const auto& line : plan.lines) articles.push_back(line.article);
         std::sort(articles.begin(), articles.end());
@@ -280,19 +288,84 @@ private:
     std::vector<std::size_t> offer_index_;  // request offer k is current.offers[offer_index_[k]]
 };
 
-// Serves a pass's plans in one go (FIFO and PRIORITY): one read of their lines and offers,
+// Every waiting line of some articles with its plan's queue key, for STRICT_FIFO's held-back
+// quantity (what held_back_sql reads for one plan, for a whole batch at once).
+spi::Statement waiting_queue_sql{
+    "SELECT a.article, w.quantity, w.order_date, w.plan_no"
+    "  FROM unnest($1::text[]) AS a(article)"
+    " CROSS JOIN LATERAL ("
+    "       SELECT l.quantity, p.plan_no,"
+    "              (extract(epoch FROM o.order_date) * 1000000)::bigint AS order_date"
+    "         FROM waitroom.routing_plan_line l"
+    "         JOIN waitroom.routing_plan p ON p.routing_plan_id = l.routing_plan_id"
+    "         JOIN waitroom.orders o ON o.order_id = p.order_id"
+    "        WHERE l.waiting AND l.tenant_article_id = a.article OFFSET 0) w",
+    1};
+
+// STRICT_FIFO in a batch: how much of each article waits in plans ahead of a plan in the
+// queue (order_date, plan_no), kept current as the batch serves its plans in queue order
+// (each served plan is ahead of every plan after it).
+class HeldBack {
+public:
+    explicit HeldBack(const std::vector<std::string>& articles) {
+        for (const auto& r : spi::run(waiting_queue_sql, {text_array(articles)}))
+            queue_[spi::text(r, 0)].push_back(
+                {{spi::integer(r, 2), spi::integer(r, 3)}, spi::integer(r, 1)});
+        for (auto& entry : queue_) {
+            std::sort(entry.second.begin(), entry.second.end());
+            std::int64_t sum = 0;
+            for (auto& waiting : entry.second) waiting.second = sum += waiting.second;
+        }
+    }
+
+    [[nodiscard]] std::map<std::string, std::int64_t> ahead_of(
+        const QueueKey& key, const std::vector<core::Line>& lines) const {
+        std::map<std::string, std::int64_t> held;
+        for (const auto& line : lines) {
+            if (held.count(line.article) != 0) continue;
+            std::int64_t sum = 0;
+            auto queue = queue_.find(line.article);
+            if (queue != queue_.end()) {
+                // The running sum before the first entry at or after `key` (the plan itself).
+                auto first =
+                    std::lower_bound(queue->second.begin(), queue->second.end(),
+                                     std::make_pair(key, std::numeric_limits<std::int64_t>::min()));
+                if (first != queue->second.begin()) sum = std::prev(first)->second;
+            }
+            auto served = served_.find(line.article);
+            if (served != served_.end()) sum -= served->second;
+            held[line.article] = std::max<std::int64_t>(sum, 0);
+        }
+        return held;
+    }
+
+    // The plan now waits only for what its decision keeps waiting.
+    void decided(const PlanToRoute& plan, const core::RoutingDecision& decision) {
+        for (const auto& line : plan.lines) served_[line.article] += line.quantity;
+        for (const auto& part : decision.parts)
+            if (part.status == core::PlanStatus::Waiting)
+                for (const auto& line : part.lines) served_[line.article] -= line.quantity;
+    }
+
+private:
+    // Per article: (queue key, running sum of waiting quantity up to and including it).
+    std::map<std::string, std::vector<std::pair<QueueKey, std::int64_t>>> queue_;
+    std::map<std::string, std::int64_t> served_;  // what the batch's decisions took off
+};
+
+// Serves a pass's plans in one go: one read of their lines and offers,
 // the decisions in memory in queue order (each sees what the earlier ones reserved), one
 // NOWAIT lock and re-check of every stock row reserved, one write per table. So each stock
 // row's `reserved` is written once, not once per plan (1,000 updates of one row made every
 // later lock walk the row's version chain). Keeps nothing and returns false when a row is
-// locked or changed, or under STRICT_FIFO: the caller then serves the plans one by one.
+// locked or changed: the caller then serves the plans one by one.
 bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions& options,
                     int* changed) {
     int served = 0;
     const bool kept = in_lock_attempt(/*bounded=*/true, [&] {
         core::Timestamp now = 0;
         const core::Strategy strategy = load_strategy(&now, options.now_override);
-        if (strategy.waiting_room_priority == core::WaitingRoomPriority::StrictFifo) return false;
+        const bool strict = strategy.waiting_room_priority == core::WaitingRoomPriority::StrictFifo;
 
         std::set<std::string> locked;
         std::vector<std::string> waiting;
@@ -306,11 +379,15 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
         if (!skipped.empty()) spi::run(enqueue_plans_articles_sql, {text_array(skipped)});
         if (waiting.empty()) return true;
 
-        std::map<std::string, PlanToRoute> plans = load_plans(waiting);
+        std::map<std::string, QueueKey> keys;
+        std::map<std::string, PlanToRoute> plans = load_plans(waiting, &keys);
         std::set<std::string> article_set;
         for (const auto& entry : plans)
             for (const auto& line : entry.second.lines) article_set.insert(line.article);
-        const OfferTable seen = load_offers({article_set.begin(), article_set.end()});
+        const std::vector<std::string> articles(article_set.begin(), article_set.end());
+        const OfferTable seen = load_offers(articles);
+        std::optional<HeldBack> held_back;
+        if (strict) held_back.emplace(articles);
         OfferTable current = seen;  // what the decisions so far left available
         std::map<StockKey, std::size_t> offer_at;
         for (std::size_t i = 0; i < current.offers.size(); ++i)
@@ -324,9 +401,11 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
             auto found = plans.find(id);
             if (found == plans.end() || found->second.lines.empty()) continue;
             const PlanToRoute& plan = found->second;
-            const core::RoutingDecision decision =
-                core::route(requests.for_plan(current, plan, strategy, now));
+            core::RoutingRequest& request = requests.for_plan(current, plan, strategy, now);
+            if (held_back) request.held_back = held_back->ahead_of(keys.at(id), plan.lines);
+            const core::RoutingDecision decision = core::route(request);
             if (leaves_plan_unchanged(plan, decision)) continue;
+            if (held_back) held_back->decided(plan, decision);
             writer.add(plan, decision, options, events);
             ++served;
             for (const auto& [key, quantity] : reservations_of(decision)) {

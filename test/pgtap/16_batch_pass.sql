@@ -2,7 +2,7 @@
 -- what the earlier ones reserved, and writes each table (and each stock row) once.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(14);
+SELECT plan(19);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -71,6 +71,41 @@ SELECT pg_temp.po('low', '2026-01-04T10:00:00Z', 'x', 1, 0);
 SELECT pg_temp.po('high', '2026-01-04T11:00:00Z', 'x', 1, 9);
 UPDATE waitroom.stock SET on_hand = on_hand + 1 WHERE facility_ref = 'fb' AND tenant_article_id = 'x';
 SELECT is(pg_temp.plans('high'), 'ROUTED:fb:REACTIVATION', 'PRIORITY: the higher priority is served first');
+
+-- STRICT_FIFO: no later plan takes what an earlier unserved one needs, also within one pass.
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'STRICT_FIFO';
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour) VALUES ('fa', 's', 'BACKORDER');
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 's', 0);
+SELECT pg_temp.po('s-big', '2026-01-05T10:00:00Z', 's', 5);
+SELECT pg_temp.po('s-one', '2026-01-05T11:00:00Z', 's', 1);
+SELECT pg_temp.po('s-two', '2026-01-05T12:00:00Z', 's', 2);
+UPDATE waitroom.stock SET on_hand = 3 WHERE facility_ref = 'fa' AND tenant_article_id = 's';
+SELECT is(pg_temp.plans('s-big') || ' ' || pg_temp.plans('s-one') || ' ' || pg_temp.plans('s-two'),
+          'WAITING:- WAITING:- WAITING:-',
+          'STRICT_FIFO: 3 arrive for the oldest plan of 5; the later plans may not take them');
+UPDATE stock_writes SET n = pg_stat_get_xact_tuples_updated('waitroom.stock'::regclass)
+                          + pg_stat_get_xact_tuples_inserted('waitroom.stock'::regclass);
+UPDATE waitroom.stock SET on_hand = 8 WHERE facility_ref = 'fa' AND tenant_article_id = 's';
+SELECT is(pg_temp.plans('s-big') || ' ' || pg_temp.plans('s-one') || ' ' || pg_temp.plans('s-two'),
+          'ROUTED:fa:REACTIVATION ROUTED:fa:REACTIVATION ROUTED:fa:REACTIVATION',
+          'STRICT_FIFO: with 8 the oldest is served first, then the later ones in one pass');
+SELECT is(pg_temp.reserved('fa', 's'), 8, 'STRICT_FIFO: reserved 8 of 8');
+SELECT is((SELECT pg_stat_get_xact_tuples_updated('waitroom.stock'::regclass)
+                + pg_stat_get_xact_tuples_inserted('waitroom.stock'::regclass) - n FROM stock_writes), 2::bigint,
+          'STRICT_FIFO is served in one batch too: the restock, then one reservation');
+
+-- STRICT_FIFO counts plans ahead that the pass does not serve: t-first (oldest) waits for 3 t;
+-- a restock of u reaches only the bundle that needs u and t, which may not take the 1 t.
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
+  VALUES ('fa', 't', 'BACKORDER'), ('fa', 'u', 'BACKORDER');
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 't', 1), ('fa', 'u', 0);
+SELECT pg_temp.po('t-first', '2026-01-06T10:00:00Z', 't', 3);
+SELECT pg_temp.pom('t-u-bundle', '2026-01-06T11:00:00Z',
+  '[{"id": "1", "tenantArticleId": "u", "quantity": 1, "bundleRef": "k"},
+    {"id": "2", "tenantArticleId": "t", "quantity": 1, "bundleRef": "k"}]');
+UPDATE waitroom.stock SET on_hand = 1 WHERE facility_ref = 'fa' AND tenant_article_id = 'u';
+SELECT is(pg_temp.plans('t-first') || ' ' || pg_temp.plans('t-u-bundle'), 'WAITING:- WAITING:-',
+          'STRICT_FIFO: the bundle may not take the t an earlier plan (not in this pass) waits for');
 
 SELECT is(pg_temp.bad_reserved() + pg_temp.lost_lines(), 0::bigint, 'reserved matches open pick lines; nothing lost');
 
