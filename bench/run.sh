@@ -117,12 +117,26 @@ q postgres "SELECT name || ' = ' || current_setting(name) FROM pg_settings
                                 'default_text_search_config')
              ORDER BY name" >"$WORK/settings"
 
-say "data: ${SIZES[*]} articles x $FACILITIES facilities"
+# An order history before ANALYZE: a live system's order tables are not empty, and plans made
+# while they are (the foreign-key checks' among them) scan them whole for the rest of the
+# session. One transaction of HISTORY routed orders of random articles.
+history() {  # history DB FIRST ARTICLES
+  wr_psql -d "$1" -q -c "SELECT count(waitroom.place_order(jsonb_build_object(
+      'tenantOrderId', 'history-' || i,
+      'consumer', jsonb_build_object('lat', 47.3 + random() * 8, 'lon', 6 + random() * 9),
+      'orderLineItems', jsonb_build_array(jsonb_build_object(
+          'tenantArticleId', 'sku-' || ($2 + floor(random() * $3)::int), 'quantity', 1)))))
+    FROM generate_series(1, $HISTORY) i" >/dev/null
+}
+[ "$SMOKE" = 1 ] && HISTORY=50 || HISTORY=2000
+
+say "data: ${SIZES[*]} articles x $FACILITIES facilities, $HISTORY orders of history each"
 for i in 0 1 2; do
   db=size$i
   bench_createdb $db >/dev/null
   bench_network $db $FACILITIES 1 "${SIZES[$i]}" NONE $ON_HAND 2>/dev/null
   bench_functions $db 2>/dev/null
+  history $db 1 "${SIZES[$i]}"
   wr_psql -d $db -c ANALYZE
   STOCK[$i]=$((FACILITIES * SIZES[i]))   # not count(*): no scan of stock before the benchmarks
 done
@@ -130,6 +144,7 @@ say "data: $NARROW_ARTICLES articles at $FACILITIES and at $WIDE_FACILITIES faci
 bench_createdb wide >/dev/null
 bench_network wide $FACILITIES 1 $NARROW_ARTICLES NONE $ON_HAND 2>/dev/null
 bench_network wide $WIDE_FACILITIES 100001 $NARROW_ARTICLES NONE $ON_HAND 2>/dev/null
+history wide 1 $NARROW_ARTICLES
 wr_psql -d wide -c ANALYZE
 say "data: waiting rooms of ${SERVED[*]} plans, with ${OTHERS[*]} other waiting plans"
 for n in "${OTHERS[@]}"; do
@@ -397,7 +412,7 @@ s1=${SERVED[0]} s2=${SERVED[1]} big=${OTHERS[-1]}
   echo
   echo "## Data (bench/gen/, generated at every run, then ANALYZE)"
   echo
-  echo "- #1-#3: databases of $FACILITIES facilities x ${SIZES[*]} articles, every (facility, article) listed (NONE) and stocked with $ON_HAND on hand: ${STOCK[*]} stock rows (bench/gen/network.sql)."
+  echo "- #1-#3: databases of $FACILITIES facilities x ${SIZES[*]} articles, every (facility, article) listed (NONE) and stocked with $ON_HAND on hand: ${STOCK[*]} stock rows (bench/gen/network.sql); $HISTORY one-line orders placed before ANALYZE, so the order tables have a history and statistics, as on a live system."
   echo "- Orders (bench/order.sql, for each of the three functions): distinct random articles, quantity 1-3, a random consumer location in the facilities' map, a new tenantOrderId each. Routing strategy: the default (split on, waiting room on); everything is in stock, so every order is routed whole to the nearest facility."
   echo "- #8: $NARROW_ARTICLES articles at $FACILITIES facilities and $NARROW_ARTICLES others at $WIDE_FACILITIES facilities, in one database; 5-line orders of either."
   echo "- #4/#5: articles listed BACKORDER with 0 on hand at $FACILITIES facilities; ${SERVED[*]} one-line plans waiting for one article each (bench/gen/waiting.sql, set-based), plus ${OTHERS[*]} plans waiting for $OTHER_ARTICLES other articles, one database per size. The restock raises one stock row by the number of plans; each run checks that exactly that many plans became ROUTED and none of them still waits, then rolls back."
