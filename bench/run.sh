@@ -429,6 +429,8 @@ s1=${SERVED[0]} s2=${SERVED[1]} big=${OTHERS[-1]}
     echo
     echo "![#1](bench-1-throughput.png) ![#3](bench-3-latency.png) ![#5](bench-5-waiting-room.png)"
   fi
+  # The hand-written analysis of missed targets (profiles, what would close them).
+  if [ "$SMOKE" = 0 ] && [ -f "$BENCH_DIR/NOTES.md" ]; then cat "$BENCH_DIR/NOTES.md"; fi
 } >"$OUT/RESULTS.md.new"
 mv "$OUT/RESULTS.md.new" "$OUT/RESULTS.md"
 
