@@ -114,7 +114,7 @@ spi::Statement lock_plans_skip_sql{
     "   FOR NO KEY UPDATE OF o, p SKIP LOCKED",
     1};
 
-// What plan_lines_sql reads, for many plans at once (the plan id first).
+// A plan's order and lines (quantity > 0, in line order), for many plans at once.
 spi::Statement plans_lines_sql{
     "SELECT p.routing_plan_id, p.order_id, o.tenant_order_id, p.parent_routing_plan_id,"
     "       p.status, o.consumer_lat, o.consumer_lon, l.line_id, l.tenant_article_id,"
@@ -127,18 +127,6 @@ spi::Statement plans_lines_sql{
     "         ON l.routing_plan_id = p.routing_plan_id AND l.quantity > 0"
     "  LEFT JOIN waitroom.order_line ol ON ol.order_id = l.order_id AND ol.line_id = l.line_id"
     " ORDER BY p.routing_plan_id, ol.position",
-    1};
-
-spi::Statement plan_lines_sql{
-    "SELECT p.order_id, o.tenant_order_id, p.parent_routing_plan_id, p.status, o.consumer_lat,"
-    "       o.consumer_lon, l.line_id, l.tenant_article_id, l.quantity, ol.bundle_ref"
-    "  FROM waitroom.routing_plan p"
-    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
-    "  LEFT JOIN waitroom.routing_plan_line l"
-    "         ON l.routing_plan_id = p.routing_plan_id AND l.quantity > 0"
-    "  LEFT JOIN waitroom.order_line ol ON ol.order_id = l.order_id AND ol.line_id = l.line_id"
-    " WHERE p.routing_plan_id = $1::uuid"
-    " ORDER BY ol.position",
     1};
 
 // Deferring also notifies waitroom_reroute (at commit): waitroomd then calls release_due(),
@@ -176,29 +164,6 @@ spi::Statement lock_order_sql{
 spi::Statement facility_exists_sql{
     "SELECT 1 FROM waitroom.facility WHERE facility_ref = $1 FOR KEY SHARE", 1};
 
-std::optional<PlanToRoute> load_plan(const std::string& plan_id) {
-    spi::Rows rows = spi::run(plan_lines_sql, {plan_id});
-    if (rows.empty()) return std::nullopt;
-    PlanToRoute plan;
-    plan.routing_plan_id = plan_id;
-    plan.order_id = spi::text(rows[0], 0);
-    plan.tenant_order_id = spi::text(rows[0], 1);
-    if (rows[0][2]) plan.parent_routing_plan_id = *rows[0][2];
-    plan.current_status = spi::text(rows[0], 3);
-    if (rows[0][4] && rows[0][5])
-        plan.consumer = core::Location{spi::real(rows[0], 4), spi::real(rows[0], 5)};
-    for (const auto& r : rows) {
-        if (!r[6]) continue;
-        core::Line line;
-        line.line_id = spi::text(r, 6);
-        line.article = spi::text(r, 7);
-        line.quantity = spi::integer(r, 8);
-        if (r[9]) line.bundle_ref = *r[9];
-        plan.lines.push_back(std::move(line));
-    }
-    return plan;
-}
-
 // A plan's place in the STRICT_FIFO queue: (order_date in epoch microseconds, plan_no).
 using QueueKey = std::pair<std::int64_t, std::int64_t>;
 
@@ -229,6 +194,13 @@ std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& pl
         plan.lines.push_back(std::move(line));
     }
     return plans;
+}
+
+std::optional<PlanToRoute> load_plan(const std::string& plan_id) {
+    std::map<std::string, QueueKey> keys;
+    std::map<std::string, PlanToRoute> plans = load_plans({plan_id}, &keys);
+    if (plans.empty()) return std::nullopt;
+    return std::move(plans.begin()->second);
 }
 
 std::vector<std::string> first_column(const spi::Rows& rows) {
@@ -553,9 +525,9 @@ std::string assign(const std::string& plan_id, const std::string& facility_ref,
         return core::UserError(core::sqlstate::kNoDataFound,
                                "routing_plan_id " + plan_id + " not found");
     };
-    spi::Rows head = spi::run(plan_lines_sql, {plan_id});
-    if (head.empty()) throw plan_not_found();
-    std::string order_id = spi::text(head[0], 0);
+    const std::optional<PlanToRoute> head = load_plan(plan_id);
+    if (!head) throw plan_not_found();
+    const std::string order_id = head->order_id;
     require_open_order(order_id);
     spi::Rows status = spi::run(lock_plan_sql, {plan_id});
     if (status.empty()) throw plan_not_found();  // deleted since the first read
