@@ -527,7 +527,7 @@ std::string assign(const std::string& plan_id, const std::string& facility_ref,
     };
     const std::optional<PlanToRoute> head = load_plan(plan_id);
     if (!head) throw plan_not_found();
-    const std::string order_id = head->order_id;
+    std::string order_id = head->order_id;
     require_open_order(order_id);
     spi::Rows status = spi::run(lock_plan_sql, {plan_id});
     if (status.empty()) throw plan_not_found();  // deleted since the first read
