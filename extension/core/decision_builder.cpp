@@ -23,28 +23,9 @@ void DecisionBuilder::clear_taken(const Unit& unit) const {
 }
 
 std::int64_t DecisionBuilder::pickable(std::size_t f, const Unit& unit) const {
-    if (unit.lines.size() == 1) {  // the usual unit: no earlier line to make room for
-        const std::size_t line = unit.lines.front();
-        const std::size_t a = model_.line_article[line];
-        return model_.cell(f, a).candidate
-                   ? std::max<std::int64_t>(0, std::min({model_.request->lines[line].quantity,
-                                                         left(f, a), budget_left(a)}))
-                   : 0;
-    }
-    std::int64_t total = 0;
-    for (std::size_t line : unit.lines) {
-        const std::size_t a = model_.line_article[line];
-        if (!model_.cell(f, a).candidate) {
-            continue;
-        }
-        const std::int64_t pick = std::max<std::int64_t>(
-            0, std::min({model_.request->lines[line].quantity, left(f, a) - taken_[a],
-                         budget_left(a) - taken_[a]}));
-        taken_[a] += pick;
-        total += pick;
-    }
-    clear_taken(unit);
-    return total;
+    return pickable_at(
+        model_, f, unit, [&](std::size_t a) { return left(f, a); },
+        [&](std::size_t a) { return budget_left(a); }, taken_);
 }
 
 bool DecisionBuilder::has_any_stock(std::size_t f, const Unit& unit) const {

@@ -3,6 +3,7 @@
 #pragma once
 #include "cpp_only.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,6 +13,40 @@
 #include "router_model.hpp"
 
 namespace waitroom::core::detail {
+
+// What a short pick of the unit at facility f takes, given what is left of each article there
+// (`left(a)`) and of its budget (`budget(a)`): each line takes what earlier lines of the unit
+// left. The one rule for the decision builder and for rule 3's trial of a single facility.
+// `taken` is per-article scratch, zero before and after the call.
+template <typename Left, typename Budget>
+[[nodiscard]] std::int64_t pickable_at(const Model& model, std::size_t f, const Unit& unit,
+                                       const Left& left, const Budget& budget,
+                                       std::vector<std::int64_t>& taken) {
+    if (unit.lines.size() == 1) {  // the usual unit: no earlier line to make room for
+        const std::size_t line = unit.lines.front();
+        const std::size_t a = model.line_article[line];
+        return model.cell(f, a).candidate
+                   ? std::max<std::int64_t>(
+                         0, std::min({model.request->lines[line].quantity, left(a), budget(a)}))
+                   : 0;
+    }
+    std::int64_t total = 0;
+    for (std::size_t line : unit.lines) {
+        const std::size_t a = model.line_article[line];
+        if (!model.cell(f, a).candidate) {
+            continue;
+        }
+        const std::int64_t pick =
+            std::max<std::int64_t>(0, std::min({model.request->lines[line].quantity,
+                                                left(a) - taken[a], budget(a) - taken[a]}));
+        taken[a] += pick;
+        total += pick;
+    }
+    for (std::size_t line : unit.lines) {
+        taken[model.line_article[line]] = 0;
+    }
+    return total;
+}
 
 class DecisionBuilder {
 public:

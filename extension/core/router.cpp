@@ -202,30 +202,9 @@ private:
 
     // DecisionBuilder::pickable on the column.
     [[nodiscard]] std::int64_t pickable(std::size_t f, const Unit& unit, Column& c) const {
-        if (unit.lines.size() == 1) {  // no earlier line of the unit to make room for
-            const std::size_t line = unit.lines.front();
-            const std::size_t a = model_.line_article[line];
-            return model_.cell(f, a).candidate
-                       ? std::max<std::int64_t>(0, std::min({model_.request->lines[line].quantity,
-                                                             c.left[a], c.budget[a]}))
-                       : 0;
-        }
-        std::int64_t total = 0;
-        for (std::size_t line : unit.lines) {
-            const std::size_t a = model_.line_article[line];
-            if (!model_.cell(f, a).candidate) {
-                continue;
-            }
-            const std::int64_t pick = std::max<std::int64_t>(
-                0, std::min({model_.request->lines[line].quantity, c.left[a] - c.taken[a],
-                             c.budget[a] - c.taken[a]}));
-            c.taken[a] += pick;
-            total += pick;
-        }
-        for (std::size_t line : unit.lines) {
-            c.taken[model_.line_article[line]] = 0;
-        }
-        return total;
+        return pickable_at(
+            model_, f, unit, [&](std::size_t a) { return c.left[a]; },
+            [&](std::size_t a) { return c.budget[a]; }, c.taken);
     }
 
     // DecisionBuilder::take on the column.
