@@ -170,12 +170,6 @@ void lines_json(JsonText& out, const core::PlannedPart& part) {
     out.end_array();
 }
 
-std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
-    std::set<std::string> unique;
-    for (const auto& l : lines) unique.insert(l.article);
-    return {unique.begin(), unique.end()};
-}
-
 std::vector<std::string> waiting_articles(const core::RoutingDecision& d) {
     std::set<std::string> unique;
     for (const auto& part : d.parts)
@@ -274,14 +268,14 @@ std::vector<std::string> try_lock_waiting_exclusive(const std::vector<std::strin
 bool lock_pass(const std::vector<std::string>& articles) {
     if (articles.empty()) return true;
     return in_lock_attempt(/*bounded=*/true, [&] {
-        spi::run(lock_pass_sql, {text_array(articles)});
+        spi::run(lock_pass_sql, {spi::array_literal(articles)});
         return true;
     });
 }
 
 void lock_articles_shared(const std::vector<std::string>& articles) {
     if (articles.empty()) return;
-    spi::run(lock_articles_shared_sql, {text_array(articles)});
+    spi::run(lock_articles_shared_sql, {spi::array_literal(articles)});
 }
 
 void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d,
@@ -502,14 +496,17 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
 
         auto reservations = reservations_of(result.decision);
         if (reservations.empty() || fallback) {
-            if (fallback && !reservations.empty()) lock_and_recheck(reservations, loaded, false);
+            if (fallback && !reservations.empty())
+                lock_and_recheck(reservations, loaded.request.offers, loaded.missing_stock_rows,
+                                 false);
             break;
         }
         // Outside a pass we wait for the rows; rows that changed under us are released
         // (rolled back) before deciding again.
         if (!pass) {
             if (in_lock_attempt(/*bounded=*/false, [&] {
-                    return lock_and_recheck(reservations, loaded, /*nowait=*/false);
+                    return lock_and_recheck(reservations, loaded.request.offers,
+                                            loaded.missing_stock_rows, /*nowait=*/false);
                 }))
                 break;
             continue;
@@ -518,7 +515,8 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
         bool current = false;
         spi::begin_subtransaction();
         try {
-            current = lock_and_recheck(reservations, loaded, /*nowait=*/true);
+            current = lock_and_recheck(reservations, loaded.request.offers,
+                                       loaded.missing_stock_rows, /*nowait=*/true);
         } catch (const PgError& e) {
             // Never let an error leave the internal subtransaction open.
             spi::rollback_subtransaction();

@@ -96,12 +96,6 @@ spi::Statement candidate_rows_sql{
     "                      WHERE tenant_article_id = a.article OFFSET 0) k",
     1};
 
-std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
-    std::set<std::string> unique;
-    for (const auto& line : lines) unique.insert(line.article);
-    return {unique.begin(), unique.end()};
-}
-
 core::FenceMode fence_mode(const std::string& s) {
     return s == "static" ? core::FenceMode::Static : core::FenceMode::Reactive;
 }
@@ -126,8 +120,10 @@ std::string stock_keys_json(const std::map<StockKey, std::int64_t>& keys) {
 
 }  // namespace
 
-std::string text_array(const std::vector<std::string>& values) {
-    return spi::array_literal({values.begin(), values.end()});
+std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
+    std::set<std::string> unique;
+    for (const auto& line : lines) unique.insert(line.article);
+    return {unique.begin(), unique.end()};
 }
 
 core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override) {
@@ -148,7 +144,7 @@ core::Strategy load_strategy(core::Timestamp* now, const std::string* now_overri
 
 OfferTable load_offers(const std::vector<std::string>& articles) {
     OfferTable table;
-    for (const spi::Row& r : spi::run(load_offers_sql, {text_array(articles)})) {
+    for (const spi::Row& r : spi::run(load_offers_sql, {spi::array_literal(articles)})) {
         core::Offer offer;
         offer.facility_ref = spi::text(r, 0);
         offer.article = spi::text(r, 1);
@@ -209,7 +205,8 @@ std::map<std::string, std::int64_t> held_back_before(const std::vector<std::stri
                                                      const std::string& order_id) {
     std::map<std::string, std::int64_t> held;
     spi::Value exclude = exclude_plan_id.empty() ? std::nullopt : spi::Value(exclude_plan_id);
-    for (const spi::Row& r : spi::run(held_back_sql, {text_array(articles), exclude, order_id}))
+    for (const spi::Row& r :
+         spi::run(held_back_sql, {spi::array_literal(articles), exclude, order_id}))
         held[spi::text(r, 0)] = spi::integer(r, 1);
     return held;
 }
@@ -225,10 +222,11 @@ std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& de
 }
 
 bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
-                      const LoadedRequest& loaded, bool nowait) {
+                      const std::vector<core::Offer>& seen, const std::set<StockKey>& missing,
+                      bool nowait) {
     std::map<StockKey, std::int64_t> to_create;
     for (const auto& entry : reservations)
-        if (loaded.missing_stock_rows.count(entry.first) != 0) to_create.insert(entry);
+        if (missing.count(entry.first) != 0) to_create.insert(entry);
     if (!to_create.empty()) spi::run(create_stock_rows_sql, {stock_keys_json(to_create)});
 
     std::vector<std::string> facilities;
@@ -238,18 +236,18 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
         articles.push_back(entry.first.second);
     }
     spi::Rows locked = spi::run(nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql,
-                                {text_array(facilities), text_array(articles)});
+                                {spi::array_literal(facilities), spi::array_literal(articles)});
     if (locked.size() != reservations.size()) return false;
     // What the decision saw of the rows it reserves (only those: an order's offers run to
     // thousands).
-    std::map<StockKey, std::pair<std::int64_t, std::int64_t>> seen;
-    for (const auto& offer : loaded.request.offers) {
+    std::map<StockKey, std::pair<std::int64_t, std::int64_t>> as_seen;
+    for (const auto& offer : seen) {
         StockKey key{offer.facility_ref, offer.article};
-        if (reservations.count(key) != 0) seen[std::move(key)] = {offer.on_hand, offer.reserved};
+        if (reservations.count(key) != 0) as_seen[std::move(key)] = {offer.on_hand, offer.reserved};
     }
     for (const spi::Row& r : locked) {
-        auto it = seen.find({spi::text(r, 0), spi::text(r, 1)});
-        if (it == seen.end()) return false;
+        auto it = as_seen.find({spi::text(r, 0), spi::text(r, 1)});
+        if (it == as_seen.end()) return false;
         if (it->second != std::make_pair(spi::integer(r, 2), spi::integer(r, 3))) return false;
     }
     return true;
@@ -258,13 +256,13 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
 void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait) {
     std::vector<std::string> facilities;
     std::vector<std::string> keyed_articles;
-    for (const spi::Row& r : spi::run(candidate_rows_sql, {text_array(articles)})) {
+    for (const spi::Row& r : spi::run(candidate_rows_sql, {spi::array_literal(articles)})) {
         facilities.push_back(spi::text(r, 0));
         keyed_articles.push_back(spi::text(r, 1));
     }
     if (facilities.empty()) return;
     spi::run(nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql,
-             {text_array(facilities), text_array(keyed_articles)});
+             {spi::array_literal(facilities), spi::array_literal(keyed_articles)});
 }
 
 }  // namespace waitroom::pg

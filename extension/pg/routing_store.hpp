@@ -57,14 +57,16 @@ std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& de
 // Locks the stock rows in (facility_ref, tenant_article_id) byte order and reports whether
 // each still has the on_hand/reserved the decision saw. Creates missing rows first.
 // With `nowait`, a row locked by another transaction raises 55P03 instead of waiting.
+// `seen`: the offers the decision read; `missing`: those of them without a stock row.
 bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
-                      const LoadedRequest& loaded, bool nowait);
+                      const std::vector<core::Offer>& seen, const std::set<StockKey>& missing,
+                      bool nowait);
 
 // Locks every candidate stock row of these articles in the fixed order (the fallback
 // when optimistic re-checks keep failing: decisions made after it cannot go stale).
 void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait);
 
-// The values as a Postgres text[] literal (for `$1::text[]`, cheaper to read than jsonb).
-std::string text_array(const std::vector<std::string>& values);
+// The distinct articles of the lines, sorted.
+std::vector<std::string> articles_of(const std::vector<core::Line>& lines);
 
 }  // namespace waitroom::pg

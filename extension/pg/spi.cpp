@@ -55,21 +55,33 @@ std::vector<Value> Columns::take() {
     return literals;
 }
 
+namespace {
+void append_element(std::string& out, const std::string& value) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char c : value) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '"';
+}
+}  // namespace
+
 std::string array_literal(const std::vector<Value>& values) {
     std::string out = "{";
     for (const Value& value : values) {
-        if (out.size() > 1) out += ',';
-        if (!value) {
-            out += "NULL";
-            continue;
+        if (value) {
+            append_element(out, *value);
+        } else {
+            out += out.size() > 1 ? ",NULL" : "NULL";
         }
-        out += '"';
-        for (const char c : *value) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
     }
+    return out + "}";
+}
+
+std::string array_literal(const std::vector<std::string>& values) {
+    std::string out = "{";
+    for (const std::string& value : values) append_element(out, value);
     return out + "}";
 }
 

@@ -48,6 +48,7 @@ private:
 
 // The values as a Postgres array literal ("{...}"; a missing value is NULL).
 std::string array_literal(const std::vector<Value>& values);
+std::string array_literal(const std::vector<std::string>& values);
 
 void connect();
 void finish();

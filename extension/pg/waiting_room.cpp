@@ -167,17 +167,16 @@ spi::Statement facility_exists_sql{
 // A plan's place in the STRICT_FIFO queue: (order_date in epoch microseconds, plan_no).
 using QueueKey = std::pair<std::int64_t, std::int64_t>;
 
-// The plans' lines, by plan id (as load_plan reads them, for many plans in one query), and
-// each plan's queue key.
+// The plans' lines, by plan id, and (if `keys`) each plan's queue key.
 std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& plan_ids,
                                               std::map<std::string, QueueKey>* keys) {
     std::map<std::string, PlanToRoute> plans;
-    for (const auto& r : spi::run(plans_lines_sql, {text_array(plan_ids)})) {
+    for (const auto& r : spi::run(plans_lines_sql, {spi::array_literal(plan_ids)})) {
         const std::string& id = spi::text(r, 0);
         auto [it, fresh] = plans.try_emplace(id);
         PlanToRoute& plan = it->second;
         if (fresh) {
-            (*keys)[id] = {spi::integer(r, 11), spi::integer(r, 12)};
+            if (keys != nullptr) (*keys)[id] = {spi::integer(r, 11), spi::integer(r, 12)};
             plan.routing_plan_id = id;
             plan.order_id = spi::text(r, 1);
             plan.tenant_order_id = spi::text(r, 2);
@@ -197,8 +196,7 @@ std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& pl
 }
 
 std::optional<PlanToRoute> load_plan(const std::string& plan_id) {
-    std::map<std::string, QueueKey> keys;
-    std::map<std::string, PlanToRoute> plans = load_plans({plan_id}, &keys);
+    std::map<std::string, PlanToRoute> plans = load_plans({plan_id}, nullptr);
     if (plans.empty()) return std::nullopt;
     return std::move(plans.begin()->second);
 }
@@ -233,10 +231,7 @@ class BatchRequests {
 public:
     core::RoutingRequest& for_plan(const OfferTable& current, const PlanToRoute& plan,
                                    const core::Strategy& strategy, core::Timestamp now) {
-        std::vector<std::string> articles;
-        for (const auto& line : plan.lines) articles.push_back(line.article);
-        std::sort(articles.begin(), articles.end());
-        articles.erase(std::unique(articles.begin(), articles.end()), articles.end());
+        std::vector<std::string> articles = articles_of(plan.lines);
         if (articles != articles_) {
             articles_ = std::move(articles);
             offer_index_.clear();
@@ -280,7 +275,7 @@ spi::Statement waiting_queue_sql{
 class HeldBack {
 public:
     explicit HeldBack(const std::vector<std::string>& articles) {
-        for (const auto& r : spi::run(waiting_queue_sql, {text_array(articles)}))
+        for (const auto& r : spi::run(waiting_queue_sql, {spi::array_literal(articles)}))
             queue_[spi::text(r, 0)].push_back(
                 {{spi::integer(r, 2), spi::integer(r, 3)}, spi::integer(r, 1)});
         for (auto& entry : queue_) {
@@ -341,14 +336,14 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
 
         std::set<std::string> locked;
         std::vector<std::string> waiting;
-        for (const auto& r : spi::run(lock_plans_skip_sql, {text_array(plan_ids)})) {
+        for (const auto& r : spi::run(lock_plans_skip_sql, {spi::array_literal(plan_ids)})) {
             locked.insert(spi::text(r, 0));
             if (spi::text(r, 1) == "WAITING") waiting.push_back(spi::text(r, 0));
         }
         std::vector<std::string> skipped;  // another transaction holds them: it decides
         for (const auto& id : plan_ids)
             if (locked.count(id) == 0) skipped.push_back(id);
-        if (!skipped.empty()) spi::run(enqueue_plans_articles_sql, {text_array(skipped)});
+        if (!skipped.empty()) spi::run(enqueue_plans_articles_sql, {spi::array_literal(skipped)});
         if (waiting.empty()) return true;
 
         std::map<std::string, QueueKey> keys;
@@ -387,10 +382,9 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
             }
         }
         if (!reservations.empty()) {
-            LoadedRequest as_read;
-            as_read.request.offers = seen.offers;
-            as_read.missing_stock_rows = seen.missing_stock_rows;
-            if (!lock_and_recheck(reservations, as_read, /*nowait=*/true)) return false;
+            if (!lock_and_recheck(reservations, seen.offers, seen.missing_stock_rows,
+                                  /*nowait=*/true))
+                return false;
         }
         writer.flush();
         events.flush();
@@ -410,12 +404,12 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
                    int* changed) {
     if (articles.empty()) return true;
     std::vector<std::string> closure =
-        first_column(spi::run(article_closure_sql, {text_array(articles)}));
+        first_column(spi::run(article_closure_sql, {spi::array_literal(articles)}));
     closure.insert(closure.end(), articles.begin(), articles.end());
     std::sort(closure.begin(), closure.end());
     closure.erase(std::unique(closure.begin(), closure.end()), closure.end());
     if (!lock_pass(closure) || !try_lock_waiting_exclusive(closure).empty()) {
-        spi::run(enqueue_articles_sql, {text_array(articles)});
+        spi::run(enqueue_articles_sql, {spi::array_literal(articles)});
         return false;
     }
 
@@ -424,7 +418,7 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
     options.now_override = now_override;
     options.waiting_room_pass = true;
     const std::vector<std::string> plan_ids =
-        first_column(spi::run(waiting_plans_sql, {text_array(articles)}));
+        first_column(spi::run(waiting_plans_sql, {spi::array_literal(articles)}));
     if (plan_ids.empty() || serve_in_batch(plan_ids, options, changed)) return true;
     for (const std::string& plan_id : plan_ids) {
         // Each plan in its own subtransaction with bounded lock waits: whatever this pass
@@ -457,7 +451,7 @@ int waiting_room_pass(std::vector<std::string> articles, const std::string* now_
     std::vector<std::string> refused = try_lock_waiting_exclusive(articles);
     std::vector<std::string> waited;
     bool queued = false;
-    for (const spi::Row& row : spi::run(waited_articles_sql, {text_array(articles)})) {
+    for (const spi::Row& row : spi::run(waited_articles_sql, {spi::array_literal(articles)})) {
         if (row[0])
             waited.push_back(*row[0]);
         else
@@ -469,7 +463,7 @@ int waiting_room_pass(std::vector<std::string> articles, const std::string* now_
     std::set_difference(refused.begin(), refused.end(), waited.begin(), waited.end(),
                         std::back_inserter(held));
     bool deferred = !held.empty();
-    if (deferred) spi::run(enqueue_articles_sql, {text_array(held)});
+    if (deferred) spi::run(enqueue_articles_sql, {spi::array_literal(held)});
     int changed = 0;
     deferred = !serve_waiting(waited, now_override, &changed) || deferred;
     if (drain && !deferred && queued) {
@@ -590,9 +584,9 @@ std::string assign(const std::string& plan_id, const std::string& facility_ref,
     if (!rest.lines.empty()) decision.parts.push_back(rest);
 
     // No stock check, but reservations still lock their rows in the fixed order.
-    LoadedRequest none;
-    for (const auto& l : assigned.lines) none.missing_stock_rows.emplace(facility_ref, l.article);
-    lock_and_recheck(reservations_of(decision), none, /*nowait=*/false);
+    std::set<StockKey> missing;
+    for (const auto& l : assigned.lines) missing.emplace(facility_ref, l.article);
+    lock_and_recheck(reservations_of(decision), {}, missing, /*nowait=*/false);
 
     RouteOptions options;
     options.run_type = "MANUAL_ASSIGNMENT";
