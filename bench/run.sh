@@ -51,6 +51,13 @@ med() { echo "${R[$1]:-}" | median; }
 # backends' user+system CPU per transaction, from /proc: steadier than tps on a shared box) and
 # LAT_MS (median transaction latency, from pgbench's per-transaction log).
 pgb() {
+  pgb_once "$@"
+  # A run so short that no sample of the backends' CPU landed (ticks are 10 ms, samples 50 ms
+  # apart, smoke runs 1 s) has no CPU figure: run it again rather than report 0.
+  if [ "$CPU_US" -eq 0 ]; then say "no backend CPU sampled in that run; running it again"; pgb_once "$@"; fi
+  [ "$CPU_US" -gt 0 ] || fail "pgbench $2 on $1: no backend CPU sampled"
+}
+pgb_once() {
   local db=$1 script=$2 clients=$3; shift 3
   local log=$WORK/pgbench.out pids=() ticks=0 stat pid
   rm -f "$WORK"/lat.*
@@ -68,7 +75,7 @@ pgb() {
     for pid in "${pids[@]}"; do
       read -r -a stat 2>/dev/null <"/proc/$pid/stat" && seen[$pid]=$((stat[13] + stat[14]))
     done
-    sleep 0.2
+    sleep 0.05
   done
   wait "$client" || { cat "$log" >&2; fail "pgbench $script on $db"; }
   grep -q 'number of failed transactions: 0 ' "$log" || { cat "$log" >&2; fail "pgbench $script on $db: failed transactions"; }
