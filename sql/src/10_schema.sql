@@ -178,7 +178,7 @@ CREATE INDEX event_by_order ON event (order_id, event_id);
 -- with 23502 on a column the contract does not name. An unknown parent leaves a value
 -- no row has, and the foreign key reports it.
 CREATE FUNCTION _fill_internal_columns() RETURNS trigger
-LANGUAGE plpgsql SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_TABLE_NAME = 'order_line' THEN
         NEW.position := (SELECT coalesce(max(l.position), 0) + 1

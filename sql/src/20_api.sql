@@ -2,7 +2,7 @@
 
 -- orderDate parsing with the field named in the error (SPEC §6: 22023), not a bare 22007.
 CREATE FUNCTION _input_timestamp(value text, field text) RETURNS timestamptz
-LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
 BEGIN
     -- A date first: PostgreSQL would also take 'now', 'yesterday' or 'infinity'.
     IF value !~ '^\d{4}-\d{2}-\d{2}' THEN
@@ -18,7 +18,7 @@ END $$;
 -- PL/pgSQL, not SQL: a SQL function called once per statement is planned on every call
 -- (about 0.6 ms of each place_order); PL/pgSQL keeps the plan for the session.
 CREATE FUNCTION order_json(order_id uuid) RETURNS jsonb
-LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
 BEGIN
     RETURN (SELECT jsonb_build_object(
         'orderId', o.order_id,
@@ -70,4 +70,4 @@ END $$;
 
 CREATE FUNCTION place_order("order" jsonb) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'waitroom_place_order'
-LANGUAGE C VOLATILE SET search_path = waitroom, pg_catalog;
+LANGUAGE C VOLATILE SET search_path = waitroom, pg_catalog, pg_temp;

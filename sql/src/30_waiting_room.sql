@@ -19,14 +19,18 @@ CREATE TABLE reroute_queue (
 -- Updates: a BEFORE trigger in C that compares the row itself (extension/pg/stock_trigger.cpp:
 -- much cheaper per statement than an AFTER trigger with that test as its WHEN). BEFORE
 -- triggers fire in name order; "zz_" makes it the last, so it sees the row as it is written.
--- C functions whose queries name every object with its schema: no search_path to pin, and
--- no per-row cost of setting one.
+-- Every function pins its search_path, these too: the statement trigger's pass parses SQL,
+-- and under the caller's path an operator or function planted in an earlier schema would run
+-- with its rights. The pass runs as the extension owner (95_privileges.sql).
 CREATE FUNCTION _stock_row_raised() RETURNS trigger
-AS 'MODULE_PATHNAME', 'waitroom_stock_row_raised' LANGUAGE C;
+AS 'MODULE_PATHNAME', 'waitroom_stock_row_raised' LANGUAGE C
+SET search_path = waitroom, pg_catalog, pg_temp;
 CREATE FUNCTION _stock_row_updating() RETURNS trigger
-AS 'MODULE_PATHNAME', 'waitroom_stock_row_updating' LANGUAGE C;
+AS 'MODULE_PATHNAME', 'waitroom_stock_row_updating' LANGUAGE C
+SET search_path = waitroom, pg_catalog, pg_temp;
 CREATE FUNCTION _stock_changed() RETURNS trigger
-AS 'MODULE_PATHNAME', 'waitroom_stock_changed' LANGUAGE C;
+AS 'MODULE_PATHNAME', 'waitroom_stock_changed' LANGUAGE C
+SET search_path = waitroom, pg_catalog, pg_temp;
 
 CREATE TRIGGER stock_row_inserted AFTER INSERT ON stock
     FOR EACH ROW WHEN (NEW.on_hand > NEW.reserved)
@@ -38,11 +42,11 @@ CREATE TRIGGER stock_changed AFTER INSERT OR UPDATE ON stock
 
 CREATE FUNCTION _reactivate(articles jsonb) RETURNS int
 AS 'MODULE_PATHNAME', 'waitroom_reactivate'
-LANGUAGE C STRICT VOLATILE SET search_path = waitroom, pg_catalog;
+LANGUAGE C STRICT VOLATILE SET search_path = waitroom, pg_catalog, pg_temp;
 
 -- Listing changes (status, behaviour, pre-order time) can serve waiting plans too.
 CREATE FUNCTION _listing_changed() RETURNS trigger
-LANGUAGE plpgsql SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM _reactivate(jsonb_agg(DISTINCT n.tenant_article_id))
        FROM new_rows n
@@ -58,7 +62,7 @@ CREATE TRIGGER listing_updated AFTER UPDATE ON listing
     FOR EACH STATEMENT EXECUTE FUNCTION _listing_changed();
 
 CREATE FUNCTION _facility_changed() RETURNS trigger
-LANGUAGE plpgsql SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM _reactivate(jsonb_agg(DISTINCT l.tenant_article_id))
        FROM new_rows n
@@ -73,9 +77,9 @@ CREATE TRIGGER facility_updated AFTER UPDATE ON facility
 
 CREATE FUNCTION _reroute(order_id text) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'waitroom_reroute' LANGUAGE C STRICT VOLATILE
-SET search_path = waitroom, pg_catalog;
+SET search_path = waitroom, pg_catalog, pg_temp;
 CREATE FUNCTION reroute(order_id uuid) RETURNS jsonb
-LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
 BEGIN
     IF order_id IS NULL THEN
         RAISE EXCEPTION 'order_id is required' USING ERRCODE = 'invalid_parameter_value';
@@ -85,20 +89,20 @@ END $$;
 
 CREATE FUNCTION reroute_all() RETURNS int
 AS 'MODULE_PATHNAME', 'waitroom_reroute_all' LANGUAGE C VOLATILE
-SET search_path = waitroom, pg_catalog;
+SET search_path = waitroom, pg_catalog, pg_temp;
 
 CREATE FUNCTION _release_due(at text) RETURNS int
 AS 'MODULE_PATHNAME', 'waitroom_release_due' LANGUAGE C STRICT VOLATILE
-SET search_path = waitroom, pg_catalog;
+SET search_path = waitroom, pg_catalog, pg_temp;
 CREATE FUNCTION release_due(at timestamptz DEFAULT now()) RETURNS int
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS
 $$ SELECT _release_due(coalesce(at, now())::text) $$;
 
 CREATE FUNCTION _assign_facility(routing_plan_id text, facility_ref text, lines jsonb) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'waitroom_assign_facility' LANGUAGE C VOLATILE
-SET search_path = waitroom, pg_catalog;
+SET search_path = waitroom, pg_catalog, pg_temp;
 CREATE FUNCTION assign_facility(routing_plan_id uuid, facility_ref text, lines jsonb DEFAULT NULL)
-RETURNS jsonb LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+RETURNS jsonb LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
 BEGIN
     IF routing_plan_id IS NULL THEN
         RAISE EXCEPTION 'routing_plan_id is required' USING ERRCODE = 'invalid_parameter_value';
@@ -114,7 +118,7 @@ END $$;
 -- reservations go back to stock in the fixed row order, and the stock trigger serves
 -- waiting plans with them in this same transaction.
 CREATE FUNCTION cancel_order(order_id uuid, lines jsonb DEFAULT NULL) RETURNS jsonb
-LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
 DECLARE
     o        orders;
     item     jsonb;

@@ -78,7 +78,7 @@ SELECT pg_catalog.pg_extension_config_dump(
 -- Statement level: one INSERT … SELECT and one NOTIFY per inserting statement, whatever its size.
 -- The NOTIFY payload is the statement's highest event id (only a hint; the table is the truth).
 CREATE FUNCTION fan_out_events() RETURNS trigger
-LANGUAGE plpgsql SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp AS $$
 DECLARE
     last_id bigint;
 BEGIN
@@ -110,7 +110,7 @@ CREATE FUNCTION claim_deliveries(webhooks bool, stdout_subscription text,
                                  max_lanes int DEFAULT 64, per_lane int DEFAULT 100)
 RETURNS TABLE (subscription_id text, event_id bigint, order_id uuid, attempts int, due bool,
                kind text, url text, headers jsonb, secret text, max_attempts int, body text)
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH heads AS MATERIALIZED (
         SELECT d.subscription_id, d.order_id, d.event_id
           FROM delivery d
@@ -153,7 +153,7 @@ $$;
 -- daemon had already delivered some (a duplicate the caller counts).
 CREATE FUNCTION ack_deliveries(subscription_ids text[], event_ids bigint[], delivered_by text)
 RETURNS int
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH done AS (
         UPDATE delivery d
            SET state = 'delivered', attempts = d.attempts + 1,
@@ -174,12 +174,13 @@ $$;
 CREATE FUNCTION fail_delivery(subscription_id text, event_id bigint, error text,
                               retry_in interval, default_max_attempts int, delivered_by text)
 RETURNS text
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH failed AS (
         UPDATE delivery d
            SET attempts = d.attempts + 1,
                last_attempt_at = clock_timestamp(),
-               last_error = left(error, 2000),
+               -- A short reason only (waitroomd sends a status, never reply bytes).
+               last_error = left(regexp_replace(error, '[[:cntrl:]]+', ' ', 'g'), 200),
                delivered_by = fail_delivery.delivered_by,
                next_attempt_at = clock_timestamp() + retry_in,
                state = CASE WHEN d.attempts + 1 >= coalesce(s.max_attempts, default_max_attempts)
@@ -206,7 +207,7 @@ $$;
 -- pending event (the lag), and in how many seconds the next pending delivery is due.
 CREATE FUNCTION outbox_backlog(webhooks bool, stdout_subscription text)
 RETURNS TABLE (pending bigint, oldest_pending_age double precision, next_due_in double precision)
-LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH served AS (
         SELECT s.subscription_id FROM subscription s
          WHERE s.active
@@ -256,7 +257,7 @@ SELECT s.subscription_id, s.kind, s.url, s.active,
 -- Puts dead letters back in the queue with a fresh attempt budget (NULL arguments = all of them).
 CREATE FUNCTION retry_dead_letter(subscription_id text DEFAULT NULL, event_id bigint DEFAULT NULL)
 RETURNS int
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH retried AS (
         UPDATE delivery d
            SET state = 'pending', attempts = 0, next_attempt_at = clock_timestamp()
@@ -280,7 +281,7 @@ $$;
 -- Gives up on dead letters for good, which lets the later events of their orders go.
 CREATE FUNCTION discard_dead_letter(subscription_id text DEFAULT NULL, event_id bigint DEFAULT NULL)
 RETURNS int
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH discarded AS (
         UPDATE delivery d
            SET state = 'discarded'
@@ -304,7 +305,7 @@ $$;
 -- ---------------------------------------------------------------- retention
 
 CREATE FUNCTION set_outbox_retention(delivered_retention interval) RETURNS interval
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     INSERT INTO outbox_setting (delivered_retention) VALUES (delivered_retention)
     ON CONFLICT (id) DO UPDATE SET delivered_retention = excluded.delivered_retention
     RETURNING delivered_retention
@@ -315,7 +316,7 @@ $$;
 -- batch_size per call so that the daemon's timer never holds long locks. Returns the count.
 CREATE FUNCTION purge_delivered(older_than interval DEFAULT NULL, batch_size int DEFAULT 10000)
 RETURNS int
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog AS $$
+LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH doomed AS (
         SELECT ev.event_id
           FROM event ev

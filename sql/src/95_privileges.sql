@@ -1,0 +1,69 @@
+-- ---------------------------------------------------------------- roles and privileges
+-- Who may do what (SECURITY.md has the table and the threat model). Everything of waitroom is
+-- the extension owner's; three NOLOGIN roles carry what apps, DBAs and waitroomd need, and a
+-- login role is granted one of them. Roles belong to the cluster, not the database: they are
+-- created when missing and are the one thing DROP EXTENSION leaves behind.
+--   waitroom_app     places, cancels, re-routes and assigns orders; maintains facilities,
+--                    listings and stock on_hand; reads its orders and the waiting room.
+--   waitroom_reader  reads every table and view, except subscription secrets and headers.
+--   waitroom_daemon  runs waitroomd: claims, acknowledges and fails deliveries, reads the
+--                    backlog, releases due pre-orders, purges delivered events.
+-- Nobody else gets anything: no schema USAGE, no EXECUTE (functions default to PUBLIC).
+-- What changes plans, pick jobs, reservations and events runs as the owner (SECURITY
+-- DEFINER, with its search_path pinned), so no grantee needs to write those tables.
+
+DO $$
+DECLARE
+    r text;
+BEGIN
+    FOREACH r IN ARRAY ARRAY['waitroom_app', 'waitroom_reader', 'waitroom_daemon'] LOOP
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+            EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN', r);
+        END IF;
+    END LOOP;
+END $$;
+
+REVOKE ALL ON SCHEMA waitroom FROM PUBLIC;
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA waitroom FROM PUBLIC;
+GRANT USAGE ON SCHEMA waitroom TO waitroom_app, waitroom_reader, waitroom_daemon;
+
+-- Entry points that write what no grantee may write directly.
+ALTER FUNCTION place_order(jsonb) SECURITY DEFINER;
+ALTER FUNCTION cancel_order(uuid, jsonb) SECURITY DEFINER;
+ALTER FUNCTION reroute(uuid) SECURITY DEFINER;
+ALTER FUNCTION reroute_all() SECURITY DEFINER;
+ALTER FUNCTION assign_facility(uuid, text, jsonb) SECURITY DEFINER;
+ALTER FUNCTION release_due(timestamptz) SECURITY DEFINER;
+ALTER FUNCTION claim_deliveries(bool, text, int, int) SECURITY DEFINER;
+ALTER FUNCTION ack_deliveries(text[], bigint[], text) SECURITY DEFINER;
+ALTER FUNCTION fail_delivery(text, bigint, text, interval, int, text) SECURITY DEFINER;
+ALTER FUNCTION outbox_backlog(bool, text) SECURITY DEFINER;
+ALTER FUNCTION purge_delivered(interval, int) SECURITY DEFINER;
+-- Triggers that serve the waiting room when an app raises stock or changes the network.
+ALTER FUNCTION _stock_changed() SECURITY DEFINER;
+ALTER FUNCTION _listing_changed() SECURITY DEFINER;
+ALTER FUNCTION _facility_changed() SECURITY DEFINER;
+
+-- ---------------------------------------------------------------- waitroom_app
+GRANT EXECUTE ON FUNCTION place_order(jsonb), cancel_order(uuid, jsonb), reroute(uuid),
+    reroute_all(), assign_facility(uuid, text, jsonb), order_json(uuid) TO waitroom_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON facility, listing TO waitroom_app;
+-- on_hand only: `reserved` is waitroom's. No DELETE: a row may hold reservations.
+GRANT SELECT, INSERT (facility_ref, tenant_article_id, on_hand), UPDATE (on_hand)
+    ON stock TO waitroom_app;
+GRANT SELECT ON routing_strategy, orders, order_line, routing_plan, routing_plan_line,
+    pick_job, pick_line, waiting_room TO waitroom_app;
+
+-- ---------------------------------------------------------------- waitroom_reader
+GRANT EXECUTE ON FUNCTION order_json(uuid) TO waitroom_reader;
+GRANT SELECT ON facility, listing, stock, routing_strategy, orders, order_line, routing_plan,
+    routing_plan_line, pick_job, pick_line, event, reroute_queue, delivery, outbox_setting,
+    waiting_room, dead_letter, outbox_status TO waitroom_reader;
+GRANT SELECT (subscription_id, kind, events, url, max_attempts, active, created_at)
+    ON subscription TO waitroom_reader;
+
+-- ---------------------------------------------------------------- waitroom_daemon
+GRANT EXECUTE ON FUNCTION claim_deliveries(bool, text, int, int),
+    ack_deliveries(text[], bigint[], text), fail_delivery(text, bigint, text, interval, int, text),
+    outbox_backlog(bool, text), release_due(timestamptz), purge_delivered(interval, int)
+    TO waitroom_daemon;
