@@ -1,0 +1,56 @@
+-- As the owner: the whole privilege matrix from the catalog, so that a new function or
+-- table that forgets its grants (or gets too many) fails here.
+BEGIN;
+SELECT plan(12);
+
+CREATE FUNCTION pg_temp.executable(r name) RETURNS SETOF text LANGUAGE sql AS $$
+  SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
+   WHERE p.pronamespace = 'waitroom'::regnamespace AND has_function_privilege(r, p.oid, 'EXECUTE') $$;
+CREATE FUNCTION pg_temp.writable(r name) RETURNS SETOF text LANGUAGE sql AS $$
+  SELECT c.relname || ':' || w FROM pg_catalog.pg_class c
+   CROSS JOIN unnest(ARRAY['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) w
+   WHERE c.relnamespace = 'waitroom'::regnamespace AND c.relkind IN ('r', 'v', 'S')
+     AND (has_table_privilege(r, c.oid, w)
+          OR (w IN ('INSERT', 'UPDATE', 'REFERENCES') AND has_any_column_privilege(r, c.oid, w))) $$;
+
+SELECT set_eq($$SELECT pg_temp.executable('waitroom_app')$$,
+  ARRAY['waitroom.place_order(jsonb)', 'waitroom.cancel_order(uuid,jsonb)', 'waitroom.reroute(uuid)',
+        'waitroom.reroute_all()', 'waitroom.assign_facility(uuid,text,jsonb)', 'waitroom.order_json(uuid)'],
+  'waitroom_app executes the order API only');
+SELECT set_eq($$SELECT pg_temp.executable('waitroom_reader')$$, ARRAY['waitroom.order_json(uuid)'],
+  'waitroom_reader executes order_json only');
+SELECT set_eq($$SELECT pg_temp.executable('waitroom_daemon')$$,
+  ARRAY['waitroom.claim_deliveries(boolean,text,integer,integer)', 'waitroom.ack_deliveries(text[],bigint[],text)',
+        'waitroom.fail_delivery(text,bigint,text,interval,integer,text)', 'waitroom.outbox_backlog(boolean,text)',
+        'waitroom.release_due(timestamp with time zone)', 'waitroom.purge_delivered(interval,integer)'],
+  'waitroom_daemon executes what waitroomd calls only');
+SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
+                   LEFT JOIN LATERAL aclexplode(p.proacl) a ON true
+                  WHERE p.pronamespace = 'waitroom'::regnamespace AND (p.proacl IS NULL OR a.grantee = 0)$$,
+  'no function of waitroom is executable by PUBLIC');
+SELECT set_eq($$SELECT pg_temp.writable('waitroom_app')$$,
+  ARRAY['facility:INSERT', 'facility:UPDATE', 'facility:DELETE', 'listing:INSERT', 'listing:UPDATE',
+        'listing:DELETE', 'stock:INSERT', 'stock:UPDATE'],
+  'waitroom_app writes facilities, listings and stock only');
+SELECT set_eq($$SELECT c.attname::text FROM pg_catalog.pg_attribute c
+                 WHERE c.attrelid = 'waitroom.stock'::regclass AND c.attnum > 0 AND NOT c.attisdropped
+                   AND has_column_privilege('waitroom_app', c.attrelid, c.attnum, 'UPDATE')$$,
+  ARRAY['on_hand'], 'of stock, waitroom_app updates on_hand only');
+SELECT is_empty($$SELECT pg_temp.writable('waitroom_reader')$$, 'waitroom_reader writes nothing');
+SELECT is_empty($$SELECT pg_temp.writable('waitroom_daemon')$$, 'waitroom_daemon writes no table directly');
+SELECT is_empty($$SELECT c.relname::text FROM pg_catalog.pg_class c
+                   WHERE c.relnamespace = 'waitroom'::regnamespace AND c.relkind IN ('r', 'v')
+                     AND c.relname <> 'subscription' AND NOT has_table_privilege('waitroom_reader', c.oid, 'SELECT')$$,
+  'waitroom_reader reads every table and view but subscription');
+SELECT set_eq($$SELECT c.attname::text FROM pg_catalog.pg_attribute c
+                 WHERE c.attrelid = 'waitroom.subscription'::regclass AND c.attnum > 0 AND NOT c.attisdropped
+                   AND NOT has_column_privilege('waitroom_reader', c.attrelid, c.attnum, 'SELECT')$$,
+  ARRAY['secret', 'headers'], 'of subscription, waitroom_reader reads all but secret and headers');
+SELECT ok(NOT has_schema_privilege('stranger', 'waitroom', 'USAGE'), 'a stranger has no USAGE on the schema');
+SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
+                  WHERE p.pronamespace = 'waitroom'::regnamespace
+                    AND NOT coalesce(p.proconfig[1] ~ '^search_path=.*pg_temp$', false)$$,
+  'every function pins search_path, with pg_temp last');
+
+SELECT * FROM finish();
+ROLLBACK;
