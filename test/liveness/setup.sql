@@ -2,6 +2,9 @@
 -- complete-stock fence active and reactive, split active, FIFO). a1..a3 are BACKORDER at some
 -- facilities (orders for them wait), a4..a6 are NONE everywhere (short pick / not routable).
 CREATE EXTENSION waitroom;
+-- The clients run as an app would (waitroom_app), the backstop as waitroomd would.
+CREATE ROLE app_login LOGIN IN ROLE waitroom_app;
+CREATE ROLE daemon_login LOGIN IN ROLE waitroom_daemon;
 INSERT INTO waitroom.facility (facility_ref, name, lat, lon) VALUES
   ('f1', 'Berlin', 52.52, 13.40), ('f2', 'Hamburg', 53.55, 9.99),
   ('f3', 'Munich', 48.14, 11.58), ('f4', 'Cologne', 50.94, 6.96);

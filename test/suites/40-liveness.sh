@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Suite 40: liveness under concurrency. A small network (test/liveness/setup.sql), then
-# ~20 s of pgbench clients at once: place_order (1-3 lines, bundles), single-row restocks,
+# ~20 s of pgbench clients at once, logged in as a waitroom_app role: place_order (1-3 lines, bundles), single-row restocks,
 # one-article-everywhere restocks, downward corrections that keep on_hand >= reserved, whole
 # and partial cancels (test/liveness/*.sql). When activity has stopped, asserts (one each):
 #   1. no client saw an error (deadlock, serialization, anything) and none aborted
@@ -32,7 +32,7 @@ q() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$1"; }
 out=$(mktemp); err=$(mktemp)
 trap 'rm -f "$out" "$err"; wr_cluster_stop' EXIT
 echo "# pgbench: $CLIENTS clients, ${DURATION}s"
-pgbench -n -c "$CLIENTS" -j 3 -T "$DURATION" \
+pgbench -n -U app_login -c "$CLIENTS" -j 3 -T "$DURATION" \
     -f test/liveness/place.sql@6 -f test/liveness/restock.sql@3 \
     -f test/liveness/restock_many.sql@1 -f test/liveness/cancel.sql@1 \
     -f test/liveness/cancel_partial.sql@1 -f test/liveness/shrink.sql@1 >"$out" 2>"$err"
@@ -48,7 +48,7 @@ echo "# retry queue after the run: $(q "SELECT count(*) FROM waitroom.reroute_qu
 # The daemon's timer backstop: release_due() releases due pre-orders and drains
 # waitroom.reroute_queue (plans a waiting-room pass could not lock because another
 # transaction held their row). Activity has stopped, so this is what the daemon would do next.
-backstop=$(q "SELECT waitroom.release_due()")
+backstop=$(PGUSER=daemon_login q "SELECT waitroom.release_due()")
 echo "# release_due() backstop changed $backstop plan(s)"
 
 check "clients saw no errors" $([ "$pgbench_rc" -eq 0 ] && [ "${failed_txns:-0}" = 0 ] && [ "$client_errors" -eq 0 ] && [ -n "$txns" ] && echo 0 || echo 1) \
