@@ -1,10 +1,9 @@
 #include "pg/plan_routing.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <array>
 #include <functional>
 #include <map>
-#include <random>
 #include <set>
 #include <string>
 
@@ -15,10 +14,8 @@
 #include "pg/spi.hpp"
 
 extern "C" {
-#include "catalog/pg_collation.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
-#include "utils/builtins.h"
 #include "utils/guc.h"
 }
 
@@ -178,24 +175,6 @@ std::vector<std::string> waiting_articles(const core::RoutingDecision& d) {
     return {unique.begin(), unique.end()};
 }
 
-// Two advisory locks per article bucket (1024 buckets by hash, so that a 10,000-row import
-// holds a bounded number of locks; transaction-scoped; taken in bucket order):
-// - the pass lock (class 8): restock passes serialize on it, so of two restocks that one
-//   waiting bundle needs, the second sees the first's stock;
-// - the waiting lock (class 7): a decision that leaves lines waiting holds it shared until
-//   commit; every statement that raises an article's availability takes it exclusive without
-//   waiting (deferring to reroute_queue when it cannot). So a decision to wait either sees a
-//   restock (it waited for its commit) or is seen by the restock's deferral; a restock never
-//   waits for a place_order, which may be waiting for a stock row the restock holds.
-spi::Statement lock_pass_sql{
-    "SELECT pg_advisory_xact_lock(8, k) FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
-    "  FROM unnest($1::text[]) AS a ORDER BY 1) s",
-    1};
-spi::Statement lock_articles_shared_sql{
-    "SELECT pg_advisory_xact_lock_shared(7, k) FROM (SELECT DISTINCT hashtext(a) & 1023 AS k"
-    "  FROM unnest($1::text[]) AS a ORDER BY 1) s",
-    1};
-
 }  // namespace
 
 // Half of deadlock_timeout: a waiting-room pass gives up before the deadlock detector would
@@ -230,52 +209,6 @@ bool in_lock_attempt(bool bounded, const std::function<bool()>& fn) {
     }
     spi::release_subtransaction();
     return true;
-}
-
-// The waiting lock's advisory class (the SQL above spells it 7 as well).
-constexpr int kWaitingLockClass = 7;
-
-// An article's lock bucket, as the SQL above computes it: hashtext(a) & 1023.
-int article_bucket(const std::string& article) {
-    int32 hash = 0;
-    pg_call([&] {
-        text* t = cstring_to_text_with_len(article.data(), static_cast<int>(article.size()));
-        hash = DatumGetInt32(
-            DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID, PointerGetDatum(t)));
-        pfree(t);
-    });
-    return hash & 1023;
-}
-
-// Taken in C, not by a query: every statement that raises availability pays for this.
-std::vector<std::string> try_lock_waiting_exclusive(const std::vector<std::string>& articles) {
-    std::map<int, std::vector<std::string>> by_bucket;  // ordered: buckets in ascending order
-    for (const auto& article : articles) by_bucket[article_bucket(article)].push_back(article);
-    std::vector<std::string> refused;
-    for (const auto& entry : by_bucket) {
-        const int bucket = entry.first;  // (a lambda cannot capture a structured binding)
-        bool locked = false;
-        pg_call([&] {
-            locked = DatumGetBool(DirectFunctionCall2(pg_try_advisory_xact_lock_int4,
-                                                      Int32GetDatum(kWaitingLockClass),
-                                                      Int32GetDatum(bucket)));
-        });
-        if (!locked) refused.insert(refused.end(), entry.second.begin(), entry.second.end());
-    }
-    return refused;
-}
-
-bool lock_pass(const std::vector<std::string>& articles) {
-    if (articles.empty()) return true;
-    return in_lock_attempt(/*bounded=*/true, [&] {
-        spi::run(lock_pass_sql, {spi::array_literal(articles)});
-        return true;
-    });
-}
-
-void lock_articles_shared(const std::vector<std::string>& articles) {
-    if (articles.empty()) return;
-    spi::run(lock_articles_shared_sql, {spi::array_literal(articles)});
 }
 
 void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d,
@@ -442,17 +375,27 @@ std::vector<WrittenPlan> write_decision(const PlanToRoute& plan, const core::Rou
     return writer.written();
 }
 
+// A version 4 UUID (RFC 4122) from the operating system's CSPRNG, as gen_random_uuid():
+// order, plan and pick job ids must not repeat across backends (a per-backend seeded PRNG
+// has too few streams) and must not be predictable from earlier ids.
 std::string new_uuid() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    std::uint64_t hi = rng(), lo = rng();
-    hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-    lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-    char buf[37];
-    snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-             static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-             static_cast<unsigned>(lo >> 48),
-             static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-    return buf;
+    std::array<unsigned char, 16> bytes{};
+    pg_call([&] {
+        if (!pg_strong_random(bytes.data(), bytes.size()))
+            ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                            errmsg("waitroom: could not generate random values")));
+    });
+    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
+    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id;
+    id.reserve(36);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) id += '-';
+        id += kHex[bytes[i] >> 4];
+        id += kHex[bytes[i] & 0x0F];
+    }
+    return id;
 }
 
 RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, EventLog& events) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/domain.hpp"
+#include "pg/article_locks.hpp"  // the article locks a pass and a decision take
 #include "pg/event_log.hpp"
 #include "pg/spi.hpp"
 
@@ -92,16 +93,6 @@ private:
 std::vector<WrittenPlan> write_decision(const PlanToRoute& plan,
                                         const core::RoutingDecision& decision,
                                         const RouteOptions& options, EventLog& events);
-
-// Waiting-room article locks (advisory, by article bucket; see plan_routing.cpp).
-// A decision that leaves lines waiting takes the waiting lock shared, then decides again.
-void lock_articles_shared(const std::vector<std::string>& articles);
-// A statement that raised availability takes it exclusive without waiting. Returns the
-// articles it could not take it for: a decision to wait is in flight for them (defer them to
-// reroute_queue).
-std::vector<std::string> try_lock_waiting_exclusive(const std::vector<std::string>& articles);
-// A pass serializes with other passes; waits at most half of deadlock_timeout (false: defer).
-bool lock_pass(const std::vector<std::string>& articles);
 
 // Runs fn in a subtransaction. Keeps its work and returns true when fn returns true; undoes
 // it and returns false when fn returns false or a lock was not available: fn locked NOWAIT,
