@@ -1,6 +1,6 @@
 -- As a login granted waitroom_app: what an app does is allowed, the rest is refused (42501).
 BEGIN;
-SELECT plan(33);
+SELECT plan(36);
 
 -- ---------------------------------------------------------------- allowed
 SELECT is(waitroom.place_order('{"tenantOrderId": "app-1", "orderDate": "2026-01-02T00:00:00Z",
@@ -31,6 +31,17 @@ SELECT is(waitroom.assign_facility(
             (SELECT p.routing_plan_id FROM waitroom.routing_plan p JOIN waitroom.orders o USING (order_id)
               WHERE o.tenant_order_id = 'app-2'), 'f1')->'routingPlans'->0->>'status',
           'ROUTED', 'app assigns a facility by hand');
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour) VALUES ('f1', 'd', 'BACKORDER');
+SELECT is(waitroom.place_order('{"tenantOrderId": "app-3", "orderDate": "2026-01-02T00:00:00Z",
+  "orderLineItems": [{"id": "1", "tenantArticleId": "d", "quantity": 2}]}')->'routingPlans'->0->>'status',
+  'WAITING', 'app places an order for an article with no stock row yet');
+SELECT is((SELECT reason FROM waitroom.waiting_room w JOIN waitroom.orders o USING (order_id)
+            WHERE o.tenant_order_id = 'app-3'), 'BACKORDER_NO_STOCK', 'app reads why it waits');
+COPY waitroom.stock (facility_ref, tenant_article_id, on_hand) FROM STDIN;
+f1	d	2
+\.
+SELECT is((SELECT p.status || ':' || p.facility_ref FROM waitroom.routing_plan p JOIN waitroom.orders o USING (order_id)
+            WHERE o.tenant_order_id = 'app-3'), 'ROUTED:f1', 'app loads stock by COPY; the waiting order is served');
 SELECT is((SELECT count(*) FROM waitroom.waiting_room), 0::bigint, 'app reads the waiting room');
 SELECT ok(waitroom.order_json((SELECT order_id FROM waitroom.orders WHERE tenant_order_id = 'seed-routed')) IS NOT NULL,
           'app reads an order as JSON');
