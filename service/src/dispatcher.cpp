@@ -30,17 +30,24 @@ Dispatcher::Dispatcher(const Options& options, Metrics& metrics)
       metrics_(metrics),
       db_(options.conninfo),
       outbox_(db_, options),
-      webhook_sink_(options.http_timeout),
+      webhook_sink_(options.http_timeout, UrlPolicy(options.webhook_schemes, options.webhook_hosts,
+                                                    options.webhook_allow_internal)),
       retry_backoff_(options.retry_base, options.retry_max),
       reconnect_backoff_(options.reconnect_base, options.reconnect_max),
       release_due_timer_(options.release_due_interval),
       purge_timer_(options.purge_interval),
-      backlog_timer_(1.0) {}
+      backlog_timer_(1.0) {
+    if (release_due_timer_.enabled()) metrics_.task_enabled("release_due");
+    if (purge_timer_.enabled()) metrics_.task_enabled("purge_delivered");
+}
 
 int Dispatcher::run() {
     log::info("started", {{"name", options_.name},
                           {"stdout_subscription", options_.stdout_subscription},
-                          {"webhooks", options_.webhooks}});
+                          {"webhooks", options_.webhooks},
+                          {"webhook_allow_scheme", options_.webhook_schemes},
+                          {"webhook_allow_host", options_.webhook_hosts},
+                          {"webhook_allow_internal", options_.webhook_allow_internal}});
     int exit_code = 0;
     while (!stop_signal::requested()) {
         if (!db_.connected() && !connect()) break;
@@ -193,30 +200,29 @@ void Dispatcher::record_failure(const Delivery& delivery, const std::string& err
 }
 
 void Dispatcher::run_timers() {
-    if (release_due_timer_.due()) call_release_due();
-    if (purge_timer_.due()) call_purge();
-}
-
-// The extension may not have release_due() yet (or not be installed): log and carry on.
-void Dispatcher::call_release_due() {
-    release_due_timer_.restart();
-    try {
-        const long long changed = outbox_.release_due();
-        log::info("release_due", {{"plans_changed", changed}});
-    } catch (const PgError& e) {
-        if (e.connection_lost) throw;
-        log::warn("release_due_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+    if (release_due_timer_.due()) {
+        run_task("release_due", release_due_timer_, "plans_changed",
+                 [this] { return outbox_.release_due(); });
+    }
+    if (purge_timer_.due()) {
+        run_task("purge_delivered", purge_timer_, "events",
+                 [this] { return outbox_.purge_delivered(); });
     }
 }
 
-void Dispatcher::call_purge() {
-    purge_timer_.restart();
+// A failing housekeeping call is loud (error log, metric, /healthz): a release_due() that
+// keeps failing means pre-orders are never released, a purge that fails means the outbox grows.
+void Dispatcher::run_task(const std::string& task, Timer& timer, const char* count_field,
+                          const std::function<long long()>& call) {
+    timer.restart();
     try {
-        const long long purged = outbox_.purge_delivered();
-        log::info("purge_delivered", {{"events", purged}});
+        const long long count = call();
+        metrics_.task_succeeded(task);
+        log::info(task, {{count_field, count}});
     } catch (const PgError& e) {
         if (e.connection_lost) throw;
-        log::warn("purge_delivered_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+        metrics_.task_failed(task, e.sqlstate + ": " + e.what());
+        log::error(task + "_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
     }
 }
 

@@ -4,6 +4,9 @@
 // lost wake-ups.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "backoff.hpp"
 #include "metrics.hpp"
 #include "options.hpp"
@@ -32,8 +35,8 @@ private:
     SinkResult send(const Delivery& delivery);
     void record_failure(const Delivery& delivery, const std::string& error);
     void run_timers();
-    void call_release_due();
-    void call_purge();
+    void run_task(const std::string& task, Timer& timer, const char* count_field,
+                  const std::function<long long()>& call);
     void refresh_backlog();  // metrics, and when the next retry falls due
     double seconds_until_retry() const;
     void wait_for_wakeup(double seconds);

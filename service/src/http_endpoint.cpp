@@ -1,6 +1,7 @@
 #include "http_endpoint.hpp"
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "log.hpp"
 
@@ -12,12 +13,16 @@ HttpEndpoint::HttpEndpoint(const Metrics& metrics)
 HttpEndpoint::~HttpEndpoint() { stop(); }
 
 bool HttpEndpoint::start(const std::string& host, int port) {
-    // Healthy = the process runs and holds a database session; 503 while reconnecting.
+    // Healthy = the process runs, holds a database session, and the latest call of each
+    // housekeeping task succeeded. Otherwise 503 with the reason.
     server_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
         const bool up = metrics_.connected();
-        res.status = up ? 200 : 503;
-        res.set_content(up ? "{\"status\":\"ok\",\"database\":\"connected\"}\n"
-                           : "{\"status\":\"degraded\",\"database\":\"disconnected\"}\n",
+        const auto failing = metrics_.failing_tasks();
+        nlohmann::json body = {{"status", up && failing.empty() ? "ok" : "unhealthy"},
+                               {"database", up ? "connected" : "disconnected"}};
+        if (!failing.empty()) body["failing"] = failing;
+        res.status = up && failing.empty() ? 200 : 503;
+        res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
                         "application/json");
     });
     server_->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {

@@ -1,5 +1,6 @@
 #include "metrics.hpp"
 
+#include <chrono>
 #include <sstream>
 
 namespace waitroomd {
@@ -40,6 +41,35 @@ void Metrics::set_backlog(long long pending, double lag_seconds) {
     lag_seconds_ = lag_seconds;
 }
 
+void Metrics::task_enabled(const std::string& task) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    tasks_[task];
+}
+
+void Metrics::task_succeeded(const std::string& task) {
+    const double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::lock_guard<std::mutex> lock(mutex_);
+    PerTask& t = tasks_[task];
+    t.last_success = now;
+    t.failing.clear();
+}
+
+void Metrics::task_failed(const std::string& task, const std::string& reason) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    PerTask& t = tasks_[task];
+    ++t.failures;
+    t.failing = reason.empty() ? "failed" : reason;
+}
+
+std::map<std::string, std::string> Metrics::failing_tasks() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::map<std::string, std::string> out;
+    for (const auto& [task, t] : tasks_)
+        if (!t.failing.empty()) out[task] = t.failing;
+    return out;
+}
+
 bool Metrics::connected() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return connected_;
@@ -71,6 +101,20 @@ std::string Metrics::prometheus() const {
         << "\n# HELP waitroomd_database_connected 1 while connected to the database.\n"
         << "# TYPE waitroomd_database_connected gauge\nwaitroomd_database_connected "
         << (connected_ ? 1 : 0) << '\n';
+    auto per_task = [&](const char* name, const char* type, const char* help, auto value) {
+        out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+        for (const auto& [task, t] : tasks_) {
+            out << name << "{task=\"" << task << "\"} " << value(t) << '\n';
+        }
+    };
+    per_task("waitroomd_timer_failures_total", "counter",
+             "Failed calls of a housekeeping task (release_due, purge_delivered).",
+             [](const PerTask& t) { return t.failures; });
+    per_task("waitroomd_timer_failing", "gauge", "1 while the task's latest call failed.",
+             [](const PerTask& t) { return t.failing.empty() ? 0 : 1; });
+    per_task("waitroomd_timer_last_success_timestamp_seconds", "gauge",
+             "Unix time of the task's last successful call (0: none yet).",
+             [](const PerTask& t) { return static_cast<long long>(t.last_success); });
     return out.str();
 }
 

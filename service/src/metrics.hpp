@@ -17,8 +17,15 @@ public:
     void reconnected();
     void set_connected(bool connected);
     void set_backlog(long long pending, double lag_seconds);
+    // Housekeeping calls (release_due, purge_delivered): a task whose latest call failed makes
+    // the daemon unhealthy until a call succeeds.
+    void task_enabled(const std::string& task);
+    void task_succeeded(const std::string& task);
+    void task_failed(const std::string& task, const std::string& reason);
 
     bool connected() const;
+    // Task -> reason, for the tasks whose latest call failed.
+    std::map<std::string, std::string> failing_tasks() const;
     std::string prometheus() const;
 
 private:
@@ -27,8 +34,14 @@ private:
         long long failed = 0;
         long long dead_lettered = 0;
     };
+    struct PerTask {
+        long long failures = 0;
+        double last_success = 0;  // Unix seconds; 0 = never
+        std::string failing;      // the latest call's error; empty when it succeeded
+    };
     mutable std::mutex mutex_;
     std::map<std::string, PerSubscription> subscriptions_;
+    std::map<std::string, PerTask> tasks_;
     long long duplicates_ = 0;
     long long reconnects_ = 0;
     bool connected_ = false;

@@ -58,6 +58,16 @@ Options parse_options(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--http-timeout", o.http_timeout, "webhook request timeout, seconds")
         ->check(CLI::PositiveNumber);
+    app.add_option("--webhook-allow-scheme", o.webhook_schemes,
+                   "URL scheme webhooks may use (repeatable; anything else fails the delivery)")
+        ->check(CLI::IsMember({"http", "https"}, CLI::ignore_case));
+    app.add_option("--webhook-allow-host", o.webhook_hosts,
+                   "host webhooks may call: a name or IP address, *.example.com for its "
+                   "subdomains, * for any (repeatable)");
+    app.add_flag(
+        "--webhook-allow-internal", o.webhook_allow_internal,
+        "let allowed host names resolve to loopback, private and link-local addresses "
+        "(otherwise only an IP address listed exactly by --webhook-allow-host may be one)");
     app.add_option("--release-due-interval", o.release_due_interval,
                    "seconds between calls of waitroom.release_due() (0: never)")
         ->check(CLI::NonNegativeNumber);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace waitroomd {
 
@@ -18,6 +19,11 @@ struct Options {
     double retry_base = 1.0;         // first retry delay; doubles per attempt, jittered
     double retry_max = 300.0;
     double http_timeout = 10.0;
+    // Webhook URLs that may be requested (UrlPolicy): schemes, hosts ("*", "*.suffix", exact)
+    // and whether allowed names may resolve to internal addresses.
+    std::vector<std::string> webhook_schemes{"https"};
+    std::vector<std::string> webhook_hosts{"*"};
+    bool webhook_allow_internal = false;
     double release_due_interval = 60.0;  // 0 = never call waitroom.release_due()
     double purge_interval = 3600.0;      // 0 = never call waitroom.purge_delivered()
     double reconnect_base = 0.5;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cctype>
 #include <chrono>
 
 #include "signature.hpp"
@@ -10,12 +11,43 @@
 namespace waitroomd {
 namespace {
 
-// Keeps the start of the response body for last_error; the rest is discarded.
-size_t keep_some(char* data, size_t size, size_t count, void* user) {
-    auto* body = static_cast<std::string*>(user);
-    const size_t n = size * count;
-    if (body->size() < 300) body->append(data, std::min(n, 300 - body->size()));
-    return n;
+// The reply body is read and dropped: nothing of it is stored or logged (a receiver, or whatever
+// a subscription points at, must not be able to make the outbox hold its bytes).
+size_t discard(char* /*data*/, size_t size, size_t count, void* /*user*/) { return size * count; }
+
+// A curl error text for delivery.last_error: control characters out, at most 200 bytes.
+std::string short_reason(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        if (out.size() >= 200) break;
+        out += std::iscntrl(static_cast<unsigned char>(c)) ? ' ' : c;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out;
+}
+
+struct Url {
+    std::string scheme;
+    std::string host;
+    std::string error;
+};
+
+Url parse_url(const std::string& text) {
+    Url url;
+    CURLU* handle = curl_url();
+    if (!handle) return {"", "", "out of memory"};
+    if (curl_url_set(handle, CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+        url.error = "url not allowed: unparsable";
+    } else {
+        char* part = nullptr;
+        if (curl_url_get(handle, CURLUPART_SCHEME, &part, 0) == CURLUE_OK) url.scheme = part;
+        curl_free(part);
+        part = nullptr;
+        if (curl_url_get(handle, CURLUPART_HOST, &part, 0) == CURLUE_OK) url.host = part;
+        curl_free(part);
+    }
+    curl_url_cleanup(handle);
+    return url;
 }
 
 bool safe_header(const std::string& text) {
@@ -34,10 +66,27 @@ struct HeaderList {
 
 }  // namespace
 
-WebhookSink::WebhookSink(double timeout_seconds)
-    : timeout_ms_(static_cast<long>(timeout_seconds * 1000)) {
+WebhookSink::WebhookSink(double timeout_seconds, UrlPolicy policy)
+    : timeout_ms_(static_cast<long>(timeout_seconds * 1000)), policy_(std::move(policy)) {
     static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     (void)initialised;
+    for (const auto& scheme : policy_.schemes()) {
+        if (!protocols_.empty()) protocols_ += ',';
+        protocols_ += scheme;
+    }
+}
+
+// Every address curl is about to connect to, after name resolution: the place to refuse an
+// allowed name that resolves to an internal address.
+curl_socket_t WebhookSink::open_socket(void* self, curlsocktype /*purpose*/,
+                                       curl_sockaddr* address) {
+    auto* sink = static_cast<WebhookSink*>(self);
+    std::string refused = sink->policy_.check_address(sink->host_, &address->addr);
+    if (!refused.empty()) {
+        sink->refused_ = std::move(refused);
+        return CURL_SOCKET_BAD;
+    }
+    return ::socket(address->family, address->socktype, address->protocol);
 }
 
 std::string WebhookSink::webhook_id(const Delivery& delivery) {
@@ -69,7 +118,13 @@ SinkResult WebhookSink::deliver(const Delivery& delivery) {
                     webhook_signature(delivery.secret, id, timestamp, delivery.body));
     }
 
-    std::string response;
+    const Url url = parse_url(delivery.url);
+    if (!url.error.empty()) return {false, url.error};
+    if (std::string refused = policy_.check_url(url.scheme, url.host); !refused.empty())
+        return {false, refused};
+    host_ = url.host;
+    refused_.clear();
+
     std::array<char, CURL_ERROR_SIZE> curl_error{};
     curl_easy_setopt(curl, CURLOPT_URL, delivery.url.c_str());
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
@@ -79,19 +134,26 @@ SinkResult WebhookSink::deliver(const Delivery& delivery) {
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms_);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "waitroomd/0.1");
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, keep_some);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error.data());
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protocols_.c_str());
+    // A redirect is a failed attempt ("HTTP 302"), never followed: its target is not checked.
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, this);
 
     const CURLcode rc = curl_easy_perform(curl);
+    if (!refused_.empty()) return {false, refused_};
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+        return {false, "timeout after " + std::to_string(timeout_ms_) + " ms"};
+    }
     if (rc != CURLE_OK) {
-        return {false, std::string(curl_error[0] ? curl_error.data() : curl_easy_strerror(rc))};
+        return {false, short_reason(curl_error[0] ? curl_error.data() : curl_easy_strerror(rc))};
     }
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 200 && status < 300) return {true, ""};
-    return {false, "HTTP " + std::to_string(status) + (response.empty() ? "" : ": " + response)};
+    return {false, "HTTP " + std::to_string(status)};
 }
 
 }  // namespace waitroomd

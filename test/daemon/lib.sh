@@ -4,10 +4,11 @@
 WR_TMP=${WR_TMP:-$(mktemp -d /tmp/waitroomd-test.XXXXXX)}
 declare -A WR_PIDS=()
 
-# start_daemon NAME [waitroomd options...]: stdout -> $WR_TMP/NAME.out, log -> NAME.err
+# start_daemon NAME [waitroomd options...]: stdout -> $WR_TMP/NAME.out, log -> NAME.err.
+# Connects as $WR_DAEMON_USER (a login granted waitroom_daemon), not as the superuser.
 start_daemon() {
   local name=$1; shift
-  "$WAITROOMD" --name "$name" "$@" >>"$WR_TMP/$name.out" 2>>"$WR_TMP/$name.err" &
+  PGUSER=$WR_DAEMON_USER "$WAITROOMD" --name "$name" "$@" >>"$WR_TMP/$name.out" 2>>"$WR_TMP/$name.err" &
   WR_PIDS[$name]=$!
 }
 
@@ -26,12 +27,13 @@ kill9_daemon() {
   unset "WR_PIDS[$1]"
 }
 
-# start_receiver NAME MODE: sets WR_PORT once it listens. Log: $WR_TMP/NAME.log
+# start_receiver NAME MODE [receiver.py options...]: sets WR_PORT once it listens.
+# Log: $WR_TMP/NAME.log
 # (Not for $(...): the subshell would keep the receiver's pid to itself and wait for it.)
 start_receiver() {
-  local name=$1 mode=$2
+  local name=$1 mode=$2; shift 2
   python3 "$WR_DAEMON_TESTS/receiver.py" --port-file "$WR_TMP/$name.port" \
-    --log "$WR_TMP/$name.log" --secret "$WR_SECRET" --mode "$mode" >/dev/null 2>&1 &
+    --log "$WR_TMP/$name.log" --secret "$WR_SECRET" --mode "$mode" "$@" >/dev/null 2>&1 &
   WR_PIDS[$name]=$!
   WR_PORT=
   for _ in $(seq 1 100); do
@@ -96,6 +98,9 @@ lines_at_least() {
 count_is() { local want=$1; shift; [ "$("$@")" = "$want" ]; }
 
 now_ms() { date +%s%3N; }
+
+# healthz PORT BODY_FILE: prints the HTTP status of /healthz, keeps the body in BODY_FILE.
+healthz() { curl -sS -o "$2" -w '%{http_code}' "http://127.0.0.1:$1/healthz"; }
 
 metric() {  # metric PORT NAME_WITH_LABELS
   curl -fsS "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m {print $2}'

@@ -2,11 +2,14 @@
 """A webhook receiver for the daemon tests: verifies Standard Webhooks signatures and logs
 every request as one JSON line.
 
-  receiver.py --port-file F --log L --secret whsec_... [--mode ok|flaky|fail]
+  receiver.py --port-file F --log L --secret whsec_... [--mode ok|flaky|fail|leak|redirect|slow]
 
-  ok     answers 200
-  flaky  answers 500 the first time it sees a webhook-id, 200 afterwards
-  fail   always answers 500
+  ok        answers 200
+  flaky     answers 500 the first time it sees a webhook-id, 200 afterwards
+  fail      always answers 500
+  leak      always answers 500 with a secret-looking body (LEAK_BODY), which must not be stored
+  redirect  always answers 302 to --redirect-to
+  slow      answers 200 after --delay seconds
 A request with a bad signature gets 401. Binds 127.0.0.1 on a free port and writes it to
 --port-file once listening.
 """
@@ -16,7 +19,11 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+LEAK_BODY = b"sk_live_REPLY-SECRET-4f1c9a\r\nX-Injected: yes\r\n" + b"x" * 400
 
 
 def signing_key(secret):
@@ -30,7 +37,10 @@ def main():
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--secret", required=True)
-    ap.add_argument("--mode", default="ok", choices=["ok", "flaky", "fail"])
+    ap.add_argument("--mode", default="ok",
+                    choices=["ok", "flaky", "fail", "leak", "redirect", "slow"])
+    ap.add_argument("--redirect-to", default="")
+    ap.add_argument("--delay", type=float, default=0)
     args = ap.parse_args()
     key = signing_key(args.secret)
     lock = threading.Lock()
@@ -57,8 +67,10 @@ def main():
                 seen_ids.add(wid)
                 if not sig_ok:
                     status = 401
-                elif args.mode == "fail" or (args.mode == "flaky" and first):
+                elif args.mode in ("fail", "leak") or (args.mode == "flaky" and first):
                     status = 500
+                elif args.mode == "redirect":
+                    status = 302
                 else:
                     status = 200
                 try:
@@ -70,8 +82,12 @@ def main():
                     "path": self.path, "extra": self.headers.get("X-Waitroom-Test"),
                     "eventId": envelope.get("eventId"), "event": envelope.get("event"),
                     "payload": envelope.get("payload")}) + "\n")
-            reply = b"ok" if status == 200 else b"no"
+            if args.mode == "slow":
+                time.sleep(args.delay)
+            reply = b"ok" if status == 200 else LEAK_BODY if args.mode == "leak" else b"no"
             self.send_response(status)
+            if status == 302:
+                self.send_header("Location", args.redirect_to)
             self.send_header("Content-Length", str(len(reply)))
             self.end_headers()
             self.wfile.write(reply)

@@ -26,7 +26,9 @@ show_log() { note "--- $1"; tail -n "${2:-15}" "$1" | sed 's/^/#   /'; }
 
 # ------------------------------------------------------------------ build and install
 note "building waitroomd"
-if cmake -S . -B build >build-60-daemon.log 2>&1 && cmake --build build -j2 --target waitroomd >>build-60-daemon.log 2>&1; then
+if [ -n "${WR_WAITROOMD:-}" ]; then
+  WAITROOMD=$WR_WAITROOMD  # another build under test (e.g. an older one, to see a check fail)
+elif cmake -S . -B build >build-60-daemon.log 2>&1 && cmake --build build -j2 --target waitroomd >>build-60-daemon.log 2>&1; then
   WAITROOMD=$ROOT/build/service/waitroomd
 else
   # The root project needs the core's test dependencies; the daemon builds on its own too.
@@ -49,6 +51,9 @@ ok "extension builds and installs"
 check "webhook signature matches the Standard Webhooks test vector" \
   bash -c "g++ -std=c++17 -Iservice/src -o '$ROOT/build/signature_test' test/daemon/signature_test.cpp \
              service/src/signature.cpp -lcrypto && '$ROOT/build/signature_test'"
+check "webhook URL allow-list: schemes, host patterns, internal addresses (unit)" \
+  bash -c "g++ -std=c++17 -Iservice/src -o '$ROOT/build/url_policy_test' test/daemon/url_policy_test.cpp \
+             service/src/url_policy.cpp && '$ROOT/build/url_policy_test'"
 
 # ------------------------------------------------------------------ cluster and helpers
 source test/lib/cluster.sh
@@ -56,16 +61,24 @@ source test/daemon/lib.sh
 wr_cluster_start || { not_ok "cluster starts"; finish; }
 trap 'daemon_cleanup; wr_cluster_stop; rm -rf "$WR_TMP"' EXIT
 check "CREATE EXTENSION waitroom" wr_psql -c "CREATE EXTENSION waitroom"
+# Every daemon runs as a login granted waitroom_daemon, nothing more (start_daemon).
+export WR_DAEMON_USER=waitroomd_login
+check "a daemon login granted waitroom_daemon" \
+  wr_psql -c "CREATE ROLE $WR_DAEMON_USER LOGIN IN ROLE waitroom_daemon"
 
+# The test receivers listen on http://127.0.0.1; by default only https URLs are requested, and
+# never to a loopback address unless it is listed as such.
+ALLOW_RECEIVERS=(--webhook-allow-scheme http --webhook-allow-host 127.0.0.1)
 # Common daemon options: fast timers so that the suite stays short.
 FAST=(--poll-interval 0.5 --retry-base 0.1 --retry-max 0.5 --reconnect-base 0.1
-      --reconnect-max 1 --release-due-interval 0.5 --http-timeout 2)
+      --reconnect-max 1 --release-due-interval 0.5 --http-timeout 2 "${ALLOW_RECEIVERS[@]}")
 
 # ------------------------------------------------------------------ --help
 help=$("$WAITROOMD" --help)
 missing_opts=()
 for opt in --conninfo --name --stdout-subscription --no-stdout --no-webhooks --poll-interval \
            --batch-lanes --batch-per-lane --batch-max-seconds --max-attempts --retry-base --retry-max --http-timeout \
+           --webhook-allow-scheme --webhook-allow-host --webhook-allow-internal \
            --release-due-interval --purge-interval --reconnect-base --reconnect-max --http-host \
            --http-port --verbose --help; do
   grep -q -- "$opt" <<<"$help" || missing_opts+=("$opt")
@@ -118,6 +131,53 @@ check "one structured JSON log line per action on stderr" \
 stop_daemon d1; rc=$?
 check "SIGTERM stops the daemon cleanly (exit 0, 'stopped' logged)" \
   bash -c "[ $rc -eq 0 ] && grep -q '\"action\":\"stopped\"' '$WR_TMP/d1.err'"
+
+# ------------------------------------------------------------------ failing housekeeping is loud
+# The daemon's login loses EXECUTE on release_due() and purge_delivered(): every failed call is
+# an error line with its SQLSTATE, a count in /metrics, and /healthz answers 503 naming the
+# task until a call of it succeeds again.
+wr_psql -c "REVOKE EXECUTE ON FUNCTION waitroom.release_due(timestamptz),
+              waitroom.purge_delivered(interval, int) FROM waitroom_daemon"
+port_h=$(wr_free_port)
+start_daemon h1 "${FAST[@]}" --http-port "$port_h" --no-webhooks --purge-interval 0.5
+wait_for 10 grep -q '"action":"release_due_failed"' "$WR_TMP/h1.err"
+wait_for 10 grep -q '"action":"purge_delivered_failed"' "$WR_TMP/h1.err"
+# task_failure_logged TASK: an error-level line of TASK's failure with SQLSTATE 42501 and message
+task_failure_logged() {
+  python3 -c "import json,sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(not any(l['action'] == sys.argv[2] + '_failed' and l['level'] == 'error'
+                 and l.get('sqlstate') == '42501' and 'permission denied' in l.get('error', '')
+                 for l in lines))" "$WR_TMP/h1.err" "$1"
+}
+# failing_tasks: the task names /healthz reports failing, space-separated
+failing_tasks() {
+  healthz "$port_h" "$WR_TMP/h1.health" >/dev/null
+  python3 -c "import json,sys; print(' '.join(sorted(json.load(open(sys.argv[1])).get('failing', {}))))" \
+    "$WR_TMP/h1.health"
+}
+check "release_due() refused: an error-level log line with SQLSTATE 42501 and the message" \
+  task_failure_logged release_due
+check "purge_delivered() refused: the same" task_failure_logged purge_delivered
+check "/metrics counts the failures per task" \
+  test "$(metric "$port_h" 'waitroomd_timer_failures_total{task="release_due"}')" -ge 1 \
+    -a "$(metric "$port_h" 'waitroomd_timer_failures_total{task="purge_delivered"}')" -ge 1
+status=$(healthz "$port_h" "$WR_TMP/h1.health")
+check "/healthz answers 503 naming both tasks and the error ($status $(cat "$WR_TMP/h1.health"))" \
+  bash -c "[ '$status' = 503 ] && grep -q '\"release_due\":\"42501: permission denied' '$WR_TMP/h1.health' &&
+           grep -q '\"purge_delivered\":\"42501: permission denied' '$WR_TMP/h1.health'"
+granted_at=$(date +%s)
+wr_psql -c "GRANT EXECUTE ON FUNCTION waitroom.release_due(timestamptz) TO waitroom_daemon"
+check "release_due() granted again: /healthz still 503 for the purge alone" \
+  wait_for 10 count_is purge_delivered failing_tasks
+wr_psql -c "GRANT EXECUTE ON FUNCTION waitroom.purge_delivered(interval, int) TO waitroom_daemon"
+check "both granted: /healthz answers 200 again" wait_for 10 count_is 200 healthz "$port_h" /dev/null
+check "/metrics: each task's last success is after the grant, neither is failing" \
+  test "$(metric "$port_h" 'waitroomd_timer_last_success_timestamp_seconds{task="release_due"}')" -ge "$granted_at" \
+    -a "$(metric "$port_h" 'waitroomd_timer_last_success_timestamp_seconds{task="purge_delivered"}')" -ge "$granted_at" \
+    -a "$(metric "$port_h" 'waitroomd_timer_failing{task="release_due"}')" = 0 \
+    -a "$(metric "$port_h" 'waitroomd_timer_failing{task="purge_delivered"}')" = 0
+stop_daemon h1
 
 # ------------------------------------------------------------------ acknowledgements do not wait for the WAL flush
 # A lost acknowledgement only repeats deliveries, so the delivery transactions commit
@@ -232,7 +292,7 @@ print(sum(1 for v in c.values() if v == 2))" "$WR_TMP/r_flaky.log")
 check "500 then 200: two attempts each, the retry with the same webhook-id ($two_attempts, $same_id_twice)" \
   test "$two_attempts" = 20 -a "$same_id_twice" = 20
 check "always failing: the heads are dead-lettered after max_attempts, visible in waitroom.dead_letter" \
-  count_is "5|3|5" wr_psql -At -c "SELECT count(*), max(attempts), count(*) FILTER (WHERE last_error LIKE 'HTTP 500%')
+  count_is "5|3|5" wr_psql -At -c "SELECT count(*), max(attempts), count(*) FILTER (WHERE last_error = 'HTTP 500')
                                      FROM waitroom.dead_letter WHERE subscription_id = 'hook_dead'"
 check "a dead letter holds back later events of its order for that subscription only" \
   count_is "5|15" wr_psql -At -c "SELECT count(*), sum(blocked_events) FROM waitroom.dead_letter
@@ -267,6 +327,82 @@ stop_daemon d5
 # Dead letters stay (for the retention check below) but the subscription stops taking events.
 wr_psql -c "UPDATE waitroom.subscription SET active = false WHERE subscription_id = 'hook_dead';
             DELETE FROM waitroom.subscription WHERE subscription_id IN ('hook_flaky', 'hook_ok2')"
+
+# ------------------------------------------------------------------ webhook URL allow-list
+# Whoever can write subscription must not aim the daemon anywhere it can reach: a URL whose
+# scheme or host is not allowed is never requested, and an allowed name that resolves to an
+# internal address is refused when connecting. Such a delivery fails with the reason and is
+# dead-lettered by the usual retry policy (max_attempts 2 here).
+# dead_with SUBSCRIPTION: "dead count|attempts|last_error" of the run's deliveries, once both are dead
+dead_with() {
+  wait_for 20 count_is 2 delivered_count "$2" "$1" dead
+  wr_psql -At -c "SELECT count(*), max(attempts), min(last_error) FROM waitroom.delivery d
+                    JOIN waitroom.event e USING (event_id)
+                   WHERE e.payload->>'run' = '$2' AND d.subscription_id = '$1' AND d.state = 'dead'"
+}
+guarded_sub() {  # guarded_sub ID URL
+  wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret, max_attempts)
+              VALUES ('$1', '$2', '$WR_SECRET', 2)"
+}
+start_receiver r_guard ok; port_guard=$WR_PORT
+guarded_sub hook_scheme "http://127.0.0.1:$port_guard/scheme"
+guarded_sub hook_literal "https://127.0.0.1:$port_guard/literal"
+gen_events u1 1 1 2
+start_daemon u1 --poll-interval 0.5 --retry-base 0.1 --retry-max 0.5 --http-port 0 --no-stdout
+check "default allow-list: an http URL is refused before any request" \
+  count_is "2|2|url not allowed: scheme http" dead_with hook_scheme u1
+check "default allow-list: https to a loopback address is refused when connecting" \
+  count_is "2|2|url not allowed: host 127.0.0.1 is internal address 127.0.0.1" dead_with hook_literal u1
+stop_daemon u1
+wr_psql -c "DELETE FROM waitroom.subscription WHERE subscription_id IN ('hook_scheme', 'hook_literal')"
+guarded_sub hook_host "http://example.org/hook"
+guarded_sub hook_name "http://localhost:$port_guard/name"
+gen_events u2 1 1 2
+start_daemon u2 "${FAST[@]}" --webhook-allow-host localhost --http-port 0 --no-stdout
+check "a host not on the list is never requested" \
+  count_is "2|2|url not allowed: host example.org" dead_with hook_host u2
+name_dead=$(dead_with hook_name u2)
+check "a listed name that resolves to loopback is refused when connecting ($name_dead)" \
+  grep -Eq '^2\|2\|url not allowed: host localhost is internal address (127\.0\.0\.1|::1)$' <<<"$name_dead"
+check "none of them reached the receiver" test "$(grep -c . "$WR_TMP/r_guard.log")" = 0
+stop_daemon u2
+wr_psql -At -c "SELECT waitroom.retry_dead_letter('hook_name')" >/dev/null
+start_daemon u3 "${FAST[@]}" --webhook-allow-host localhost --webhook-allow-internal --http-port 0 --no-stdout
+check "with --webhook-allow-internal the same name is delivered to" \
+  wait_for 20 count_is 2 delivered_count u2 hook_name
+stop_daemon u3
+wr_psql -c "DELETE FROM waitroom.subscription WHERE subscription_id IN ('hook_host', 'hook_name')"
+
+# ------------------------------------------------------------------ what a failed delivery stores
+# The status or a short reason, never bytes of the reply; redirects are not followed.
+start_receiver r_leak leak; port_leak=$WR_PORT
+start_receiver r_target ok; port_target=$WR_PORT
+start_receiver r_redirect redirect --redirect-to "http://127.0.0.1:$port_target/"; port_redirect=$WR_PORT
+start_receiver r_slow slow --delay 2; port_slow=$WR_PORT
+port_closed=$(wr_free_port)
+guarded_sub hook_leak "http://127.0.0.1:$port_leak/"
+guarded_sub hook_redirect "http://127.0.0.1:$port_redirect/"
+guarded_sub hook_slow "http://127.0.0.1:$port_slow/"
+guarded_sub hook_closed "http://127.0.0.1:$port_closed/"
+gen_events u4 1 1 2
+start_daemon u4 --poll-interval 0.5 --retry-base 0.1 --retry-max 0.5 --http-timeout 0.5 \
+  "${ALLOW_RECEIVERS[@]}" --http-port 0 --no-stdout
+check "a 500 with a secret-looking body stores 'HTTP 500' only" \
+  count_is "2|2|HTTP 500" dead_with hook_leak u4
+leaked=$(wr_psql -At -c "SELECT count(*) FROM waitroom.delivery WHERE last_error LIKE '%REPLY-SECRET%'")
+leak_requests=$(grep -c . "$WR_TMP/r_leak.log")
+check "the reply body of $leak_requests answers is nowhere in delivery.last_error ($leaked rows) nor in the log" \
+  bash -c "[ '$leaked' = 0 ] && [ '$leak_requests' = 4 ] && ! grep -q REPLY-SECRET '$WR_TMP/u4.err'"
+check "a redirect is a failed attempt ('HTTP 302')" count_is "2|2|HTTP 302" dead_with hook_redirect u4
+check "a redirect's target is never fetched ($(grep -c . "$WR_TMP/r_redirect.log") redirects)" \
+  test "$(grep -c . "$WR_TMP/r_target.log")" = 0 -a "$(grep -c . "$WR_TMP/r_redirect.log")" = 4
+check "a timeout stores 'timeout after 500 ms'" count_is "2|2|timeout after 500 ms" dead_with hook_slow u4
+closed_dead=$(dead_with hook_closed u4)
+check "a refused connection stores curl's short reason ($closed_dead)" \
+  grep -Eq "^2\|2\|Failed to connect to 127\.0\.0\.1 port $port_closed [^[:cntrl:]]{0,150}$" <<<"$closed_dead"
+stop_daemon u4
+for r in r_guard r_leak r_target r_redirect r_slow; do stop_receiver "$r"; done
+wr_psql -c "DELETE FROM waitroom.subscription WHERE subscription_id IN ('hook_leak', 'hook_redirect', 'hook_slow', 'hook_closed')"
 
 # ------------------------------------------------------------------ two daemons at once
 wr_psql -c "UPDATE waitroom.subscription SET active = true WHERE subscription_id = 'stdout'"
@@ -335,7 +471,7 @@ stop_daemon d7
 
 # ------------------------------------------------------------------ stdout reader gone
 # EPIPE is the daemon's problem, not the events': it exits 1 without spending their attempts.
-( "$WAITROOMD" --http-port 0 "${FAST[@]}" 2>"$WR_TMP/epipe.err" | true; echo "${PIPESTATUS[0]}" >"$WR_TMP/epipe.rc" ) &
+( PGUSER=$WR_DAEMON_USER "$WAITROOMD" --http-port 0 "${FAST[@]}" 2>"$WR_TMP/epipe.err" | true; echo "${PIPESTATUS[0]}" >"$WR_TMP/epipe.rc" ) &
 epipe=$!
 sleep 0.5
 gen_events c2 1 1 10
@@ -391,16 +527,16 @@ wake_status=$(plan_statuses_once_routed WAKE-1)
 check "a deferred restock (queued: $deferred) wakes waitroomd, which routes the waiting order at once ($wake_status)" \
   test "$deferred" -ge 1 -a "$wake_status" = ROUTED
 
-# The holder this time commits without a NOTIFY of its own (it holds the article's waiting
-# lock directly, advisory class 7 as in extension/pg/plan_routing.cpp). The daemon's own
-# release_due() defers again and notifies its own session; libpq reads that notification
-# during the call, so only the daemon's check of what libpq already holds wakes it again.
+# The holder this time is another order's place_order (WAKE-3, waiting behind WAKE-2), whose
+# commit sends no waitroom_reroute. The daemon's own release_due() defers again while it holds
+# and notifies its own session; libpq reads that notification during the call, so only the
+# daemon's check of what libpq already holds wakes it again.
 wr_psql -c "INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
       VALUES ('wake-f1', 'wake-sku2', 'BACKORDER')" \
   -c "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('wake-f1', 'wake-sku2', 0)" \
   -c "SELECT waitroom.place_order('{\"tenantOrderId\": \"WAKE-2\", \"orderLineItems\": [{\"tenantArticleId\": \"wake-sku2\", \"quantity\": 1}]}')" >/dev/null
 silent_deferred=$(restock_while_held wake-sku2 \
-  "SELECT pg_advisory_xact_lock_shared(7, hashtext('wake-sku2') & 1023)")
+  "SELECT waitroom.place_order('{\"tenantOrderId\": \"WAKE-3\", \"orderLineItems\": [{\"tenantArticleId\": \"wake-sku2\", \"quantity\": 1}]}')")
 silent_status=$(plan_statuses_once_routed WAKE-2)
 stop_daemon wake
 check "a pass the daemon itself deferred (queued: $silent_deferred) is retried once the holder commits silently ($silent_status)" \
