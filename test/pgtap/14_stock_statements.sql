@@ -6,11 +6,12 @@ SELECT plan(23);
 
 \ir lib/waiting_room_helpers.psql
 
--- The advisory locks this session holds for an article's bucket: 7 = waiting lock, 8 = pass lock.
+-- The article locks this session holds for a bucket: 7 = waiting lock, 8 = pass lock (waitroom's
+-- own advisory tag, objsubid 22354, which no SQL function can take).
 CREATE FUNCTION pg_temp.article_locks(a text) RETURNS text LANGUAGE sql AS $$
   SELECT coalesce(string_agg(classid::text, ',' ORDER BY classid), '')
     FROM pg_locks
-   WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objsubid = 2
+   WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objsubid = 22354
      AND objid = (hashtext(a) & 1023) $$;
 
 INSERT INTO waitroom.facility (facility_ref) VALUES ('fa'), ('fb');
