@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <memory>
 
 #include "signature.hpp"
 
@@ -26,29 +27,33 @@ std::string short_reason(const std::string& text) {
     return out;
 }
 
+// The URL parsed once: the policy checks the very parts curl then requests (CURLOPT_CURLU).
 struct Url {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle{curl_url(), curl_url_cleanup};
     std::string scheme;
     std::string host;
     std::string error;
-};
 
-Url parse_url(const std::string& text) {
-    Url url;
-    CURLU* handle = curl_url();
-    if (!handle) return {"", "", "out of memory"};
-    if (curl_url_set(handle, CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
-        url.error = "url not allowed: unparsable";
-    } else {
-        char* part = nullptr;
-        if (curl_url_get(handle, CURLUPART_SCHEME, &part, 0) == CURLUE_OK) url.scheme = part;
-        curl_free(part);
-        part = nullptr;
-        if (curl_url_get(handle, CURLUPART_HOST, &part, 0) == CURLUE_OK) url.host = part;
-        curl_free(part);
+    explicit Url(const std::string& text) {
+        if (!handle) {
+            error = "out of memory";
+        } else if (curl_url_set(handle.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
+            error = "url not allowed: unparsable";
+        } else {
+            scheme = part(CURLUPART_SCHEME);
+            host = part(CURLUPART_HOST);
+        }
     }
-    curl_url_cleanup(handle);
-    return url;
-}
+
+private:
+    [[nodiscard]] std::string part(CURLUPart which) const {
+        char* text = nullptr;
+        std::string out;
+        if (curl_url_get(handle.get(), which, &text, 0) == CURLUE_OK) out = text;
+        curl_free(text);
+        return out;
+    }
+};
 
 bool safe_header(const std::string& text) {
     return text.find_first_of("\r\n") == std::string::npos;
@@ -118,7 +123,7 @@ SinkResult WebhookSink::deliver(const Delivery& delivery) {
                     webhook_signature(delivery.secret, id, timestamp, delivery.body));
     }
 
-    const Url url = parse_url(delivery.url);
+    const Url url(delivery.url);
     if (!url.error.empty()) return {false, url.error};
     if (std::string refused = policy_.check_url(url.scheme, url.host); !refused.empty())
         return {false, refused};
@@ -126,7 +131,7 @@ SinkResult WebhookSink::deliver(const Delivery& delivery) {
     refused_.clear();
 
     std::array<char, CURL_ERROR_SIZE> curl_error{};
-    curl_easy_setopt(curl, CURLOPT_URL, delivery.url.c_str());
+    curl_easy_setopt(curl, CURLOPT_CURLU, url.handle.get());
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, delivery.body.c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(delivery.body.size()));
