@@ -17,6 +17,9 @@ const char* const kChannel = "waitroom_event";
 // The extension notifies this when a waiting-room pass deferred work to reroute_queue
 // rather than wait into a lock cycle: release_due() drains the queue, so call it now.
 const char* const kRerouteChannel = "waitroom_reroute";
+// The delivery loop as a task for /healthz: a claim or acknowledgement that the database refuses
+// (e.g. a login without waitroom_daemon) must not look healthy.
+const char* const kDeliverTask = "deliver";
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
@@ -39,6 +42,7 @@ Dispatcher::Dispatcher(const Options& options, Metrics& metrics)
       backlog_timer_(1.0) {
     if (release_due_timer_.enabled()) metrics_.task_enabled("release_due");
     if (purge_timer_.enabled()) metrics_.task_enabled("purge_delivered");
+    metrics_.task_enabled(kDeliverTask);
 }
 
 int Dispatcher::run() {
@@ -55,6 +59,7 @@ int Dispatcher::run() {
             run_timers();
             const BatchOutcome batch = deliver_batch();
             if (batch.claimed == 0 || backlog_timer_.due()) refresh_backlog();
+            metrics_.task_succeeded(kDeliverTask);
             if (batch.delivered > 0) continue;  // more may be waiting: drain before sleeping
             // Claimed but nothing delivered (failures): pause a little before the next try.
             const double floor = batch.claimed > 0 ? 0.05 : 0.0;
@@ -68,6 +73,7 @@ int Dispatcher::run() {
                 metrics_.set_connected(false);
             } else {
                 log::error("db_error", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+                metrics_.task_failed(kDeliverTask, e.sqlstate + ": " + e.what());
                 stop_signal::sleep_for(options_.poll_interval);
             }
         } catch (const StdoutClosed& e) {
@@ -77,6 +83,7 @@ int Dispatcher::run() {
         } catch (const std::exception& e) {
             // A bug or a surprise from the database (e.g. an unparsable value): keep serving.
             log::error("unexpected_error", {{"error", e.what()}});
+            metrics_.task_failed(kDeliverTask, e.what());
             stop_signal::sleep_for(options_.poll_interval);
         }
     }

@@ -107,13 +107,14 @@ std::string Metrics::prometheus() const {
             out << name << "{task=\"" << task << "\"} " << value(t) << '\n';
         }
     };
-    per_task("waitroomd_timer_failures_total", "counter",
-             "Failed calls of a housekeeping task (release_due, purge_delivered).",
+    per_task("waitroomd_task_failures_total", "counter",
+             "Failures of a task: release_due, purge_delivered (calls), deliver (rounds of "
+             "claim, delivery and acknowledgement that failed with a database error).",
              [](const PerTask& t) { return t.failures; });
-    per_task("waitroomd_timer_failing", "gauge", "1 while the task's latest call failed.",
+    per_task("waitroomd_task_failing", "gauge", "1 while the task's latest call or round failed.",
              [](const PerTask& t) { return t.failing.empty() ? 0 : 1; });
-    per_task("waitroomd_timer_last_success_timestamp_seconds", "gauge",
-             "Unix time of the task's last successful call (0: none yet).",
+    per_task("waitroomd_task_last_success_timestamp_seconds", "gauge",
+             "Unix time of the task's last success (0: none yet).",
              [](const PerTask& t) { return static_cast<long long>(t.last_success); });
     return out.str();
 }

@@ -17,8 +17,8 @@ public:
     void reconnected();
     void set_connected(bool connected);
     void set_backlog(long long pending, double lag_seconds);
-    // Housekeeping calls (release_due, purge_delivered): a task whose latest call failed makes
-    // the daemon unhealthy until a call succeeds.
+    // Tasks (release_due, purge_delivered, deliver): a task whose latest call failed makes the
+    // daemon unhealthy until a call succeeds.
     void task_enabled(const std::string& task);
     void task_succeeded(const std::string& task);
     void task_failed(const std::string& task, const std::string& reason);

@@ -142,13 +142,14 @@ port_h=$(wr_free_port)
 start_daemon h1 "${FAST[@]}" --http-port "$port_h" --no-webhooks --purge-interval 0.5
 wait_for 10 grep -q '"action":"release_due_failed"' "$WR_TMP/h1.err"
 wait_for 10 grep -q '"action":"purge_delivered_failed"' "$WR_TMP/h1.err"
-# task_failure_logged TASK: an error-level line of TASK's failure with SQLSTATE 42501 and message
-task_failure_logged() {
+# error_logged ACTION WORDS: an error-level ACTION line of h1 with SQLSTATE 42501 and an error
+# message containing WORDS
+error_logged() {
   python3 -c "import json,sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-sys.exit(not any(l['action'] == sys.argv[2] + '_failed' and l['level'] == 'error'
-                 and l.get('sqlstate') == '42501' and 'permission denied' in l.get('error', '')
-                 for l in lines))" "$WR_TMP/h1.err" "$1"
+sys.exit(not any(l['action'] == sys.argv[2] and l['level'] == 'error'
+                 and l.get('sqlstate') == '42501' and sys.argv[3] in l.get('error', '')
+                 for l in lines))" "$WR_TMP/h1.err" "$1" "$2"
 }
 # failing_tasks: the task names /healthz reports failing, space-separated
 failing_tasks() {
@@ -157,11 +158,12 @@ failing_tasks() {
     "$WR_TMP/h1.health"
 }
 check "release_due() refused: an error-level log line with SQLSTATE 42501 and the message" \
-  task_failure_logged release_due
-check "purge_delivered() refused: the same" task_failure_logged purge_delivered
+  error_logged release_due_failed "permission denied for function release_due"
+check "purge_delivered() refused: the same" \
+  error_logged purge_delivered_failed "permission denied for function purge_delivered"
 check "/metrics counts the failures per task" \
-  test "$(metric "$port_h" 'waitroomd_timer_failures_total{task="release_due"}')" -ge 1 \
-    -a "$(metric "$port_h" 'waitroomd_timer_failures_total{task="purge_delivered"}')" -ge 1
+  test "$(metric "$port_h" 'waitroomd_task_failures_total{task="release_due"}')" -ge 1 \
+    -a "$(metric "$port_h" 'waitroomd_task_failures_total{task="purge_delivered"}')" -ge 1
 status=$(healthz "$port_h" "$WR_TMP/h1.health")
 check "/healthz answers 503 naming both tasks and the error ($status $(cat "$WR_TMP/h1.health"))" \
   bash -c "[ '$status' = 503 ] && grep -q '\"release_due\":\"42501: permission denied' '$WR_TMP/h1.health' &&
@@ -173,10 +175,23 @@ check "release_due() granted again: /healthz still 503 for the purge alone" \
 wr_psql -c "GRANT EXECUTE ON FUNCTION waitroom.purge_delivered(interval, int) TO waitroom_daemon"
 check "both granted: /healthz answers 200 again" wait_for 10 count_is 200 healthz "$port_h" /dev/null
 check "/metrics: each task's last success is after the grant, neither is failing" \
-  test "$(metric "$port_h" 'waitroomd_timer_last_success_timestamp_seconds{task="release_due"}')" -ge "$granted_at" \
-    -a "$(metric "$port_h" 'waitroomd_timer_last_success_timestamp_seconds{task="purge_delivered"}')" -ge "$granted_at" \
-    -a "$(metric "$port_h" 'waitroomd_timer_failing{task="release_due"}')" = 0 \
-    -a "$(metric "$port_h" 'waitroomd_timer_failing{task="purge_delivered"}')" = 0
+  test "$(metric "$port_h" 'waitroomd_task_last_success_timestamp_seconds{task="release_due"}')" -ge "$granted_at" \
+    -a "$(metric "$port_h" 'waitroomd_task_last_success_timestamp_seconds{task="purge_delivered"}')" -ge "$granted_at" \
+    -a "$(metric "$port_h" 'waitroomd_task_failing{task="release_due"}')" = 0 \
+    -a "$(metric "$port_h" 'waitroomd_task_failing{task="purge_delivered"}')" = 0
+# The same for the delivery loop: a claim the database refuses makes the daemon unhealthy.
+wr_psql -c "REVOKE EXECUTE ON FUNCTION waitroom.claim_deliveries(bool, text, int, int) FROM waitroom_daemon"
+check "claim_deliveries() refused: /healthz answers 503 naming the deliver task" \
+  wait_for 10 count_is deliver failing_tasks
+deliver_failures=$(metric "$port_h" 'waitroomd_task_failures_total{task="deliver"}')
+claim_refusal_seen() {
+  [ "${deliver_failures:-0}" -ge 1 ] 2>/dev/null &&
+    error_logged db_error "permission denied for function claim_deliveries"
+}
+check "claim_deliveries() refused: logged as db_error with SQLSTATE 42501, counted ($deliver_failures)" \
+  claim_refusal_seen
+wr_psql -c "GRANT EXECUTE ON FUNCTION waitroom.claim_deliveries(bool, text, int, int) TO waitroom_daemon"
+check "claim_deliveries() granted again: /healthz answers 200" wait_for 10 count_is 200 healthz "$port_h" /dev/null
 stop_daemon h1
 
 # ------------------------------------------------------------------ acknowledgements do not wait for the WAL flush
