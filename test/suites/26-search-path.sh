@@ -163,6 +163,8 @@ enumerated=$(q -d discover -c "SELECT count(*) FROM target")
 note "enumerated from $recorded_statements recorded nested statements, $module_statements C-module and $daemon_statements waitroomd statements:" \
      "$(q -d discover -c "SELECT string_agg(n || ' ' || kind, ', ') FROM (SELECT kind, count(*) n FROM target GROUP BY kind ORDER BY kind) k") (pg_catalog)"
 check "discovery: waitroom's statements use pg_catalog routines ($enumerated enumerated)" test "$enumerated" -gt 0
+q -d discover -c "SELECT kind || ': ' || string_agg(replace(signature, 'pg_catalog.', ''), ' ' ORDER BY signature)
+                    FROM target GROUP BY kind ORDER BY kind" | indent
 
 # ------------------------------------------------------------------ 2. plant
 # The C functions' pins, reset in "control" as they were before the fix (the triggers had none).
