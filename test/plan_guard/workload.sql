@@ -181,3 +181,7 @@ SELECT waitroom.purge_delivered(interval '20 days', 500) AS purged;
 -- The DBA views of the outbox.
 SELECT count(blocked_events), count(payload) FROM waitroom.dead_letter;
 SELECT count(pending), count(oldest_pending_at) FROM waitroom.outbox_status;
+-- The search_path suite's introspection (it runs no statement of its own on waitroom's tables).
+SELECT count(*) FROM waitroom._routines_used('SELECT 1 = 1');
+SELECT waitroom._record_routines();
+SELECT count(*) FROM waitroom._recorded_routines();
