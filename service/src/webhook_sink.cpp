@@ -148,7 +148,8 @@ SinkResult WebhookSink::deliver(const Delivery& delivery) {
     curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, this);
 
     const CURLcode rc = curl_easy_perform(curl);
-    if (!refused_.empty()) return {false, refused_};
+    // (One refused address of several does not fail the request if another one served it.)
+    if (rc != CURLE_OK && !refused_.empty()) return {false, refused_};
     if (rc == CURLE_OPERATION_TIMEDOUT) {
         return {false, "timeout after " + std::to_string(timeout_ms_) + " ms"};
     }
