@@ -27,7 +27,11 @@ Options parse_options(int argc, char** argv) {
         "waitroomd: publishes waitroom's outbox (waitroom.event) at least once, in order per "
         "order,\nto JSON lines on stdout and to signed HTTP webhooks (waitroom.subscription).\n"
         "Connects with libpq: --conninfo and/or PGHOST, PGPORT, PGUSER, PGDATABASE, "
-        "PGPASSWORD, ...\nLogs one JSON line per action on stderr."};
+        "PGPASSWORD, ...\nas a login granted the role waitroom_daemon (not the extension owner).\n"
+        "Webhooks: https to public addresses only, unless the --webhook-allow-* options say "
+        "otherwise.\nLogs one JSON line per action on stderr; /healthz answers 503 while the "
+        "database is\nunreachable or the latest release_due, purge_delivered or delivery round "
+        "failed."};
     app.option_defaults()->always_capture_default();
 
     app.add_option("-d,--conninfo", o.conninfo,

@@ -85,6 +85,7 @@ for opt in --conninfo --name --stdout-subscription --no-stdout --no-webhooks --p
 done
 check "--help lists every option" test ${#missing_opts[@]} -eq 0
 [ ${#missing_opts[@]} -eq 0 ] || note "missing in --help: ${missing_opts[*]}"
+check "--help names the role to run as (waitroom_daemon)" grep -q "granted the role waitroom_daemon" <<<"$help"
 
 # ------------------------------------------------------------------ NOTIFY carries an event id only
 notify=$(wr_psql -At -c "LISTEN waitroom_event" \
