@@ -70,6 +70,11 @@ wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret, act
                     'whsec_$(printf 'waitroom-bench-secret-0123456789' | base64 -w0)', false)"
 
 DAEMON_OPTS=(--http-port 0 --release-due-interval 0 --purge-interval 0)
+# The receiver is on loopback over http, which waitroomd refuses by default (an old build,
+# WAITROOMD=..., has no allow-list).
+if "$WAITROOMD" --help | grep -q -- --webhook-allow-host; then
+  DAEMON_OPTS+=(--webhook-allow-scheme http --webhook-allow-host 127.0.0.1)
+fi
 
 # serve SINK: only that subscription takes new events (stdout or bench_hook)
 serve() {

@@ -51,8 +51,8 @@ int Outbox::ack(const std::vector<const Delivery*>& delivered) {
 
 std::string Outbox::fail(const Delivery& delivery, const std::string& error, double retry_in) {
     const auto r = db_.exec(
-        "SELECT waitroom.fail_delivery($1, $2::bigint, $3, make_interval(secs => $4::float8),"
-        "                              $5::int, $6)",
+        "SELECT waitroom.fail_delivery($1, $2::bigint, $3,"
+        "                              pg_catalog.make_interval(secs => $4::float8), $5::int, $6)",
         {delivery.subscription_id, std::to_string(delivery.event_id), error,
          std::to_string(retry_in), std::to_string(options_.max_attempts), options_.name});
     return r.rows() > 0 && !r.is_null(0, 0) ? r.text(0, 0) : "unknown";

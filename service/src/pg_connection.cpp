@@ -22,6 +22,11 @@ void PgConnection::connect() {
         conn_.reset();
         throw PgError("08001", message, true);
     }
+    // Names in our statements resolve in pg_catalog only (waitroom's are qualified), whatever
+    // search_path the login or PGOPTIONS set: a function, operator or type planted in an
+    // earlier schema must not run with the daemon's rights. Session-wide, so it survives
+    // rolled-back transactions.
+    exec("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)");
 }
 
 std::string PgConnection::describe() const {
