@@ -67,18 +67,6 @@ spi::Statement waiting_plans_sql{
     "          p.order_date, p.plan_no",
     1};
 
-// Every WAITING and NOT_ROUTABLE plan (optionally of one order), in queue order.
-spi::Statement unrouted_plans_sql{
-    "SELECT p.routing_plan_id"
-    "  FROM waitroom.routing_plan p"
-    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
-    " WHERE p.status IN ('WAITING', 'NOT_ROUTABLE')"
-    "   AND ($1::uuid IS NULL OR p.order_id = $1::uuid)"
-    " ORDER BY CASE WHEN (SELECT waiting_room_priority FROM waitroom.routing_strategy)"
-    "               = 'PRIORITY' THEN o.priority END DESC NULLS LAST,"
-    "          o.order_date, p.plan_no",
-    1};
-
 // WAITING plans holding a line whose article has a PREORDER listing released by `at`.
 spi::Statement due_articles_sql{
     "SELECT DISTINCT l.tenant_article_id"
@@ -87,6 +75,8 @@ spi::Statement due_articles_sql{
     " WHERE l.waiting AND li.out_of_stock_behaviour = 'PREORDER' AND li.status = 'ACTIVE'"
     "   AND li.preorder_available_from <= $1::timestamptz",
     1};
+
+}  // namespace
 
 // The plan's order row, then the plan row; SKIP LOCKED in a waiting-room pass (whoever
 // holds them decides). Every writer of an order's plans holds its order row, so the order's
@@ -97,6 +87,8 @@ spi::Statement lock_plan_sql{
     " WHERE p.routing_plan_id = $1::uuid"
     "   FOR NO KEY UPDATE",
     1};
+
+namespace {
 spi::Statement lock_plan_skip_sql{
     "SELECT p.status FROM waitroom.orders o"
     "  JOIN waitroom.routing_plan p ON p.order_id = o.order_id"
@@ -150,6 +142,8 @@ spi::Statement enqueue_articles_sql{
     "  SELECT DISTINCT a FROM unnest($1::text[]) AS a RETURNING 1)"
     "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
     1};
+}  // namespace
+
 spi::Statement claim_retries_sql{
     "WITH claimed AS (DELETE FROM waitroom.reroute_queue q"
     "  WHERE q.entry_id IN (SELECT entry_id FROM waitroom.reroute_queue"
@@ -158,11 +152,7 @@ spi::Statement claim_retries_sql{
     "SELECT DISTINCT tenant_article_id FROM claimed",
     0};
 
-spi::Statement lock_order_sql{
-    "SELECT status FROM waitroom.orders WHERE order_id = $1::uuid FOR NO KEY UPDATE", 1};
-
-spi::Statement facility_exists_sql{
-    "SELECT 1 FROM waitroom.facility WHERE facility_ref = $1 FOR KEY SHARE", 1};
+namespace {
 
 // A plan's place in the STRICT_FIFO queue: (order_date in epoch microseconds, plan_no).
 using QueueKey = std::pair<std::int64_t, std::int64_t>;
@@ -195,6 +185,8 @@ std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& pl
     return plans;
 }
 
+}  // namespace
+
 std::optional<PlanToRoute> load_plan(const std::string& plan_id) {
     std::map<std::string, PlanToRoute> plans = load_plans({plan_id}, nullptr);
     if (plans.empty()) return std::nullopt;
@@ -223,6 +215,8 @@ bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventL
     if (result.outcome == RouteOutcome::Deferred) spi::run(enqueue_plan_articles_sql, {plan_id});
     return result.outcome == RouteOutcome::Changed;
 }
+
+namespace {
 
 // The routing requests of a batch's plans. Plans of the same articles (a restock's usual
 // case: many orders of one article) share one request, refreshed from what the earlier
@@ -486,117 +480,6 @@ int drain_retry_queue(const std::string* now_override) {
                              /*drain=*/false);
 }
 
-namespace {
-
-int reroute_unrouted(const std::optional<std::string>& order_id, const char* run_type) {
-    RouteOptions options;
-    options.run_type = run_type;
-    EventLog events;
-    int changed = 0;
-    for (const std::string& plan_id : first_column(spi::run(unrouted_plans_sql, {order_id}))) {
-        if (reroute_one(plan_id, options, events)) ++changed;
-        events.flush();
-    }
-    return changed;
-}
-
-void require_open_order(const std::string& order_id) {
-    spi::Rows rows = spi::run(lock_order_sql, {order_id});
-    if (rows.empty())
-        throw core::UserError(core::sqlstate::kNoDataFound, "order_id " + order_id + " not found");
-    if (spi::text(rows[0], 0) != "OPEN")
-        throw core::UserError(core::sqlstate::kObjectNotInState,
-                              "order " + order_id + " is " + spi::text(rows[0], 0));
-}
-
-// assign_facility: the whole plan, or the given lines split off into their own plan, routed
-// to the facility without fences or stock checks (SPEC §4 manual actions).
-std::string assign(const std::string& plan_id, const std::string& facility_ref,
-                   const std::optional<std::string>& lines_json) {
-    std::optional<std::vector<core::LineQuantity>> wanted;
-    if (lines_json) wanted = core::parse_line_quantities(*lines_json);
-    const auto plan_not_found = [&plan_id] {
-        return core::UserError(core::sqlstate::kNoDataFound,
-                               "routing_plan_id " + plan_id + " not found");
-    };
-    const std::optional<PlanToRoute> head = load_plan(plan_id);
-    if (!head) throw plan_not_found();
-    std::string order_id = head->order_id;
-    require_open_order(order_id);
-    spi::Rows status = spi::run(lock_plan_sql, {plan_id});
-    if (status.empty()) throw plan_not_found();  // deleted since the first read
-    const std::string& current = spi::text(status[0], 0);
-    if (current != "WAITING" && current != "NOT_ROUTABLE")
-        throw core::UserError(core::sqlstate::kObjectNotInState,
-                              "routing plan " + plan_id + " is " + current +
-                                  "; only WAITING or NOT_ROUTABLE plans can be assigned");
-    if (spi::run(facility_exists_sql, {facility_ref}).empty())
-        throw core::UserError(core::sqlstate::kNoDataFound,
-                              "facility_ref \"" + facility_ref + "\" not found");
-    PlanToRoute plan = *load_plan(plan_id);
-
-    core::PlannedPart assigned{core::PlanStatus::Routed, facility_ref, {}};
-    core::PlannedPart rest{
-        current == "WAITING" ? core::PlanStatus::Waiting : core::PlanStatus::NotRoutable,
-        std::nullopt,
-        {}};
-    std::map<std::string, std::int64_t> take;
-    if (wanted) {
-        for (const auto& w : *wanted) {
-            auto it = std::find_if(plan.lines.begin(), plan.lines.end(),
-                                   [&](const core::Line& l) { return l.line_id == w.line_id; });
-            if (it == plan.lines.end())
-                throw core::UserError(
-                    core::sqlstate::kInvalidParameter,
-                    "lines: lineId \"" + w.line_id + "\" is not in plan " + plan_id);
-            if (w.quantity > it->quantity)
-                throw core::UserError(core::sqlstate::kInvalidParameter,
-                                      "lines: quantity " + std::to_string(w.quantity) +
-                                          " of lineId \"" + w.line_id + "\" exceeds the " +
-                                          std::to_string(it->quantity) + " in the plan");
-            take[w.line_id] = w.quantity;
-        }
-        for (const auto& l : plan.lines) {  // a bundle goes whole or not at all
-            if (!l.bundle_ref) continue;
-            bool any = false, all = true;
-            for (const auto& m : plan.lines)
-                if (m.bundle_ref == l.bundle_ref) {
-                    auto t = take.find(m.line_id);
-                    any = any || t != take.end();
-                    all = all && t != take.end() && t->second == m.quantity;
-                }
-            if (any && !all)
-                throw core::UserError(core::sqlstate::kInvalidParameter,
-                                      "lines: bundle \"" + *l.bundle_ref +
-                                          "\" cannot be split; assign all of its lines");
-        }
-    } else {
-        for (const auto& l : plan.lines) take[l.line_id] = l.quantity;
-    }
-    for (const auto& l : plan.lines) {
-        std::int64_t q = take.count(l.line_id) ? take[l.line_id] : 0;
-        if (q > 0) assigned.lines.push_back({l.line_id, l.article, q, 0, true});
-        if (l.quantity - q > 0) rest.lines.push_back({l.line_id, l.article, l.quantity - q, 0});
-    }
-    core::RoutingDecision decision;
-    decision.rule = "manual assignment";
-    decision.parts.push_back(assigned);
-    if (!rest.lines.empty()) decision.parts.push_back(rest);
-
-    // No stock check, but reservations still lock their rows in the fixed order.
-    std::set<StockKey> missing;
-    for (const auto& l : assigned.lines) missing.emplace(facility_ref, l.article);
-    lock_and_recheck(reservations_of(decision), {}, missing, /*nowait=*/false);
-
-    RouteOptions options;
-    options.run_type = "MANUAL_ASSIGNMENT";
-    EventLog events;
-    write_decision(plan, decision, options, events);
-    events.flush();
-    return order_id;
-}
-
-}  // namespace
 }  // namespace waitroom::pg
 
 using waitroom::pg::invoke;
@@ -623,29 +506,6 @@ Datum waitroom_reactivate(PG_FUNCTION_ARGS) {
     });
 }
 
-PG_FUNCTION_INFO_V1(waitroom_reroute);
-Datum waitroom_reroute(PG_FUNCTION_ARGS) {
-    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        const std::string order_id = waitroom::pg::text_arg(fc, 0);
-        spi::connect();
-        waitroom::pg::require_open_order(order_id);
-        waitroom::pg::reroute_unrouted(order_id, "REROUTE");
-        return waitroom::pg::finish_with_order_json(order_id);
-    });
-}
-
-PG_FUNCTION_INFO_V1(waitroom_reroute_all);
-Datum waitroom_reroute_all(PG_FUNCTION_ARGS) {
-    return invoke(fcinfo, [](FunctionCallInfo) -> Datum {
-        spi::connect();
-        // Everything unrouted is tried below: deferrals up to now are settled by it.
-        spi::run(waitroom::pg::claim_retries_sql, {});
-        int changed = waitroom::pg::reroute_unrouted(std::nullopt, "REROUTE");
-        spi::finish();
-        return Int32GetDatum(changed);
-    });
-}
-
 PG_FUNCTION_INFO_V1(waitroom_release_due);
 Datum waitroom_release_due(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
@@ -657,19 +517,6 @@ Datum waitroom_release_due(PG_FUNCTION_ARGS) {
         changed += waitroom::pg::drain_retry_queue(&at);
         spi::finish();
         return Int32GetDatum(changed);
-    });
-}
-
-PG_FUNCTION_INFO_V1(waitroom_assign_facility);
-Datum waitroom_assign_facility(PG_FUNCTION_ARGS) {
-    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        const std::string plan_id = waitroom::pg::text_arg(fc, 0);
-        const std::string facility = waitroom::pg::text_arg(fc, 1);
-        std::optional<std::string> lines;
-        if (!fc->args[2].isnull) lines = waitroom::pg::jsonb_arg_text(fc, 2);
-        spi::connect();
-        const std::string order_id = waitroom::pg::assign(plan_id, facility, lines);
-        return waitroom::pg::finish_with_order_json(order_id);
     });
 }
 }
