@@ -405,7 +405,9 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
     const std::vector<std::string> articles = articles_of(plan.lines);
     const bool inject_fault = debug_fault_in_core();
     const bool pass = options.waiting_room_pass;
-    bool holds_article_locks = false;  // shared, taken below when lines would wait
+    // The waiting locks this decision holds shared (outside a pass), taken below for every
+    // article a decision leaves waiting; the fallback takes all of the plan's.
+    std::set<std::string> locked_articles;
     const int optimistic_attempts = lock_all_candidates_first() ? 0 : kOptimisticAttempts;
 
     for (int attempt = 0;; ++attempt) {
@@ -414,9 +416,9 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
         // rows may wait for them.
         const bool fallback = !pass && attempt >= optimistic_attempts;
         if (fallback) {
-            if (!holds_article_locks) {
+            if (locked_articles.size() != articles.size()) {
                 lock_articles_shared(articles);
-                holds_article_locks = true;
+                locked_articles.insert(articles.begin(), articles.end());
             }
             lock_all_candidate_rows(articles, /*nowait=*/false);
         }
@@ -427,11 +429,17 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
                 articles, plan.is_new ? std::string() : plan.routing_plan_id, plan.order_id);
         result.decision = core::route(loaded.request);
 
-        if (!pass && !holds_article_locks) {
-            std::vector<std::string> waiting = waiting_articles(result.decision);
-            if (!waiting.empty()) {
-                lock_articles_shared(waiting);
-                holds_article_locks = true;
+        // Every decision, not only the first to wait: a re-decision can leave another
+        // article waiting (its stock went meanwhile), and a restock of it that commits before
+        // us must find our lock and defer, or we would wait while it has stock. No stock row
+        // is held here (the fallback took all the plan's locks before its rows).
+        if (!pass) {
+            std::vector<std::string> unlocked;
+            for (const std::string& article : waiting_articles(result.decision))
+                if (locked_articles.count(article) == 0) unlocked.push_back(article);
+            if (!unlocked.empty()) {
+                lock_articles_shared(unlocked);
+                locked_articles.insert(unlocked.begin(), unlocked.end());
                 continue;  // decide again: a restock that held the lock is now visible
             }
         }
