@@ -17,8 +17,8 @@ SELECT set_eq($$SELECT pg_temp.executable('waitroom_app')$$,
   ARRAY['waitroom.place_order(jsonb)', 'waitroom.cancel_order(uuid,jsonb)', 'waitroom.reroute(uuid)',
         'waitroom.reroute_all()', 'waitroom.assign_facility(uuid,text,jsonb)', 'waitroom.order_json(uuid)'],
   'waitroom_app executes the order API only');
-SELECT set_eq($$SELECT pg_temp.executable('waitroom_reader')$$, ARRAY['waitroom.order_json(uuid)'],
-  'waitroom_reader executes order_json only');
+SELECT set_eq($$SELECT pg_temp.executable('waitroom_reader')$$, ARRAY['waitroom.order_json(uuid)', 'waitroom.check_invariants(boolean,boolean,timestamp with time zone)'],
+  'waitroom_reader executes order_json and check_invariants only');
 SELECT set_eq($$SELECT pg_temp.executable('waitroom_daemon')$$,
   ARRAY['waitroom.claim_deliveries(boolean,text,integer,integer)', 'waitroom.ack_deliveries(text[],bigint[],text)',
         'waitroom.fail_delivery(text,bigint,text,interval,integer,text)', 'waitroom.outbox_backlog(boolean,text)',

@@ -1,0 +1,162 @@
+-- check_invariants(): SPEC §4's promises as a query a DBA (or a test) runs at any time.
+-- One row per violation, nothing when healthy (README "Checking invariants").
+--   reserved_matches_pick_lines  stock.reserved = the open pick lines at that stock row
+--   line_quantities_add_up       picked + short + waiting + not routable + cancelled = ordered
+--   plan_pick_job                ROUTED: exactly one OPEN pick job; any other status: none open
+--   no_oversell                  reserved <= on_hand, beyond it only by what assign_facility
+--                                (run_type MANUAL_ASSIGNMENT) or rule 4 (decided_by 'waiting
+--                                room off: …') reserved there; those rows are not violations
+--                                (show_allowed lists them, as no_oversell_allowed)
+--   no_lost_wakeup               (quiet only) no WAITING plan that reroute_all() would route now
+--   events_recorded              every order, plan status, pick job and cancel has its event
+--                                (subjects older than events_since may have been purged)
+-- quiet: nothing else is running. The lost wake-up check then runs reroute_all() in a
+-- subtransaction it rolls back; while others run, a WAITING plan may just not be served yet.
+-- SECURITY DEFINER: that check writes (and undoes) what readers may not write.
+CREATE FUNCTION check_invariants(quiet bool DEFAULT true, show_allowed bool DEFAULT false,
+                                 events_since timestamptz DEFAULT NULL)
+RETURNS TABLE (invariant text, subject text, detail text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = waitroom, pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    since     timestamptz := coalesce(events_since, clock_timestamp() - coalesce(
+                  (SELECT o.delivered_retention FROM outbox_setting o), interval '7 days'));
+    servable  text[];
+    waiting_plans uuid[];
+    last_plan bigint;
+BEGIN
+    RETURN QUERY
+    WITH open_lines AS (
+        SELECT pl.facility_ref, pl.tenant_article_id, sum(pl.quantity)::bigint AS q
+          FROM pick_line pl JOIN pick_job j ON j.pick_job_id = pl.pick_job_id
+         WHERE j.status = 'OPEN'
+         GROUP BY 1, 2)
+    SELECT 'reserved_matches_pick_lines',
+           format('stock %s/%s', coalesce(s.facility_ref, l.facility_ref),
+                  coalesce(s.tenant_article_id, l.tenant_article_id)),
+           format('reserved %s, open pick lines %s',
+                  coalesce(s.reserved::text, 'no stock row'), coalesce(l.q, 0))
+      FROM stock s
+      FULL JOIN open_lines l
+             ON l.facility_ref = s.facility_ref AND l.tenant_article_id = s.tenant_article_id
+     WHERE coalesce(s.reserved, 0) <> coalesce(l.q, 0)
+        OR (s.facility_ref IS NULL AND l.q > 0);
+
+    RETURN QUERY
+    WITH picked AS (
+        SELECT j.order_id, pl.line_id, sum(pl.quantity)::bigint AS q, sum(pl.short_quantity)::bigint AS s
+          FROM pick_line pl JOIN pick_job j ON j.pick_job_id = pl.pick_job_id
+         WHERE j.status = 'OPEN' GROUP BY 1, 2),
+    held AS (
+        SELECT rl.order_id, rl.line_id,
+               sum(rl.quantity) FILTER (WHERE p.status = 'WAITING')::bigint AS w,
+               sum(rl.quantity) FILTER (WHERE p.status = 'NOT_ROUTABLE')::bigint AS n
+          FROM routing_plan_line rl JOIN routing_plan p ON p.routing_plan_id = rl.routing_plan_id
+         WHERE p.status IN ('WAITING', 'NOT_ROUTABLE') GROUP BY 1, 2)
+    SELECT 'line_quantities_add_up',
+           format('order %s line %s', ol.order_id, ol.line_id),
+           format('ordered %s <> picked %s + short %s + waiting %s + not routable %s + cancelled %s',
+                  ol.quantity, coalesce(k.q, 0), coalesce(k.s, 0), coalesce(h.w, 0),
+                  coalesce(h.n, 0), ol.cancelled_quantity)
+      FROM order_line ol
+      LEFT JOIN picked k ON k.order_id = ol.order_id AND k.line_id = ol.line_id
+      LEFT JOIN held h ON h.order_id = ol.order_id AND h.line_id = ol.line_id
+     WHERE ol.quantity <> coalesce(k.q, 0) + coalesce(k.s, 0) + coalesce(h.w, 0)
+                        + coalesce(h.n, 0) + ol.cancelled_quantity;
+
+    RETURN QUERY
+    SELECT 'plan_pick_job',
+           format('routing plan %s (%s)', p.routing_plan_id, p.status),
+           format('%s open pick job(s)', count(j.pick_job_id))
+      FROM routing_plan p
+      LEFT JOIN pick_job j ON j.routing_plan_id = p.routing_plan_id AND j.status = 'OPEN'
+     GROUP BY p.routing_plan_id, p.status
+    HAVING count(j.pick_job_id) <> CASE WHEN p.status = 'ROUTED' THEN 1 ELSE 0 END;
+
+    -- Over-reservation is allowed up to what manual assignments and rule 4 reserved there.
+    RETURN QUERY
+    WITH beyond AS (
+        SELECT pl.facility_ref, pl.tenant_article_id,
+               sum(pl.quantity) FILTER (WHERE p.run_type = 'MANUAL_ASSIGNMENT'
+                                           OR p.decided_by LIKE 'waiting room off:%')::bigint AS q
+          FROM pick_line pl
+          JOIN pick_job j ON j.pick_job_id = pl.pick_job_id AND j.status = 'OPEN'
+          JOIN routing_plan p ON p.routing_plan_id = j.routing_plan_id
+         GROUP BY 1, 2)
+    SELECT CASE WHEN s.reserved - s.on_hand <= coalesce(b.q, 0) THEN 'no_oversell_allowed'
+                ELSE 'no_oversell' END,
+           format('stock %s/%s', s.facility_ref, s.tenant_article_id),
+           format('reserved %s > on_hand %s; assign_facility/rule 4 reserved %s here',
+                  s.reserved, s.on_hand, coalesce(b.q, 0))
+      FROM stock s
+      LEFT JOIN beyond b ON b.facility_ref = s.facility_ref AND b.tenant_article_id = s.tenant_article_id
+     WHERE s.reserved > s.on_hand
+       AND (show_allowed OR s.reserved - s.on_hand > coalesce(b.q, 0));
+
+    RETURN QUERY
+    WITH expected AS (
+        SELECT o.order_id, 'ORDER_CREATED' AS ev, NULL AS k, NULL AS v, 'order ' || o.order_id AS subj
+          FROM orders o WHERE o.created_at >= since
+        UNION ALL
+        SELECT o.order_id, CASE WHEN o.status = 'CANCELLED' THEN 'ORDER_CANCELLED'
+                                ELSE 'ORDER_LINES_CANCELLED' END, NULL, NULL, 'order ' || o.order_id
+          FROM orders o WHERE o.created_at >= since
+           AND EXISTS (SELECT FROM order_line ol
+                        WHERE ol.order_id = o.order_id AND ol.cancelled_quantity > 0)
+        UNION ALL
+        SELECT p.order_id, 'ROUTING_PLAN_' || p.status, 'routingPlanId', p.routing_plan_id::text,
+               'routing plan ' || p.routing_plan_id
+          FROM routing_plan p WHERE p.updated_at >= since
+        UNION ALL
+        SELECT j.order_id, 'PICK_JOB_CREATED', 'pickJobId', j.pick_job_id::text, 'pick job ' || j.pick_job_id
+          FROM pick_job j WHERE j.created_at >= since
+        UNION ALL
+        SELECT j.order_id, 'PICK_JOB_CANCELLED', 'pickJobId', j.pick_job_id::text, 'pick job ' || j.pick_job_id
+          FROM pick_job j WHERE j.created_at >= since AND j.status = 'CANCELLED')
+    SELECT 'events_recorded', x.subj, 'no ' || x.ev || ' event'
+      FROM expected x
+     WHERE NOT EXISTS (SELECT FROM event e
+                        WHERE e.order_id = x.order_id AND e.event = x.ev
+                          AND (x.k IS NULL OR e.payload->>x.k = x.v));
+
+    IF NOT quiet THEN
+        RETURN;
+    END IF;
+    -- Lost wake-ups: what reroute_all() would route now, undone. NOT_ROUTABLE plans are set
+    -- aside (only reroute/reroute_all retry them, SPEC §4); a WAITING plan turned
+    -- NOT_ROUTABLE is no wake-up either. Routed, or split with a routed child: servable.
+    BEGIN
+        SELECT coalesce(max(p.plan_no), 0) INTO last_plan FROM routing_plan p;
+        SELECT array_agg(p.routing_plan_id) INTO waiting_plans FROM routing_plan p WHERE p.status = 'WAITING';
+        UPDATE routing_plan SET status = 'CANCELLED' WHERE status = 'NOT_ROUTABLE';
+        PERFORM reroute_all();
+        SELECT array_agg(format('routing plan %s of order %s', p.routing_plan_id, p.order_id)
+                         ORDER BY p.routing_plan_id)
+          INTO servable
+          FROM routing_plan p
+         WHERE p.routing_plan_id = ANY (waiting_plans)
+           AND (p.status = 'ROUTED'
+            OR EXISTS (SELECT FROM routing_plan c
+                        WHERE c.parent_routing_plan_id = p.routing_plan_id
+                          AND c.plan_no > last_plan AND c.status = 'ROUTED'));
+        RAISE EXCEPTION USING ERRCODE = 'WR000';  -- undo all of it
+    EXCEPTION
+        WHEN SQLSTATE 'WR000' THEN NULL;
+        WHEN OTHERS THEN
+            invariant := 'no_lost_wakeup';
+            subject := 'reroute_all()';
+            detail := format('could not check: %s %s', SQLSTATE, SQLERRM);
+            RETURN NEXT;
+    END;
+    RETURN QUERY
+    SELECT 'no_lost_wakeup', s, 'WAITING, but available stock serves it now (reroute_all routes it)'
+      FROM unnest(servable) s;
+END $$;
+-- 95_privileges.sql creates the roles too, after this file.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'waitroom_reader') THEN
+        CREATE ROLE waitroom_reader NOLOGIN;
+    END IF;
+END $$;
+GRANT EXECUTE ON FUNCTION check_invariants(bool, bool, timestamptz) TO waitroom_reader;
