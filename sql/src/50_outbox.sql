@@ -27,7 +27,8 @@ CREATE TABLE subscription (
     secret          text,
     -- Attempts before a delivery is dead-lettered; NULL = the daemon's --max-attempts.
     max_attempts    int CHECK (max_attempts >= 1),
-    -- false pauses the subscription: no new deliveries are created, pending ones wait.
+    -- false pauses the subscription: its deliveries are still created and held (claims skip
+    -- them) until it is active again; then they go out in order. Delete it to drop them.
     active          bool NOT NULL DEFAULT true,
     created_at      timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT subscription_webhook_needs_url CHECK (kind <> 'webhook' OR url IS NOT NULL)
@@ -82,11 +83,13 @@ LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp AS $$
 DECLARE
     last_id bigint;
 BEGIN
-    INSERT INTO delivery (event_id, subscription_id, order_id)
+    -- Paused subscriptions too: their rows wait at 'infinity', where claims never look.
+    INSERT INTO delivery (event_id, subscription_id, order_id, next_attempt_at)
     SELECT n.event_id, s.subscription_id,
-           coalesce(n.order_id, '00000000-0000-0000-0000-000000000000'::uuid)
+           coalesce(n.order_id, '00000000-0000-0000-0000-000000000000'::uuid),
+           CASE WHEN s.active THEN clock_timestamp() ELSE 'infinity' END
       FROM new_events n
-      JOIN subscription s ON s.active AND (s.events IS NULL OR n.event = ANY (s.events));
+      JOIN subscription s ON s.events IS NULL OR n.event = ANY (s.events);
     SELECT max(event_id) INTO last_id FROM new_events;
     IF last_id IS NOT NULL THEN
         PERFORM pg_notify('waitroom_event', last_id::text);
@@ -98,6 +101,36 @@ $$;
 CREATE TRIGGER event_fan_out AFTER INSERT ON event
     REFERENCING NEW TABLE AS new_events
     FOR EACH STATEMENT EXECUTE FUNCTION fan_out_events();
+
+-- Pausing parks the subscription's pending deliveries at 'infinity' (claims skip them
+-- cheaply); resuming makes them due now, except lanes held behind a dead letter.
+-- A resume first takes SHARE on delivery: it waits for every fan-out in flight (which may have
+-- read the subscription as paused and parked its rows) and holds new ones off until it
+-- commits, so no row parked by a concurrent fan-out is missed. A pause needs no lock: rows a
+-- concurrent fan-out makes due are still skipped by claims while the subscription is paused.
+-- The wait is bounded (lock_timeout): a resume that cannot get in fails with 55P03 and can be
+-- repeated, rather than holding event producers behind it.
+CREATE FUNCTION _subscription_paused_or_resumed() RETURNS trigger
+LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp SET lock_timeout = '5s' AS $$
+BEGIN
+    IF NOT NEW.active THEN
+        UPDATE delivery d SET next_attempt_at = 'infinity'
+         WHERE d.subscription_id = NEW.subscription_id AND d.state = 'pending'
+           AND d.next_attempt_at < 'infinity';
+    ELSE
+        LOCK TABLE delivery IN SHARE MODE;
+        UPDATE delivery l SET next_attempt_at = clock_timestamp()
+         WHERE l.subscription_id = NEW.subscription_id AND l.state = 'pending'
+           AND l.next_attempt_at = 'infinity'
+           AND NOT EXISTS (SELECT FROM delivery e
+                            WHERE e.subscription_id = l.subscription_id AND e.order_id = l.order_id
+                              AND e.state = 'dead' AND e.event_id < l.event_id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER subscription_paused_or_resumed AFTER UPDATE OF active ON subscription
+    FOR EACH ROW WHEN (OLD.active IS DISTINCT FROM NEW.active)
+    EXECUTE FUNCTION _subscription_paused_or_resumed();
 
 -- ---------------------------------------------------------------- daemon API
 

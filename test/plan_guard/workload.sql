@@ -178,6 +178,9 @@ SELECT waitroom.discard_dead_letter('stdout', :failing) AS discarded;
 SELECT * FROM waitroom.outbox_backlog(true, 'stdout');
 SELECT waitroom.purge_delivered(NULL, 500) AS purged;
 SELECT waitroom.purge_delivered(interval '20 days', 500) AS purged;
+-- A pause holds the subscription's deliveries at infinity; the resume makes them due.
+UPDATE waitroom.subscription SET active = false WHERE subscription_id = 'stdout';
+UPDATE waitroom.subscription SET active = true WHERE subscription_id = 'stdout';
 -- The DBA views of the outbox.
 SELECT count(blocked_events), count(payload) FROM waitroom.dead_letter;
 SELECT count(pending), count(oldest_pending_at) FROM waitroom.outbox_status;

@@ -340,8 +340,9 @@ check "retry_dead_letter after fixing the endpoint: the held-back events follow,
     --receiver-log "$WR_TMP/r_fixed.log" --ordered --only-ok
 check "waitroom.dead_letter is empty again" count_is 0 wr_psql -At -c "SELECT count(*) FROM waitroom.dead_letter"
 stop_daemon d5
-# Dead letters stay (for the retention check below) but the subscription stops taking events.
-wr_psql -c "UPDATE waitroom.subscription SET active = false WHERE subscription_id = 'hook_dead';
+# Dead letters stay (for the retention check below) but the subscription stops taking events
+# (an empty event filter; a pause would hold them for it).
+wr_psql -c "UPDATE waitroom.subscription SET active = false, events = '{}' WHERE subscription_id = 'hook_dead';
             DELETE FROM waitroom.subscription WHERE subscription_id IN ('hook_flaky', 'hook_ok2')"
 
 # ------------------------------------------------------------------ webhook URL allow-list
@@ -472,7 +473,7 @@ stop_daemon d8b
 
 # ------------------------------------------------------------------ retention
 # Events that a paused subscription still has open must survive the purge.
-wr_psql -c "UPDATE waitroom.subscription SET active = true WHERE subscription_id = 'hook_dead';
+wr_psql -c "UPDATE waitroom.subscription SET active = true, events = NULL WHERE subscription_id = 'hook_dead';
             UPDATE waitroom.subscription SET url = 'http://127.0.0.1:9/' WHERE subscription_id = 'hook_dead'"
 gen_events r1 1 2 5
 wr_psql -c "UPDATE waitroom.subscription SET active = false WHERE subscription_id = 'hook_dead'"
