@@ -1,9 +1,11 @@
 #include "order_input.hpp"
 
+#include <charconv>
 #include <climits>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <system_error>
 
 #include "errors.hpp"
 
@@ -16,10 +18,91 @@ using nlohmann::json;
     throw UserError(sqlstate::kInvalidParameter, field + " " + what);
 }
 
+// The decimal exponent of a JSON number token's magnitude (1e400 -> 400, 0.001 -> -3, 0 -> 0),
+// saturated far outside double's range. It tells whether an out-of-range token is too big.
+long decimal_exponent(std::string_view token) {
+    constexpr long kSaturated = 1L << 40;
+    std::size_t i = token[0] == '-' ? 1 : 0;
+    long integer_digits = 0, leading_fraction_zeros = 0;
+    bool fraction = false, significant = false;
+    for (; i < token.size() && token[i] != 'e' && token[i] != 'E'; ++i) {
+        const char c = token[i];
+        if (c == '.') {
+            fraction = true;
+        } else if (!fraction && (significant || c != '0')) {
+            significant = true;
+            integer_digits = std::min(integer_digits + 1, kSaturated);
+        } else if (fraction && !significant) {
+            if (c != '0')
+                significant = true;
+            else
+                leading_fraction_zeros = std::min(leading_fraction_zeros + 1, kSaturated);
+        }
+    }
+    if (!significant) return 0;
+    long exponent = integer_digits > 0 ? integer_digits - 1 : -(leading_fraction_zeros + 1);
+    long e = 0, sign = 1;
+    if (i < token.size()) ++i;  // 'e'
+    if (i < token.size() && (token[i] == '-' || token[i] == '+')) sign = token[i++] == '-' ? -1 : 1;
+    for (; i < token.size() && token[i] >= '0' && token[i] <= '9'; ++i)
+        e = std::min(e * 10 + (token[i] - '0'), kSaturated);
+    return exponent + sign * e;
+}
+
+// jsonb takes numbers beyond double (1e400, up to 1e131071); nlohmann rejects them as malformed
+// JSON. Every numeric field's range lies far inside double, so clamping them to +-DBL_MAX keeps
+// each verdict (the field named as out of range, 22023) and unknown keys holding them stay
+// ignored. Numbers below double's precision (1e-400) parse as 0 already. Linear, one pass.
+std::string clamp_numbers_beyond_double(const std::string& text) {
+    std::string out;
+    std::size_t copied = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (c == '"') {  // skip the string, escapes included
+            for (++i; i < text.size() && text[i] != '"'; i += text[i] == '\\' ? 2 : 1) {
+            }
+            ++i;
+            continue;
+        }
+        if (c != '-' && (c < '0' || c > '9')) {
+            ++i;
+            continue;
+        }
+        double value = 0;
+        const char* begin = text.data() + i;
+        const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), value);
+        const std::size_t length = end == begin ? 1 : static_cast<std::size_t>(end - begin);
+        if (ec == std::errc::result_out_of_range &&
+            decimal_exponent(std::string_view(begin, length)) > 0) {
+            out.append(text, copied, i - copied);
+            out += c == '-' ? "-1.7976931348623157e308" : "1.7976931348623157e308";
+            copied = i + length;
+        }
+        i += length;
+    }
+    if (copied == 0) return text;
+    out.append(text, copied);
+    return out;
+}
+
 json parse_json(const std::string& text) {
-    json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    json doc = json::parse(clamp_numbers_beyond_double(text), nullptr,
+                           /*allow_exceptions=*/false);
     if (doc.is_discarded()) throw UserError(sqlstate::kInvalidText, "input is not valid JSON");
     return doc;
+}
+
+// Ids are keys of btree indexes (at most 2,704 bytes a row) and appear in logs and webhooks:
+// bounded, and free of control characters, which no tenant id holds on purpose.
+constexpr std::size_t kMaxIdBytes = 1024;
+
+const std::string& checked_id(const std::string& value, const std::string& field) {
+    if (value.size() > kMaxIdBytes)
+        reject(field, "is longer than " + std::to_string(kMaxIdBytes) + " bytes");
+    for (const char c : value)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            reject(field, "must not contain control characters");
+    return value;
 }
 
 std::string required_string(const json& obj, const char* key, const std::string& field) {
@@ -77,7 +160,8 @@ OrderInput parse_order_input(const std::string& json_text) {
     if (!doc.is_object()) reject("order", "must be a JSON object");
 
     OrderInput order;
-    order.tenant_order_id = required_string(doc, "tenantOrderId", "tenantOrderId");
+    order.tenant_order_id =
+        checked_id(required_string(doc, "tenantOrderId", "tenantOrderId"), "tenantOrderId");
     order.order_date = optional_string(doc, "orderDate", "orderDate");
     if (auto it = doc.find("priority"); it != doc.end() && !it->is_null())
         order.priority = static_cast<int>(integer_in_range(*it, INT_MIN, "priority"));
@@ -104,11 +188,15 @@ OrderInput parse_order_input(const std::string& json_text) {
         Line line;
         line.line_id = optional_string(item, "id", field + ".id").value_or(std::to_string(i + 1));
         if (line.line_id.empty()) reject(field + ".id", "must not be empty");
-        line.article = required_string(item, "tenantArticleId", field + ".tenantArticleId");
+        checked_id(line.line_id, field + ".id");
+        line.article =
+            checked_id(required_string(item, "tenantArticleId", field + ".tenantArticleId"),
+                       field + ".tenantArticleId");
         auto qty = item.find("quantity");
         if (qty == item.end() || qty->is_null()) reject(field + ".quantity", "is required");
         line.quantity = integer_in_range(*qty, 1, field + ".quantity");
         line.bundle_ref = optional_string(item, "bundleRef", field + ".bundleRef");
+        if (line.bundle_ref) checked_id(*line.bundle_ref, field + ".bundleRef");
         if (!seen.insert(line.line_id).second)
             reject(field + ".id", "duplicates line id \"" + line.line_id + "\"");
         order.lines.push_back(std::move(line));

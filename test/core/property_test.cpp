@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "decision_invariants.hpp"
 #include "router.hpp"
 #include "router_model.hpp"
 #include "split_search.hpp"
@@ -92,171 +93,10 @@ RoutingRequest generate(std::mt19937& rng) {
     return r;
 }
 
-// The test's own reading of SPEC §3 definitions, independent of router_model.cpp.
-struct Oracle {
-    std::map<std::pair<std::string, std::string>, std::int64_t> available;  // candidates only
-    std::set<std::pair<std::string, std::string>> candidate;
-    std::set<std::pair<std::string, std::string>> pre_back;
-    std::map<std::string, std::int64_t> budget;
-    std::set<std::string> pre_back_article;
-    std::set<std::string> online;
-
-    explicit Oracle(const RoutingRequest& r) {
-        for (const Facility& f : r.facilities) {
-            if (f.status == FacilityStatus::Online) {
-                online.insert(f.ref);
-            }
-        }
-        std::map<std::string, std::int64_t> total;
-        for (const Offer& o : r.offers) {
-            if (online.count(o.facility_ref) == 0 || !o.has_listing ||
-                o.listing_status != ListingStatus::Active) {
-                continue;
-            }
-            const auto key = std::make_pair(o.facility_ref, o.article);
-            candidate.insert(key);
-            std::int64_t avail = std::max<std::int64_t>(0, o.on_hand - o.reserved);
-            if (o.behaviour == OutOfStockBehaviour::Preorder && o.preorder_available_from &&
-                *o.preorder_available_from > r.now) {
-                avail = 0;
-            }
-            if (o.behaviour != OutOfStockBehaviour::None) {
-                pre_back.insert(key);
-                pre_back_article.insert(o.article);
-            }
-            available[key] = avail;
-            total[o.article] += avail;
-        }
-        for (const Line& l : r.lines) {
-            const auto held = r.held_back.find(l.article);
-            budget[l.article] = std::max<std::int64_t>(
-                0, total[l.article] - (held == r.held_back.end() ? 0 : held->second));
-        }
-    }
-};
-
 void check_invariants(const RoutingRequest& r, const RoutingDecision& d) {
-    const Oracle oracle(r);
-    const Strategy& s = r.strategy;
-    std::map<std::string, const Line*> lines;
-    for (const Line& l : r.lines) {
-        lines[l.line_id] = &l;
+    for (const std::string& violation : decision_violations(r, d)) {
+        ADD_FAILURE() << violation;
     }
-    std::map<std::string, std::size_t> part_of_line;
-    std::map<std::pair<std::string, std::string>, std::int64_t> reserved;  // non-beyond
-    std::map<std::string, std::int64_t> used;                              // non-beyond
-    std::size_t routed = 0;
-    bool seen_waiting = false;
-    bool seen_not_routable = false;
-    for (std::size_t p = 0; p < d.parts.size(); ++p) {
-        const PlannedPart& part = d.parts[p];
-        ASSERT_FALSE(part.lines.empty());
-        switch (part.status) {
-            case PlanStatus::Routed: {
-                ASSERT_FALSE(seen_waiting || seen_not_routable) << "routed parts come first";
-                ASSERT_TRUE(part.facility_ref.has_value());
-                EXPECT_EQ(oracle.online.count(*part.facility_ref), 1U) << *part.facility_ref;
-                ++routed;
-                bool something = false;
-                for (const PlannedLine& l : part.lines) {
-                    const auto key = std::make_pair(*part.facility_ref, l.article);
-                    EXPECT_GE(l.quantity, 0);
-                    EXPECT_GE(l.short_quantity, 0);
-                    something = something || l.quantity > 0;
-                    if (l.quantity > 0) {
-                        EXPECT_EQ(oracle.candidate.count(key), 1U) << "not a candidate";
-                    }
-                    if (l.beyond_stock) {
-                        EXPECT_FALSE(s.waiting_room_on()) << "beyond stock with waiting room on";
-                        EXPECT_EQ(oracle.pre_back.count(key), 1U);
-                        EXPECT_EQ(l.short_quantity, 0);
-                    } else {
-                        reserved[key] += l.quantity;
-                        used[l.article] += l.quantity;
-                    }
-                }
-                EXPECT_TRUE(something) << "routed part picks nothing";
-                break;
-            }
-            case PlanStatus::Waiting:
-                ASSERT_FALSE(seen_waiting || seen_not_routable);
-                seen_waiting = true;
-                EXPECT_TRUE(s.waiting_room_on());
-                EXPECT_FALSE(part.facility_ref.has_value());
-                break;
-            case PlanStatus::NotRoutable:
-                ASSERT_FALSE(seen_not_routable);
-                seen_not_routable = true;
-                EXPECT_FALSE(part.facility_ref.has_value());
-                break;
-            case PlanStatus::Cancelled:
-                ADD_FAILURE() << "cancelled part";
-                break;
-        }
-        for (std::size_t i = 0; i < part.lines.size(); ++i) {
-            const PlannedLine& l = part.lines[i];
-            ASSERT_EQ(lines.count(l.line_id), 1U) << "unknown line " << l.line_id;
-            const Line& source = *lines[l.line_id];
-            EXPECT_EQ(l.article, source.article);
-            EXPECT_TRUE(part_of_line.emplace(l.line_id, p).second) << "line twice";
-            EXPECT_EQ(l.quantity + l.short_quantity, source.quantity) << "quantity not conserved";
-            if (part.status != PlanStatus::Routed) {
-                EXPECT_EQ(l.short_quantity, 0);
-                EXPECT_FALSE(l.beyond_stock);
-            }
-            if (part.status == PlanStatus::Waiting) {
-                // Only pre/backorderable units wait (a bundle: any line of it).
-                bool unit_pre_back = oracle.pre_back_article.count(source.article) > 0;
-                for (const Line& other : r.lines) {
-                    if (source.bundle_ref && other.bundle_ref == source.bundle_ref) {
-                        unit_pre_back =
-                            unit_pre_back || oracle.pre_back_article.count(other.article) > 0;
-                    }
-                }
-                if (s.order_split_active) {
-                    EXPECT_TRUE(unit_pre_back) << "line " << l.line_id << " waits";
-                }
-            }
-        }
-    }
-    EXPECT_EQ(part_of_line.size(), r.lines.size()) << "a line is missing";
-    // Lines keep request order inside a part.
-    for (const PlannedPart& part : d.parts) {
-        for (std::size_t i = 1; i < part.lines.size(); ++i) {
-            const auto pos = [&](const std::string& id) {
-                return std::find_if(r.lines.begin(), r.lines.end(),
-                                    [&](const Line& l) { return l.line_id == id; }) -
-                       r.lines.begin();
-            };
-            EXPECT_LT(pos(part.lines[i - 1].line_id), pos(part.lines[i].line_id));
-        }
-    }
-    for (const auto& [key, quantity] : reserved) {
-        const auto it = oracle.available.find(key);
-        const std::int64_t available = it == oracle.available.end() ? 0 : it->second;
-        EXPECT_LE(quantity, available) << "oversell at " << key.first << "/" << key.second;
-    }
-    for (const auto& [article, quantity] : used) {
-        EXPECT_LE(quantity, oracle.budget.at(article)) << "STRICT_FIFO budget of " << article;
-    }
-    // Bundles are never split.
-    for (const Line& a : r.lines) {
-        for (const Line& b : r.lines) {
-            if (a.bundle_ref && a.bundle_ref == b.bundle_ref) {
-                EXPECT_EQ(part_of_line[a.line_id], part_of_line[b.line_id]) << "bundle split";
-            }
-        }
-    }
-    bool any_pre_back = false;
-    for (const Line& l : r.lines) {
-        any_pre_back = any_pre_back || oracle.pre_back_article.count(l.article) > 0;
-    }
-    if (!s.order_split_active) {
-        EXPECT_EQ(d.parts.size(), 1U) << "split off: one part";
-    } else if (s.waiting_room_on() || !any_pre_back) {
-        EXPECT_LE(routed, static_cast<std::size_t>(std::max(1, s.max_split_count)));
-    }
-    EXPECT_FALSE(d.rule.empty());
 }
 
 TEST(Property, RandomOrdersKeepInvariantsAndAreDeterministic) {
