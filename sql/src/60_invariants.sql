@@ -124,7 +124,8 @@ BEGIN
     END IF;
     -- Lost wake-ups: what reroute_all() would route now, undone. NOT_ROUTABLE plans are set
     -- aside (only reroute/reroute_all retry them, SPEC §4); a WAITING plan turned
-    -- NOT_ROUTABLE is no wake-up either. Routed, or split with a routed child: servable.
+    -- NOT_ROUTABLE is no wake-up either, nor one routed by rule 4 (no stock needed: the waiting
+    -- room was turned off). Routed, or split with a routed child: servable.
     BEGIN
         SELECT coalesce(max(p.plan_no), 0) INTO last_plan FROM routing_plan p;
         SELECT array_agg(p.routing_plan_id) INTO waiting_plans FROM routing_plan p WHERE p.status = 'WAITING';
@@ -135,10 +136,11 @@ BEGIN
           INTO servable
           FROM routing_plan p
          WHERE p.routing_plan_id = ANY (waiting_plans)
-           AND (p.status = 'ROUTED'
+           AND ((p.status = 'ROUTED' AND p.decided_by NOT LIKE 'waiting room off:%')
             OR EXISTS (SELECT FROM routing_plan c
                         WHERE c.parent_routing_plan_id = p.routing_plan_id
-                          AND c.plan_no > last_plan AND c.status = 'ROUTED'));
+                          AND c.plan_no > last_plan AND c.status = 'ROUTED'
+                          AND c.decided_by NOT LIKE 'waiting room off:%'));
         RAISE EXCEPTION USING ERRCODE = 'WR000';  -- undo all of it
     EXCEPTION
         WHEN SQLSTATE 'WR000' THEN NULL;

@@ -2,7 +2,7 @@
 -- nothing, idempotent retries, tenantOrderId reuse after cancel; SPEC §5 events of place_order.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(84);
+SELECT plan(85);
 
 -- ---------------------------------------------------------------- helpers
 -- One assertion: place_order(body) raises `state` and its message matches `pattern` (regex,
@@ -229,5 +229,6 @@ SELECT is((SELECT count(*) FROM waitroom.event WHERE order_id = pg_temp.oid('EV-
 SELECT ok((SELECT max(event_id) FILTER (WHERE event = 'ROUTING_PLAN_ROUTED') < min(event_id) FILTER (WHERE event = 'PICK_JOB_CREATED')
              FROM waitroom.event WHERE order_id = pg_temp.oid('EV-S')), 'split order: ROUTING_PLAN_ROUTED before PICK_JOB_CREATED');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

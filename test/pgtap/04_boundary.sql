@@ -3,7 +3,7 @@
 -- message, a failed call writes nothing, and the next call in the same transaction works.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(27);
+SELECT plan(28);
 
 CREATE FUNCTION pg_temp.footprint() RETURNS text LANGUAGE sql AS $$
   SELECT format('orders=%s order_line=%s routing_plan=%s routing_plan_line=%s pick_job=%s pick_line=%s event=%s reserved=%s stock_rows=%s',
@@ -147,5 +147,6 @@ SELECT is((SELECT count(*) FROM waitroom.stock s
                                   WHERE pj.status = 'OPEN' AND pl.facility_ref = s.facility_ref AND pl.tenant_article_id = s.tenant_article_id)),
           0::bigint, 'invariant: reserved = open pick lines after all failures');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

@@ -2,7 +2,7 @@
 -- add up (found by bench/place_order.sh: the reservation upsert touched the row twice).
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(4);
+SELECT plan(5);
 INSERT INTO waitroom.facility (facility_ref) VALUES ('berlin');
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id) VALUES ('berlin', 'sku-1');
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('berlin', 'sku-1', 5);
@@ -21,5 +21,6 @@ SELECT is((SELECT jsonb_agg(jsonb_build_array(p->>'status', p->'lines'->0->>'lin
                   jsonb_array_elements(r->'routingPlans') p),
           '[["NOT_ROUTABLE", "2", 1], ["ROUTED", "1", 2]]'::jsonb,
   'the second line of the same article finds nothing left once the first took the stock');
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

@@ -3,7 +3,7 @@
 -- WAITING + NOT_ROUTABLE in one order, units-then-plans optimality (also past the exact search).
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(26);
+SELECT plan(27);
 
 \ir lib/routing_helpers.psql
 
@@ -137,5 +137,6 @@ SELECT is((SELECT j ->> 'status' FROM rc_again), 'OPEN', 'the new order is OPEN'
 
 SELECT pg_temp.invariant('all edge scenarios');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,6 @@
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(35);
+SELECT plan(36);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -119,5 +119,6 @@ SELECT is((SELECT count(*) FROM waitroom.event
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = sum of open pick lines on every stock row');
 SELECT is(pg_temp.lost_lines(), 0::bigint, 'nothing lost: picked + short + waiting + cancelled = ordered');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,6 +1,6 @@
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(90);
+SELECT plan(91);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -202,5 +202,6 @@ SELECT is(pg_temp.reserved('fa', 'e-1'), 3, 'e-1 reserved 3 = Q-2 + Q-3');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'invariant at the end: reserved = open pick lines');
 SELECT is(pg_temp.lost_lines(), 0::bigint, 'invariant at the end: nothing lost');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

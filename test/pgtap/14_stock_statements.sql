@@ -2,7 +2,7 @@
 -- what rose, the statement trigger runs one pass), and what raises nothing costs no pass.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(23);
+SELECT plan(24);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -146,5 +146,6 @@ SELECT is(pg_temp.plans('mv'), 'ROUTED:fb:REACTIVATION', 'moving the row to fb (
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = open pick lines everywhere');
 SELECT is(pg_temp.lost_lines(), 0::bigint, 'nothing lost per order line');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

@@ -3,7 +3,7 @@
 -- scenario (the stock trigger and reroute_all act on every order of an article).
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(207);
+SELECT plan(208);
 
 -- ================================================================ helpers (pg_temp)
 -- "SQLSTATE: message" of a statement, or 'no error' (its effects are then kept).
@@ -758,5 +758,6 @@ SELECT is((SELECT count(*) FROM waitroom.event WHERE jsonb_typeof(payload) <> 'o
 SELECT ok((SELECT body::jsonb ?& ARRAY['event', 'eventId', 'payload'] FROM waitroom.claim_deliveries(false, 'stdout', 1, 1) LIMIT 1),
           '§5 envelope {"event", "eventId", "payload"}');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

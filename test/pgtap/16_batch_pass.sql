@@ -2,7 +2,7 @@
 -- what the earlier ones reserved, and writes each table (and each stock row) once.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(19);
+SELECT plan(20);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -109,5 +109,6 @@ SELECT is(pg_temp.plans('t-first') || ' ' || pg_temp.plans('t-u-bundle'), 'WAITI
 
 SELECT is(pg_temp.bad_reserved() + pg_temp.lost_lines(), 0::bigint, 'reserved matches open pick lines; nothing lost');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

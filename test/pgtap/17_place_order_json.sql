@@ -2,7 +2,7 @@
 -- waitroom.order_json() of the stored order in every shape a decision can take.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(12);
+SELECT plan(13);
 
 -- Not UTC: times must be formatted as the session formats them.
 SET LOCAL TimeZone = 'America/New_York';
@@ -65,5 +65,6 @@ SELECT is(waitroom.place_order('{"tenantOrderId": "one", "orderDate": "2026-11-2
   waitroom.order_json((SELECT order_id FROM waitroom.orders WHERE tenant_order_id = 'one')),
   'a safe retry returns the order as stored');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

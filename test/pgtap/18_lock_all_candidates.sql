@@ -4,7 +4,7 @@
 BEGIN;
 CREATE EXTENSION waitroom;
 CREATE EXTENSION pgrowlocks;
-SELECT plan(3);
+SELECT plan(4);
 
 INSERT INTO waitroom.facility (facility_ref) VALUES ('f1'), ('f2'), ('f3');
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id)
@@ -22,5 +22,6 @@ SELECT is((SELECT string_agg(s.facility_ref || '/' || s.tenant_article_id, ' ' O
           'f1/a f1/b f2/a f2/b f3/a f3/b', 'every candidate row of a and b is locked, none of c');
 SELECT is((SELECT sum(reserved) FROM waitroom.stock), 3::bigint, 'the routed lines are reserved');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

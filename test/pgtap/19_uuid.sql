@@ -7,7 +7,7 @@
 -- finds that recurrence in an mt19937_64 stream and must not find it in waitroom's ids.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(9);
+SELECT plan(10);
 
 INSERT INTO waitroom.facility (facility_ref) VALUES ('fa'), ('fb');
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour) VALUES
@@ -174,5 +174,6 @@ SELECT is(pg_temp.mt_consistent((SELECT ids FROM placed)), 0,
 SELECT is((SELECT count(DISTINCT i) FROM placed, unnest(ids) i), 200::bigint,
           'and none of their 200 ids repeats');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;
