@@ -148,6 +148,28 @@ bool leaves_plan_unchanged(const PlanToRoute& plan, const core::RoutingDecision&
     return part.lines.size() == plan.lines.size();
 }
 
+void keep_unserved_waiting(const PlanToRoute& plan, core::RoutingDecision& d) {
+    const auto held = [](const core::PlannedPart& part) {
+        return part.status == core::PlanStatus::Waiting ||
+               part.status == core::PlanStatus::NotRoutable;
+    };
+    const auto not_routable = [](const core::PlannedPart& part) {
+        return part.status == core::PlanStatus::NotRoutable;
+    };
+    if (std::none_of(d.parts.begin(), d.parts.end(), not_routable)) return;
+    std::map<std::string, core::PlannedLine> unserved;
+    for (const auto& part : d.parts)
+        if (held(part))
+            for (const auto& l : part.lines) unserved.emplace(l.line_id, l);
+    d.parts.erase(std::remove_if(d.parts.begin(), d.parts.end(), held), d.parts.end());
+    core::PlannedPart waiting{core::PlanStatus::Waiting, std::nullopt, {}};
+    for (const auto& line : plan.lines) {
+        auto found = unserved.find(line.line_id);
+        if (found != unserved.end()) waiting.lines.push_back(found->second);
+    }
+    d.parts.push_back(std::move(waiting));
+}
+
 namespace {
 
 // A plan's lines in its event: quantity is what it holds (picked + short).
@@ -400,6 +422,8 @@ std::string new_uuid() {
 
 RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, EventLog& events) {
     RouteResult result;
+    // A pass serves WAITING plans only: NOT_ROUTABLE ones wait for reroute / reroute_all.
+    if (options.waiting_room_pass && plan.current_status != "WAITING") return result;
     core::Timestamp now = 0;
     const core::Strategy strategy = load_strategy(&now, options.now_override);
     const std::vector<std::string> articles = articles_of(plan.lines);
@@ -428,6 +452,7 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
             loaded.request.held_back = held_back_before(
                 articles, plan.is_new ? std::string() : plan.routing_plan_id, plan.order_id);
         result.decision = core::route(loaded.request);
+        if (pass) keep_unserved_waiting(plan, result.decision);
 
         // Every decision, not only the first to wait: a re-decision can leave another
         // article waiting (its stock went meanwhile), and a restock of it that commits before

@@ -67,6 +67,11 @@ const char* status_name(core::PlanStatus status);
 // Whether a decision would leave the plan as it is (a re-route that writes nothing).
 bool leaves_plan_unchanged(const PlanToRoute& plan, const core::RoutingDecision& decision);
 
+// A waiting-room pass re-routes a WAITING plan only to serve it (SPEC §4): what the decision
+// cannot serve keeps waiting, in one WAITING part, instead of turning NOT_ROUTABLE (only
+// reroute / reroute_all may). Lines keep the plan's order.
+void keep_unserved_waiting(const PlanToRoute& plan, core::RoutingDecision& decision);
+
 // Collects the writes of one or many decisions (plans, lines, pick jobs, reservations; the
 // events go to the EventLog), then writes them with one statement per table: a pass that
 // serves 1,000 plans writes each table once, and each stock row's `reserved` once.

@@ -364,7 +364,8 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
             const PlanToRoute& plan = found->second;
             core::RoutingRequest& request = requests.for_plan(current, plan, strategy, now);
             if (held_back) request.held_back = held_back->ahead_of(keys.at(id), plan.lines);
-            const core::RoutingDecision decision = core::route(request);
+            core::RoutingDecision decision = core::route(request);
+            keep_unserved_waiting(plan, decision);
             if (leaves_plan_unchanged(plan, decision)) continue;
             if (held_back) held_back->decided(plan, decision);
             writer.add(plan, decision, options, events);
