@@ -20,6 +20,12 @@ for run in postgres:matrix app_login:app reader_login:reader daemon_login:daemon
     PGUSER=$user pg_prove --verbose "$file" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
 done
+# After every role's scenarios: the invariants hold (README "Checking invariants"), and a
+# reader may check them.
+violations=$(PGUSER=reader_login psql -X -q -At -v ON_ERROR_STOP=1 \
+    -c "SELECT invariant || ': ' || subject || ': ' || detail FROM waitroom.check_invariants()" 2>&1)
+if [ -z "$violations" ]; then echo "ok 1 - check_invariants() as reader_login: no violation" | tee -a "$log"
+else echo "not ok 1 - check_invariants() as reader_login: $violations" | head -10 | tee -a "$log"; fi
 passed=$(grep -cE '^ok [0-9]+' "$log")
 failed=$(grep -cE '^not ok [0-9]+' "$log")
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi

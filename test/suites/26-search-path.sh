@@ -306,6 +306,12 @@ check "control: the WARNING 'waitroom-hijack' reaches the server log" \
   bash -c "tail -c +$((log_offset + 1)) '$WR_CLUSTER_DIR/server.log' | grep -q 'waitroom-hijack: .*(db control'"
 note "figures (distinct planted routines called): hijack (pinned) $hijack_count; before (pre-fix pins) $before_count; control (C pins reset) $control_count"
 
+# ------------------------------------------------------------------ the invariants after the workload
+violations=$(q -d hijack -U sp_reader -c "SELECT invariant || ': ' || subject || ': ' || detail
+                                           FROM waitroom.check_invariants()" 2>&1)
+check "hijack: after the workload, check_invariants() as sp_reader finds no violation" test -z "$violations"
+[ -z "$violations" ] || head -10 <<<"$violations" | indent
+
 # ------------------------------------------------------------------ 4. the catalog
 pins="SELECT p.oid::regprocedure, p.prosecdef,
              coalesce((SELECT c FROM unnest(p.proconfig) c WHERE c LIKE 'search\\_path=%'), '(none)')

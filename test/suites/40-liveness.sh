@@ -109,5 +109,10 @@ changed=$(echo "$lost" | sed -n 1p)
 echo "# reroute_all() (rolled back) would change ${changed:-?} WAITING plan(s) $(echo "$lost" | sed -n 2p | cut -c1-300)"
 check "no lost wake-up (no servable WAITING plan)" $([ "$changed" = 0 ] && echo 0 || echo 1) "(${changed:-?} servable)"
 
+# Every invariant of waitroom.check_invariants() (README "Checking invariants").
+violations=$(psql -X -q -At -v ON_ERROR_STOP=1 -c "SELECT invariant || ': ' || subject || ': ' || detail FROM waitroom.check_invariants()" 2>&1)
+[ -n "$violations" ] && echo "$violations" | head -10 | sed 's/^/#   /'
+check "check_invariants() finds no violation" $([ -z "$violations" ] && echo 0 || echo 1) "($(grep -c . <<<"$violations") rows)"
+
 echo "suite-result: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
