@@ -587,4 +587,9 @@ check "pg_dump/pg_restore keeps subscriptions and delivery state ($after)" test 
 check "a restored database continues the event id sequence" \
   wr_psql -d restored -At -c "INSERT INTO waitroom.event (event, payload) VALUES ('ORDER_CREATED', '{}')"
 
+# ------------------------------------------------------------------ the invariants (README "Checking invariants")
+violations=$(wr_psql -At -c "SELECT invariant || ': ' || subject || ': ' || detail FROM waitroom.check_invariants()" 2>&1)
+check "after every scenario, check_invariants() finds no violation" test -z "$violations"
+[ -z "$violations" ] || note "$(head -10 <<<"$violations")"
+
 finish
