@@ -37,7 +37,7 @@ soak_start() {  # SECONDS DIR
   SOAK_PIDS=()
   pgbench -n -U soak_app -c 4 -j 2 -T "$t" "${app[@]}" >"$dir/app.out" 2>"$dir/app.err" & SOAK_PIDS+=($!)
   pgbench -n -U soak_app -c 2 -j 1 -T "$t" "${rr[@]}" >"$dir/rr.out" 2>"$dir/rr.err" & SOAK_PIDS+=($!)
-  pgbench -n -U postgres -c 2 -j 1 -T "$t" -R 20 "${dba[@]}" >"$dir/dba.out" 2>"$dir/dba.err" & SOAK_PIDS+=($!)
+  pgbench -n -U postgres -c 2 -j 1 -T "$t" -R "${WR_SOAK_DBA_RATE:-20}" "${dba[@]}" >"$dir/dba.out" 2>"$dir/dba.err" & SOAK_PIDS+=($!)
   pgbench -n -U soak_daemon -c 1 -T "$t" -R 5 -f "$SOAK_DIR/release_due.sql" >"$dir/daemon.out" 2>"$dir/daemon.err" & SOAK_PIDS+=($!)
 }
 
