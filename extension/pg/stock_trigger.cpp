@@ -82,12 +82,16 @@ bool index_has_row(const char* table, const char* index, const std::string* key)
             nkeys = 1;
         }
         // The latest snapshot, taken after the pass tried the waiting locks (see
-        // waiting_room_pass): it sees every decision to wait that committed before.
-        Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+        // waiting_room_pass): it sees every decision to wait that committed before. At
+        // SERIALIZABLE, SnapshotSelf instead (what has committed by each row's check, so
+        // also after the locks): an MVCC read there would take SIRead locks, and make the
+        // caller's COMMIT fail (40001) in a cycle with serializable orders.
+        const bool serializable = IsolationIsSerializable();
+        Snapshot snapshot = serializable ? SnapshotSelf : RegisterSnapshot(GetLatestSnapshot());
         SysScanDesc scan = systable_beginscan(rel, index_oid, true, snapshot, nkeys, &scan_key);
         found = HeapTupleIsValid(systable_getnext(scan));
         systable_endscan(scan);
-        UnregisterSnapshot(snapshot);
+        if (!serializable) UnregisterSnapshot(snapshot);
         table_close(rel, AccessShareLock);
     });
     return found;
@@ -101,6 +105,20 @@ bool pass_has_work(const std::vector<std::string>& articles) {
         if (index_has_row("routing_plan_line", "waiting_plan_line_by_article", &article))
             return true;
     return index_has_row("reroute_queue", "reroute_queue_pkey", nullptr);
+}
+
+// At REPEATABLE READ / SERIALIZABLE the pass defers instead of serving (waiting_room_pass
+// says why): of the raised articles, those a decision to wait holds (a waiting lock it cannot
+// take) or a committed plan waits for. The others need nothing: we hold their waiting locks
+// now, so a decision to wait for them that starts later waits for our commit and sees it.
+// It does not drain either, so it does not look at reroute_queue.
+std::vector<std::string> articles_to_defer(const std::vector<std::string>& articles) {
+    std::vector<std::string> deferred = try_lock_waiting_exclusive(articles);
+    for (const std::string& article : articles)
+        if (std::find(deferred.begin(), deferred.end(), article) == deferred.end() &&
+            index_has_row("routing_plan_line", "waiting_plan_line_by_article", &article))
+            deferred.push_back(article);
+    return deferred;
 }
 
 // The same test as the insert trigger's WHEN clause, for an update: the row has more than it
@@ -209,7 +227,11 @@ Datum waitroom_stock_changed(PG_FUNCTION_ARGS) {
         raised_articles.clear();
         std::sort(articles.begin(), articles.end());
         articles.erase(std::unique(articles.begin(), articles.end()), articles.end());
-        if (!waitroom::pg::pass_has_work(articles)) return PointerGetDatum(nullptr);
+        if (IsolationUsesXactSnapshot())
+            articles = waitroom::pg::articles_to_defer(articles);
+        else if (!waitroom::pg::pass_has_work(articles))
+            return PointerGetDatum(nullptr);
+        if (articles.empty()) return PointerGetDatum(nullptr);
         namespace spi = waitroom::pg::spi;
         spi::connect();
         waitroom::pg::waiting_room_pass(std::move(articles), nullptr, /*drain=*/true);

@@ -17,6 +17,7 @@
 #include "pg/entry.hpp"
 
 extern "C" {
+#include "access/xact.h"
 #include "executor/spi.h"
 }
 
@@ -438,11 +439,31 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
 // then serve the waiting plans of those a committed plan waits for (serve_waiting defers what
 // it cannot lock), defer the others a decision in flight holds, and (`drain`) then serve the
 // articles earlier passes deferred.
+//
+// At REPEATABLE READ and SERIALIZABLE (the caller's transaction: a stock UPDATE, a listing
+// change, cancel_order, release_due) the pass only defers the articles to reroute_queue, and
+// a drain at READ COMMITTED after this transaction commits serves them (NOTIFY wakes
+// waitroomd at commit). Serving here cannot be correct:
+// - every query reads with the transaction's snapshot, taken before the waiting locks: a
+//   decision to wait that committed since is invisible, so the raise would serve nobody and
+//   defer nothing (the waiting lock protocol needs a snapshot taken after the lock);
+// - locking a plan or stock row changed since that snapshot raises 40001 into the caller's
+//   statement, and at SERIALIZABLE the pass's reads make the caller's COMMIT one side of a
+//   read/write cycle with concurrent serializable orders.
+// Deferring reads nothing and locks no row: one INSERT, which neither snapshot nor SSI can
+// refuse (reroute_queue has no unique key, and no serializable transaction reads it). It is
+// undone with the transaction if that aborts (then nothing was raised). Nothing is lost: the
+// drain looks every waiting plan up afresh, after our commit, and re-defers what is still in
+// flight.
 int waiting_room_pass(std::vector<std::string> articles, const std::string* now_override,
                       bool drain) {
     std::sort(articles.begin(), articles.end());
     articles.erase(std::unique(articles.begin(), articles.end()), articles.end());
     if (articles.empty()) return 0;
+    if (IsolationUsesXactSnapshot()) {
+        spi::run(enqueue_articles_sql, {spi::array_literal(articles)});
+        return 0;
+    }
     std::vector<std::string> refused = try_lock_waiting_exclusive(articles);
     std::vector<std::string> waited;
     bool queued = false;
@@ -477,6 +498,9 @@ int reactivate_articles(const std::vector<std::string>& articles, const std::str
 // Articles earlier passes deferred: tried again (release_due, reroute_all and the end of
 // every stock pass that was not itself deferred drain it).
 int drain_retry_queue(const std::string* now_override) {
+    // At REPEATABLE READ / SERIALIZABLE the claim could not serve what it takes (see
+    // waiting_room_pass): the entries stay for a drain at READ COMMITTED.
+    if (IsolationUsesXactSnapshot()) return 0;
     return waiting_room_pass(first_column(spi::run(claim_retries_sql, {})), now_override,
                              /*drain=*/false);
 }
