@@ -33,18 +33,49 @@ spi::Statement unrouted_plans_sql{
     "          o.order_date, p.plan_no",
     1};
 
+// The orders of these plans, locked in order_id order. Every manual action takes order rows,
+// then article locks, then stock rows (each set in its fixed order), as cancel_order takes
+// order, plans, stock: no cycle between them (issue 10, gap 4).
+spi::Statement lock_orders_of_plans_sql{
+    "SELECT o.order_id FROM waitroom.orders o"
+    " WHERE o.order_id IN (SELECT p.order_id FROM waitroom.routing_plan p"
+    "                       WHERE p.routing_plan_id = ANY($1::uuid[]))"
+    " ORDER BY o.order_id"
+    "   FOR NO KEY UPDATE OF o",
+    1};
+
+spi::Statement articles_of_plans_sql{
+    "SELECT DISTINCT l.tenant_article_id FROM waitroom.routing_plan_line l"
+    " WHERE l.routing_plan_id = ANY($1::uuid[]) AND l.quantity > 0",
+    1};
+
 spi::Statement lock_order_sql{
     "SELECT status FROM waitroom.orders WHERE order_id = $1::uuid FOR NO KEY UPDATE", 1};
 
 spi::Statement facility_exists_sql{
     "SELECT 1 FROM waitroom.facility WHERE facility_ref = $1 FOR KEY SHARE", 1};
 
+// Locks up front all that re-routing these plans can take: their order rows, the waiting locks
+// of their articles, every candidate stock row of those. Re-routing one plan after another
+// then never waits while holding stock rows (nor order rows it took out of order).
+void lock_ahead(const std::vector<std::string>& plan_ids) {
+    if (plan_ids.empty()) return;
+    const std::string ids = spi::array_literal(plan_ids);
+    spi::run(lock_orders_of_plans_sql, {ids});
+    const std::vector<std::string> articles = first_column(spi::run(articles_of_plans_sql, {ids}));
+    lock_articles_shared(articles);
+    lock_all_candidate_rows(articles, /*nowait=*/false);
+}
+
 int reroute_unrouted(const std::optional<std::string>& order_id, const char* run_type) {
     RouteOptions options;
     options.run_type = run_type;
     EventLog events;
     int changed = 0;
-    for (const std::string& plan_id : first_column(spi::run(unrouted_plans_sql, {order_id}))) {
+    const std::vector<std::string> plan_ids =
+        first_column(spi::run(unrouted_plans_sql, {order_id}));
+    lock_ahead(plan_ids);
+    for (const std::string& plan_id : plan_ids) {
         if (reroute_one(plan_id, options, events)) ++changed;
         events.flush();
     }

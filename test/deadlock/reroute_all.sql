@@ -1,0 +1,1 @@
+SELECT waitroom.reroute_all();
