@@ -4,6 +4,8 @@
 #include "decision_builder.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace waitroom::core::detail {
@@ -84,12 +86,20 @@ DecisionBuilder::Part& DecisionBuilder::part_at(std::size_t f) {
     return parts_.back();
 }
 
-void DecisionBuilder::take(std::size_t f, std::size_t a, std::int64_t quantity, bool from_budget) {
+void DecisionBuilder::take(std::size_t f, std::size_t a, std::int64_t quantity, bool beyond) {
     std::int64_t& left = left_[f * model_.article_count() + a];
-    left = std::max<std::int64_t>(0, left - quantity);
-    if (from_budget) {
-        budget_left_[a] = std::max<std::int64_t>(0, budget_left_[a] - quantity);
+    if (beyond) {
+        left = std::max<std::int64_t>(0, left - quantity);
+        return;
     }
+    if (quantity > left || quantity > budget_left_[a]) {
+        throw std::logic_error("routing decision reserves " + std::to_string(quantity) + " of " +
+                               model_.articles[a] + " at " + model_.facility_refs[f] +
+                               " beyond availability (" + std::to_string(left) + " left, " +
+                               std::to_string(budget_left_[a]) + " in the budget)");
+    }
+    left -= quantity;
+    budget_left_[a] -= quantity;
 }
 
 void DecisionBuilder::add_line(Part& part, std::size_t line, std::int64_t quantity,
@@ -109,7 +119,7 @@ void DecisionBuilder::serve_full(std::size_t f, const Unit& unit) {
     Part& part = part_at(f);
     for (std::size_t line : unit.lines) {
         const std::int64_t quantity = model_.request->lines[line].quantity;
-        take(f, model_.line_article[line], quantity, true);
+        take(f, model_.line_article[line], quantity, false);
         add_line(part, line, quantity, 0, false);
     }
 }
@@ -123,7 +133,7 @@ void DecisionBuilder::short_pick(std::size_t f, const Unit& unit) {
             model_.cell(f, a).candidate
                 ? std::max<std::int64_t>(0, std::min({quantity, left(f, a), budget_left(a)}))
                 : 0;
-        take(f, a, pick, true);
+        take(f, a, pick, false);
         add_line(part, line, pick, quantity - pick, false);
         any_short_ = any_short_ || pick < quantity;
     }
@@ -135,7 +145,7 @@ void DecisionBuilder::reserve_beyond(std::size_t f, const Unit& unit) {
         const std::size_t a = model_.line_article[line];
         const std::int64_t quantity = model_.request->lines[line].quantity;
         const bool beyond = model_.cell(f, a).pre_back;
-        take(f, a, quantity, !beyond);
+        take(f, a, quantity, beyond);
         add_line(part, line, quantity, 0, beyond);
         any_beyond_ = any_beyond_ || beyond;
     }

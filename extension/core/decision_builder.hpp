@@ -100,7 +100,11 @@ private:
     Part& part_at(std::size_t f);
     // Zeroes taken_ for the unit's articles.
     void clear_taken(const Unit& unit) const;
-    void take(std::size_t f, std::size_t a, std::int64_t quantity, bool from_budget);
+    // Takes quantity of article a at f. From stock (`beyond` false) it must be left there and in
+    // the budget: a decision never reserves beyond availability (SPEC §4), so more is a bug in
+    // the router and throws std::logic_error (XX000) rather than being clamped silently.
+    // Rule 4's beyond-stock lines (`beyond`) use what stock is left and not the budget.
+    void take(std::size_t f, std::size_t a, std::int64_t quantity, bool beyond);
     void add_line(Part& part, std::size_t line, std::int64_t quantity, std::int64_t short_quantity,
                   bool beyond);
 
