@@ -14,6 +14,7 @@
 #include "pg/spi.hpp"
 
 extern "C" {
+#include "access/xact.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
 #include "utils/guc.h"
@@ -83,7 +84,17 @@ spi::Statement reserve_stock_sql{
     "   SET reserved = s.reserved + excluded.reserved",
     3};
 
+spi::Statement defer_articles_sql{
+    "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
+    "  SELECT DISTINCT a FROM unnest($1::text[]) AS a RETURNING 1)"
+    "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
+    1};
+
 }  // namespace
+
+void defer_articles(const std::vector<std::string>& articles) {
+    if (!articles.empty()) spi::run(defer_articles_sql, {spi::array_literal(articles)});
+}
 
 const char* status_name(core::PlanStatus s) {
     switch (s) {
@@ -420,6 +431,20 @@ std::string new_uuid() {
     return id;
 }
 
+namespace {
+
+// At REPEATABLE READ / SERIALIZABLE a decision reads the transaction's snapshot, also after
+// its waiting locks: a restock that committed after that snapshot (before or while we took
+// the lock) is invisible to it, and its pass found nobody waiting. So what such a decision
+// leaves waiting is deferred: the drain after our commit decides again with a fresh
+// snapshot. (At READ COMMITTED the decision after the lock sees the restock.)
+void defer_waiting_of_old_snapshot(bool pass, const core::RoutingDecision& decision) {
+    if (pass || !IsolationUsesXactSnapshot()) return;
+    defer_articles(waiting_articles(decision));
+}
+
+}  // namespace
+
 RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, EventLog& events) {
     RouteResult result;
     // A pass serves WAITING plans only: NOT_ROUTABLE ones wait for reroute / reroute_all.
@@ -468,7 +493,10 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
                 continue;  // decide again: a restock that held the lock is now visible
             }
         }
-        if (leaves_plan_unchanged(plan, result.decision)) return result;
+        if (leaves_plan_unchanged(plan, result.decision)) {
+            defer_waiting_of_old_snapshot(pass, result.decision);
+            return result;
+        }
 
         auto reservations = reservations_of(result.decision);
         if (reservations.empty() || fallback) {
@@ -515,6 +543,7 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
     }
     result.written = write_decision(plan, result.decision, options, events);
     result.outcome = RouteOutcome::Changed;
+    defer_waiting_of_old_snapshot(pass, result.decision);
     return result;
 }
 

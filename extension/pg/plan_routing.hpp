@@ -107,4 +107,8 @@ bool in_lock_attempt(bool bounded, const std::function<bool()>& fn);
 
 std::string new_uuid();
 
+// Defers articles to reroute_queue: a drain (waitroomd's release_due, woken by NOTIFY
+// waitroom_reroute at commit, or the next stock pass) re-routes their waiting plans afresh.
+void defer_articles(const std::vector<std::string>& articles);
+
 }  // namespace waitroom::pg

@@ -138,11 +138,6 @@ spi::Statement enqueue_plans_articles_sql{
     "  RETURNING 1)"
     "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
     1};
-spi::Statement enqueue_articles_sql{
-    "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
-    "  SELECT DISTINCT a FROM unnest($1::text[]) AS a RETURNING 1)"
-    "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
-    1};
 }  // namespace
 
 spi::Statement claim_retries_sql{
@@ -405,7 +400,7 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
     std::sort(closure.begin(), closure.end());
     closure.erase(std::unique(closure.begin(), closure.end()), closure.end());
     if (!lock_pass(closure) || !try_lock_waiting_exclusive(closure).empty()) {
-        spi::run(enqueue_articles_sql, {spi::array_literal(articles)});
+        defer_articles(articles);
         return false;
     }
 
@@ -461,7 +456,7 @@ int waiting_room_pass(std::vector<std::string> articles, const std::string* now_
     articles.erase(std::unique(articles.begin(), articles.end()), articles.end());
     if (articles.empty()) return 0;
     if (IsolationUsesXactSnapshot()) {
-        spi::run(enqueue_articles_sql, {spi::array_literal(articles)});
+        defer_articles(articles);
         return 0;
     }
     std::vector<std::string> refused = try_lock_waiting_exclusive(articles);
@@ -479,7 +474,7 @@ int waiting_room_pass(std::vector<std::string> articles, const std::string* now_
     std::set_difference(refused.begin(), refused.end(), waited.begin(), waited.end(),
                         std::back_inserter(held));
     bool deferred = !held.empty();
-    if (deferred) spi::run(enqueue_articles_sql, {spi::array_literal(held)});
+    if (deferred) defer_articles(held);
     int changed = 0;
     deferred = !serve_waiting(waited, now_override, &changed) || deferred;
     if (drain && !deferred && queued) {
