@@ -233,6 +233,11 @@ BEGIN
             released := released || jsonb_build_object('f', pl.facility_ref, 'a', ln.tenant_article_id, 'q', t);
             r := r - t;
         END LOOP;
+        -- Safety net: the plans and pick jobs hold what the line has not cancelled yet.
+        IF r > 0 THEN
+            RAISE EXCEPTION 'cancel_order: % of line "%" of order % is in none of its plans or pick jobs',
+                r, ln.line_id, o.order_id USING ERRCODE = 'internal_error';
+        END IF;
         UPDATE order_line SET cancelled_quantity = cancelled_quantity + ln.q
          WHERE order_line.order_id = o.order_id AND line_id = ln.line_id;
         cancelled_lines := cancelled_lines || jsonb_build_object(
