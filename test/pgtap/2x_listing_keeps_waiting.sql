@@ -2,7 +2,7 @@
 -- that still cannot be served stay WAITING: only reroute / reroute_all produce NOT_ROUTABLE.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(12);
+SELECT plan(13);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -53,6 +53,7 @@ SELECT is(pg_temp.plans('L-1') || ' ' || pg_temp.plans('L-3'),
 
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = sum of open pick lines on every stock row');
 SELECT is(pg_temp.lost_lines(), 0::bigint, 'nothing lost: picked + short + waiting + cancelled = ordered');
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 
 SELECT * FROM finish();
 ROLLBACK;
