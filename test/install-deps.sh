@@ -15,6 +15,7 @@ PACKAGES=(
   libcli11-dev                                    # waitroomd command line
   libcpp-httplib-dev                              # /healthz, /metrics, test receiver
   clang-format clang-tidy
+  clang-14 libclang-rt-14-dev                     # libFuzzer, ASan, UBSan (suite 12-fuzz)
   procps iproute2 curl
   python3-matplotlib                              # bench/run.sh plots
 )

@@ -53,7 +53,7 @@ TEST(OrderInput, UnknownKeysAreIgnoredWhateverTheyHold) {
     const std::string deep = std::string(100000, '[') + std::string(100000, ']');
     EXPECT_EQ(verdict(order_with_line(R"("quantity": 1, "deep": )" + deep)), "ok");
     EXPECT_EQ(verdict(order_with_line(R"("quantity": 1, "huge": ")" +
-                                      std::string(16 * 1024 * 1024, 'x') + "\"")),
+                                      std::string(std::size_t{16} << 20U, 'x') + "\"")),
               "ok");
 }
 
