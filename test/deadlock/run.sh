@@ -2,7 +2,7 @@
 # Deadlock mix (issue 10, gap 4): 8 pgbench clients for 20 s (WR_DEADLOCK_CLIENTS,
 # WR_DEADLOCK_SECONDS) mixing place_order, restocks up and down, whole and partial cancels
 # (test/liveness/*.sql) with reroute_all, reroute, assign_facility, fill order switches and
-# listing status flips (test/deadlock/*.sql), on the liveness network. Deadlocks are not
+# listing and facility status flips (test/deadlock/*.sql), on the liveness network. Deadlocks are not
 # retried (--max-tries=1): each one that reaches a client is a failed transaction.
 # Prints the counts; exits 1 if any transaction failed, a client aborted, or the server
 # logged a deadlock.
@@ -23,7 +23,8 @@ L=test/liveness D=test/deadlock
 pgbench -n -c "$CLIENTS" -j 4 -T "$SECONDS_" --max-tries=1 --failures-detailed \
     -f $D/place.sql@5 -f $L/restock.sql@3 -f $L/shrink.sql@1 -f $L/cancel.sql@1 \
     -f $L/cancel_partial.sql@1 -f $D/reroute_all.sql@1 -f $D/reroute.sql@1 \
-    -f $D/assign.sql@1 -f $D/fill_order.sql@1 -f $D/listing_flip.sql@1 >"$out" 2>"$err"
+    -f $D/assign.sql@1 -f $D/fill_order.sql@1 -f $D/listing_flip.sql@1 \
+    -f $D/facility_flip.sql@1 >"$out" 2>"$err"
 rc=$?
 txns=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$out")
 failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out")
