@@ -126,13 +126,6 @@ const char* event_of(core::PlanStatus s) {
     return "ROUTING_PLAN_WAITING";
 }
 
-// Test hook (GUC waitroom.debug_fault = 'core'): make the core throw inside place_order.
-bool debug_fault_in_core() {
-    const char* value = nullptr;
-    pg_call([&] { value = GetConfigOption("waitroom.debug_fault", true, false); });
-    return value != nullptr && std::string(value) == "core";
-}
-
 bool lock_all_candidates_first() {
     const char* value = nullptr;
     pg_call([&] { value = GetConfigOption("waitroom.lock_strategy", true, false); });
@@ -411,6 +404,12 @@ std::vector<WrittenPlan> write_decision(const PlanToRoute& plan, const core::Rou
 // A version 4 UUID (RFC 4122) from the operating system's CSPRNG, as gen_random_uuid():
 // order, plan and pick job ids must not repeat across backends (a per-backend seeded PRNG
 // has too few streams) and must not be predictable from earlier ids.
+bool debug_fault_is(const char* name) {
+    const char* value = nullptr;
+    pg_call([&] { value = GetConfigOption("waitroom.debug_fault", true, false); });
+    return value != nullptr && std::string(value) == name;
+}
+
 std::string new_uuid() {
     std::array<unsigned char, 16> bytes{};
     pg_call([&] {
@@ -452,7 +451,7 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
     core::Timestamp now = 0;
     const core::Strategy strategy = load_strategy(&now, options.now_override);
     const std::vector<std::string> articles = articles_of(plan.lines);
-    const bool inject_fault = debug_fault_in_core();
+    const bool inject_fault = debug_fault_is("core");
     const bool pass = options.waiting_room_pass;
     // The waiting locks this decision holds shared (outside a pass), taken below for every
     // article a decision leaves waiting; the fallback takes all of the plan's.
@@ -478,6 +477,8 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
                 articles, plan.is_new ? std::string() : plan.routing_plan_id, plan.order_id);
         result.decision = core::route(loaded.request);
         if (pass) keep_unserved_waiting(plan, result.decision);
+        std::map<StockKey, std::int64_t> from_stock;
+        require_within_availability(result.decision, loaded.request.offers, from_stock);
 
         // Every decision, not only the first to wait: a re-decision can leave another
         // article waiting (its stock went meanwhile), and a restock of it that commits before

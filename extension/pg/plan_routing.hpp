@@ -107,6 +107,10 @@ bool in_lock_attempt(bool bounded, const std::function<bool()>& fn);
 
 std::string new_uuid();
 
+// Test hook: whether GUC waitroom.debug_fault is `name` ('core': the core throws inside
+// place_order; 'batch_bookkeeping': the batch pass forgets what its decisions reserved).
+bool debug_fault_is(const char* name);
+
 // Defers articles to reroute_queue: a drain (waitroomd's release_due, woken by NOTIFY
 // waitroom_reroute at commit, or the next stock pass) re-routes their waiting plans afresh.
 void defer_articles(const std::vector<std::string>& articles);

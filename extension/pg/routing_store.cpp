@@ -1,6 +1,8 @@
 #include "pg/routing_store.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "pg/spi.hpp"
 
@@ -219,6 +221,34 @@ std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& de
             if (line.quantity > 0) out[{*part.facility_ref, line.article}] += line.quantity;
     }
     return out;
+}
+
+void require_within_availability(const core::RoutingDecision& decision,
+                                 const std::vector<core::Offer>& seen,
+                                 std::map<StockKey, std::int64_t>& from_stock) {
+    std::set<StockKey> touched;
+    for (const auto& part : decision.parts) {
+        if (part.status != core::PlanStatus::Routed || !part.facility_ref) continue;
+        for (const auto& line : part.lines) {
+            if (line.quantity <= 0 || line.beyond_stock) continue;
+            StockKey key{*part.facility_ref, line.article};
+            from_stock[key] += line.quantity;
+            touched.insert(std::move(key));
+        }
+    }
+    for (const auto& offer : seen) {
+        auto it = touched.find({offer.facility_ref, offer.article});
+        if (it == touched.end()) continue;
+        const std::int64_t available = std::max<std::int64_t>(offer.on_hand - offer.reserved, 0);
+        if (from_stock[*it] > available)
+            throw std::logic_error("routing decision reserves " + std::to_string(from_stock[*it]) +
+                                   " of " + offer.article + " at " + offer.facility_ref +
+                                   " where " + std::to_string(available) + " is available");
+        touched.erase(it);
+    }
+    if (!touched.empty())  // reserved where it read no offer: nothing was available there
+        throw std::logic_error("routing decision reserves " + touched.begin()->second + " at " +
+                               touched.begin()->first + ", which it read no stock for");
 }
 
 bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,

@@ -354,6 +354,8 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
         EventLog events;
         BatchRequests requests;
         std::map<StockKey, std::int64_t> reservations;
+        std::map<StockKey, std::int64_t> from_stock;  // the batch's, for the safety net
+        const bool forget_reservations = debug_fault_is("batch_bookkeeping");
         for (const auto& id : plan_ids) {  // queue order
             auto found = plans.find(id);
             if (found == plans.end() || found->second.lines.empty()) continue;
@@ -364,12 +366,14 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
             keep_unserved_waiting(plan, decision);
             if (leaves_plan_unchanged(plan, decision)) continue;
             if (held_back) held_back->decided(plan, decision);
+            require_within_availability(decision, seen.offers, from_stock);
             writer.add(plan, decision, options, events);
             ++served;
             for (const auto& [key, quantity] : reservations_of(decision)) {
                 reservations[key] += quantity;
                 auto offer = offer_at.find(key);
-                if (offer != offer_at.end()) current.offers[offer->second].reserved += quantity;
+                if (offer != offer_at.end() && !forget_reservations)
+                    current.offers[offer->second].reserved += quantity;
             }
         }
         if (!reservations.empty()) {
