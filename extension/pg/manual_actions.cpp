@@ -33,15 +33,16 @@ spi::Statement unrouted_plans_sql{
     "          o.order_date, p.plan_no",
     1};
 
-// The orders of these plans, locked in order_id order. Every manual action takes order rows,
-// then article locks, then stock rows (each set in its fixed order), as cancel_order takes
-// order, plans, stock: no cycle between them (issue 10, gap 4).
-spi::Statement lock_orders_of_plans_sql{
-    "SELECT o.order_id FROM waitroom.orders o"
-    " WHERE o.order_id IN (SELECT p.order_id FROM waitroom.routing_plan p"
-    "                       WHERE p.routing_plan_id = ANY($1::uuid[]))"
-    " ORDER BY o.order_id"
-    "   FOR NO KEY UPDATE OF o",
+// These plans with their orders, locked by order_id, each order's row before its plans'.
+// Every manual action takes order rows, plan rows, then article locks, then stock rows (each
+// set in its fixed order), as cancel_order takes order, plans, stock: no cycle between them
+// (issue 10, gap 4).
+spi::Statement lock_plans_and_orders_sql{
+    "SELECT p.routing_plan_id FROM waitroom.routing_plan p"
+    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
+    " WHERE p.routing_plan_id = ANY($1::uuid[])"
+    " ORDER BY o.order_id, p.plan_no"
+    "   FOR NO KEY UPDATE OF o, p",
     1};
 
 spi::Statement articles_of_plans_sql{
@@ -55,13 +56,13 @@ spi::Statement lock_order_sql{
 spi::Statement facility_exists_sql{
     "SELECT 1 FROM waitroom.facility WHERE facility_ref = $1 FOR KEY SHARE", 1};
 
-// Locks up front all that re-routing these plans can take: their order rows, the waiting locks
-// of their articles, every candidate stock row of those. Re-routing one plan after another
-// then never waits while holding stock rows (nor order rows it took out of order).
+// Locks up front all that re-routing these plans can take: their order and plan rows, the
+// waiting locks of their articles, every candidate stock row of those. Re-routing one plan after
+// another then never waits while holding stock rows (nor order rows it took out of order).
 void lock_ahead(const std::vector<std::string>& plan_ids) {
     if (plan_ids.empty()) return;
     const std::string ids = spi::array_literal(plan_ids);
-    spi::run(lock_orders_of_plans_sql, {ids});
+    spi::run(lock_plans_and_orders_sql, {ids});
     const std::vector<std::string> articles = first_column(spi::run(articles_of_plans_sql, {ids}));
     lock_articles_shared(articles);
     lock_all_candidate_rows(articles, /*nowait=*/false);
