@@ -478,7 +478,8 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
         result.decision = core::route(loaded.request);
         if (pass) keep_unserved_waiting(plan, result.decision);
         std::map<StockKey, std::int64_t> from_stock;
-        require_within_availability(result.decision, loaded.request.offers, from_stock);
+        require_within_availability(result.decision, availability_of(loaded.request.offers),
+                                    from_stock);
 
         // Every decision, not only the first to wait: a re-decision can leave another
         // article waiting (its stock went meanwhile), and a restock of it that commits before

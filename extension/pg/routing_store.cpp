@@ -223,32 +223,31 @@ std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& de
     return out;
 }
 
+std::map<StockKey, std::int64_t> availability_of(const std::vector<core::Offer>& seen) {
+    std::map<StockKey, std::int64_t> available;
+    for (const auto& offer : seen)
+        available[{offer.facility_ref, offer.article}] =
+            std::max<std::int64_t>(offer.on_hand - offer.reserved, 0);
+    return available;
+}
+
 void require_within_availability(const core::RoutingDecision& decision,
-                                 const std::vector<core::Offer>& seen,
+                                 const std::map<StockKey, std::int64_t>& available,
                                  std::map<StockKey, std::int64_t>& from_stock) {
-    std::set<StockKey> touched;
     for (const auto& part : decision.parts) {
         if (part.status != core::PlanStatus::Routed || !part.facility_ref) continue;
         for (const auto& line : part.lines) {
             if (line.quantity <= 0 || line.beyond_stock) continue;
-            StockKey key{*part.facility_ref, line.article};
-            from_stock[key] += line.quantity;
-            touched.insert(std::move(key));
+            const StockKey key{*part.facility_ref, line.article};
+            const std::int64_t reserved = from_stock[key] += line.quantity;
+            auto found = available.find(key);
+            const std::int64_t there = found == available.end() ? 0 : found->second;
+            if (reserved > there)
+                throw std::logic_error("routing decision reserves " + std::to_string(reserved) +
+                                       " of " + line.article + " at " + *part.facility_ref +
+                                       " where " + std::to_string(there) + " is available");
         }
     }
-    for (const auto& offer : seen) {
-        auto it = touched.find({offer.facility_ref, offer.article});
-        if (it == touched.end()) continue;
-        const std::int64_t available = std::max<std::int64_t>(offer.on_hand - offer.reserved, 0);
-        if (from_stock[*it] > available)
-            throw std::logic_error("routing decision reserves " + std::to_string(from_stock[*it]) +
-                                   " of " + offer.article + " at " + offer.facility_ref +
-                                   " where " + std::to_string(available) + " is available");
-        touched.erase(it);
-    }
-    if (!touched.empty())  // reserved where it read no offer: nothing was available there
-        throw std::logic_error("routing decision reserves " + touched.begin()->second + " at " +
-                               touched.begin()->first + ", which it read no stock for");
 }
 
 bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,

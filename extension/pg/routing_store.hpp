@@ -55,12 +55,13 @@ std::map<std::string, std::int64_t> held_back_before(const std::vector<std::stri
 std::map<StockKey, std::int64_t> reservations_of(const core::RoutingDecision& decision);
 
 // Safety net (SPEC §4: no decision reserves more than was available, except rule 4 and
-// assign_facility): adds the decision's routed quantities from stock (rule 4's beyond-stock
-// lines left out) to `from_stock`, and throws std::logic_error (XX000) when a stock row's sum
-// exceeds what the offers the decisions read left there (on_hand - reserved). Lock and
-// re-check make those offers the rows' current values.
+// assign_facility). What the offers a decision read leave available per stock row
+// (on_hand - reserved); lock and re-check make them the rows' current values.
+std::map<StockKey, std::int64_t> availability_of(const std::vector<core::Offer>& seen);
+// Adds the decision's routed quantities from stock (rule 4's beyond-stock lines left out) to
+// `from_stock`, and throws std::logic_error (XX000) when a row's sum exceeds `available`.
 void require_within_availability(const core::RoutingDecision& decision,
-                                 const std::vector<core::Offer>& seen,
+                                 const std::map<StockKey, std::int64_t>& available,
                                  std::map<StockKey, std::int64_t>& from_stock);
 
 // Locks the stock rows in (facility_ref, tenant_article_id) byte order and reports whether

@@ -354,6 +354,7 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
         EventLog events;
         BatchRequests requests;
         std::map<StockKey, std::int64_t> reservations;
+        const std::map<StockKey, std::int64_t> available = availability_of(seen.offers);
         std::map<StockKey, std::int64_t> from_stock;  // the batch's, for the safety net
         const bool forget_reservations = debug_fault_is("batch_bookkeeping");
         for (const auto& id : plan_ids) {  // queue order
@@ -366,7 +367,7 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
             keep_unserved_waiting(plan, decision);
             if (leaves_plan_unchanged(plan, decision)) continue;
             if (held_back) held_back->decided(plan, decision);
-            require_within_availability(decision, seen.offers, from_stock);
+            require_within_availability(decision, available, from_stock);
             writer.add(plan, decision, options, events);
             ++served;
             for (const auto& [key, quantity] : reservations_of(decision)) {
