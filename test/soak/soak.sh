@@ -25,6 +25,8 @@ soak_rr_script() {  # SCRIPT OUT
 
 soak_start() {  # SECONDS DIR
   local t=$1 dir=$2 s
+  # Order numbers in play grow with the run, so a long run keeps placing new orders too.
+  local -a orders=(-D "orders=$(( t * 150 > 2000 ? t * 150 : 2000 ))")
   for s in place restock_up cancel reroute assign; do soak_rr_script "$s.sql" "$dir/rr_$s.sql"; done
   local -a app=(-f "$SOAK_DIR/place.sql@10" -f "$SOAK_DIR/place_conflict.sql@1" -f "$SOAK_DIR/restock_up.sql@4"
                 -f "$SOAK_DIR/restock_down.sql@3" -f "$SOAK_DIR/cancel.sql@2" -f "$SOAK_DIR/cancel_partial.sql@2"
@@ -35,8 +37,8 @@ soak_start() {  # SECONDS DIR
   local -a dba=(-f "$SOAK_DIR/reroute_all.sql@3" -f "$SOAK_DIR/strategy.sql@1" -f "$SOAK_DIR/recount.sql@3"
                 -f "$SOAK_DIR/assign.sql@1")
   SOAK_PIDS=()
-  pgbench -n -U soak_app -c 4 -j 2 -T "$t" "${app[@]}" >"$dir/app.out" 2>"$dir/app.err" & SOAK_PIDS+=($!)
-  pgbench -n -U soak_app -c 2 -j 1 -T "$t" "${rr[@]}" >"$dir/rr.out" 2>"$dir/rr.err" & SOAK_PIDS+=($!)
+  pgbench -n -U soak_app -c 4 -j 2 -T "$t" "${orders[@]}" "${app[@]}" >"$dir/app.out" 2>"$dir/app.err" & SOAK_PIDS+=($!)
+  pgbench -n -U soak_app -c 2 -j 1 -T "$t" "${orders[@]}" "${rr[@]}" >"$dir/rr.out" 2>"$dir/rr.err" & SOAK_PIDS+=($!)
   pgbench -n -U postgres -c 2 -j 1 -T "$t" -R "${WR_SOAK_DBA_RATE:-20}" "${dba[@]}" >"$dir/dba.out" 2>"$dir/dba.err" & SOAK_PIDS+=($!)
   pgbench -n -U soak_daemon -c 1 -T "$t" -R 5 -f "$SOAK_DIR/release_due.sql" >"$dir/daemon.out" 2>"$dir/daemon.err" & SOAK_PIDS+=($!)
 }
