@@ -57,7 +57,7 @@ own=$(q "SELECT count(*) FROM soak.error WHERE sqlstate = '40001' AND own AND is
 check "only SPEC §6's SQLSTATEs reached callers" $([ "$undocumented" = 0 ] && echo 0 || echo 1) \
     "($undocumented others; $own REPEATABLE READ write conflicts of the caller's own statement apart)"
 client_errors=$(cat "$work"/*.err | grep -c -E 'ERROR|aborted')
-failed_txns=$(cat "$work"/*.out | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' | paste -sd+ | bc)
+failed_txns=$(cat "$work"/*.out | sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' | awk "{s += \$1} END {print s + 0}")
 check "no pgbench client failed or aborted" $([ "$SOAK_RC" = 0 ] && [ "$client_errors" = 0 ] && [ "${failed_txns:-0}" = 0 ] && echo 0 || echo 1) \
     "(exit $SOAK_RC, $client_errors client errors, ${failed_txns:-?} failed transactions)"
 deadlocks=$(grep -c 'deadlock detected' "$WR_CLUSTER_DIR/server.log")

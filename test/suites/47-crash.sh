@@ -73,7 +73,7 @@ grep -q 'database system was interrupted\|not properly shut down' "$WR_CLUSTER_D
 mkdir -p "$work/after"
 soak_start "$AFTER" "$work/after"
 soak_wait
-echo "# after the restart: $(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work"/after/*.out | paste -sd+ | bc) transactions (exit $SOAK_RC)"
+echo "# after the restart: $(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$work"/after/*.out | awk "{s += \$1} END {print s + 0}") transactions (exit $SOAK_RC)"
 
 PGUSER=soak_daemon q "SELECT waitroom.release_due()" >/dev/null
 drained=1
