@@ -4,7 +4,7 @@
 -- earlier decisions reserved, so a later plan of the batch sees stock that is gone.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(7);
+SELECT plan(8);
 
 \ir lib/waiting_room_helpers.psql
 
@@ -39,5 +39,6 @@ SELECT is(pg_temp.plans('S-1') || ' ' || pg_temp.plans('S-2'), 'ROUTED:fa:REACTI
           'without the fault the restock serves the first order only');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = sum of open pick lines on every stock row');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;

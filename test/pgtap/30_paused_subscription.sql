@@ -2,7 +2,7 @@
 -- again; lanes behind a dead letter stay held after the resume.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(10);
+SELECT plan(11);
 
 INSERT INTO waitroom.facility (facility_ref) VALUES ('f1');
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id) VALUES ('f1', 'a');
@@ -55,5 +55,6 @@ SELECT is((SELECT count(*) FROM waitroom.delivery d JOIN waitroom.orders o USING
 SELECT is((SELECT count(*) FROM waitroom.delivery WHERE subscription_id = 'stdout' AND state = 'pending'),
           (SELECT count(*) FROM waitroom.event), 'the stdout sink, never paused, has every event');
 
+SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();
 ROLLBACK;
