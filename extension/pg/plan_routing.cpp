@@ -442,6 +442,32 @@ void defer_waiting_of_old_snapshot(bool pass, const core::RoutingDecision& decis
     defer_articles(waiting_articles(decision));
 }
 
+// A stock row this decision would reserve from changed after the transaction's snapshot
+// (REPEATABLE READ / SERIALIZABLE): it can neither see the row as it is nor lock it, so it
+// decides nothing from it. A new plan waits whole, a re-routed one stays as it was, and
+// their waiting articles are deferred: the drain after commit decides with a fresh snapshot.
+// (A NOT_ROUTABLE plan waits for the next reroute.)
+RouteResult wait_for_fresh_snapshot(const PlanToRoute& plan, const RouteOptions& options,
+                                    EventLog& events) {
+    RouteResult result;
+    core::PlannedPart waiting{core::PlanStatus::Waiting, std::nullopt, {}};
+    for (const auto& line : plan.lines) {
+        core::PlannedLine held;
+        held.line_id = line.line_id;
+        held.article = line.article;
+        held.quantity = line.quantity;
+        waiting.lines.push_back(std::move(held));
+    }
+    result.decision.rule = "waits: stock changed after the transaction's snapshot";
+    result.decision.parts.push_back(std::move(waiting));
+    if (plan.is_new) {
+        result.written = write_decision(plan, result.decision, options, events);
+        result.outcome = RouteOutcome::Changed;
+    }
+    if (plan.is_new || plan.current_status == "WAITING") defer_articles(articles_of(plan.lines));
+    return result;
+}
+
 }  // namespace
 
 RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, EventLog& events) {
@@ -501,20 +527,31 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
         }
 
         auto reservations = reservations_of(result.decision);
+        bool stale = false;  // a row to reserve changed after the transaction's snapshot
         if (reservations.empty() || fallback) {
             if (fallback && !reservations.empty())
-                lock_and_recheck(reservations, loaded.request.offers, loaded.missing_stock_rows,
-                                 false);
+                lock_in_snapshot(
+                    [&] {
+                        return lock_and_recheck(reservations, loaded.request.offers,
+                                                loaded.missing_stock_rows, false);
+                    },
+                    &stale);
+            if (stale) return wait_for_fresh_snapshot(plan, options, events);
             break;
         }
         // Outside a pass we wait for the rows; rows that changed under us are released
         // (rolled back) before deciding again.
         if (!pass) {
             if (in_lock_attempt(/*bounded=*/false, [&] {
-                    return lock_and_recheck(reservations, loaded.request.offers,
-                                            loaded.missing_stock_rows, /*nowait=*/false);
+                    return lock_in_snapshot(
+                        [&] {
+                            return lock_and_recheck(reservations, loaded.request.offers,
+                                                    loaded.missing_stock_rows, /*nowait=*/false);
+                        },
+                        &stale);
                 }))
                 break;
+            if (stale) return wait_for_fresh_snapshot(plan, options, events);
             continue;
         }
         // A pass never waits for rows: the app's UPDATE holds rows of its own.

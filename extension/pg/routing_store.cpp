@@ -5,6 +5,12 @@
 #include <stdexcept>
 
 #include "pg/spi.hpp"
+// Postgres headers last: they redefine snprintf and friends.
+#include "pg/guard.hpp"
+
+extern "C" {
+#include "access/xact.h"
+}
 
 namespace waitroom::pg {
 namespace {
@@ -282,16 +288,49 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
     return true;
 }
 
-void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait) {
-    std::vector<std::string> facilities;
-    std::vector<std::string> keyed_articles;
-    for (const spi::Row& r : spi::run(candidate_rows_sql, {spi::array_literal(articles)})) {
-        facilities.push_back(spi::text(r, 0));
-        keyed_articles.push_back(spi::text(r, 1));
+bool lock_in_snapshot(const std::function<bool()>& lock, bool* stale) {
+    if (!IsolationUsesXactSnapshot()) return lock();
+    spi::begin_subtransaction();
+    bool result = false;
+    try {
+        result = lock();
+    } catch (const PgError& e) {
+        spi::rollback_subtransaction();
+        if (e.edata()->sqlerrcode != ERRCODE_T_R_SERIALIZATION_FAILURE) throw;
+        *stale = true;
+        return false;
+    } catch (...) {
+        spi::rollback_subtransaction();
+        throw;
     }
-    if (facilities.empty()) return;
-    spi::run(nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql,
-             {spi::array_literal(facilities), spi::array_literal(keyed_articles)});
+    spi::release_subtransaction();
+    return result;
+}
+
+void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait) {
+    std::vector<StockKey> keys;
+    for (const spi::Row& r : spi::run(candidate_rows_sql, {spi::array_literal(articles)}))
+        keys.emplace_back(spi::text(r, 0), spi::text(r, 1));
+    if (keys.empty()) return;
+    spi::Statement& lock_rows = nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql;
+    const auto lock = [&lock_rows](const std::vector<StockKey>& rows) {
+        std::vector<std::string> facilities;
+        std::vector<std::string> keyed_articles;
+        for (const auto& [facility, article] : rows) {
+            facilities.push_back(facility);
+            keyed_articles.push_back(article);
+        }
+        spi::run(lock_rows, {spi::array_literal(facilities), spi::array_literal(keyed_articles)});
+        return true;
+    };
+    if (!IsolationUsesXactSnapshot()) {
+        lock(keys);
+        return;
+    }
+    // Row by row in the fixed order (the statement's order: bytewise, as COLLATE "C").
+    std::sort(keys.begin(), keys.end());
+    bool stale = false;
+    for (const StockKey& key : keys) lock_in_snapshot([&] { return lock({key}); }, &stale);
 }
 
 }  // namespace waitroom::pg

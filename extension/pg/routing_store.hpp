@@ -2,6 +2,7 @@
 // one the candidate stock and listings of every article of the plan.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -73,8 +74,17 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
                       bool nowait);
 
 // Locks every candidate stock row of these articles in the fixed order (the fallback
-// when optimistic re-checks keep failing: decisions made after it cannot go stale).
+// when optimistic re-checks keep failing: decisions made after it cannot go stale). At
+// REPEATABLE READ / SERIALIZABLE it skips the rows changed since the transaction's snapshot
+// (one at a time: locking them raises 40001); a decision that would reserve from one meets
+// it again in lock_in_snapshot.
 void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait);
+
+// At REPEATABLE READ / SERIALIZABLE, locking (or creating) a stock row that changed after the
+// transaction's snapshot raises 40001: the transaction can neither see the row as it is nor
+// lock it. There `lock` runs in a subtransaction; when it meets such a row its work is undone,
+// *stale is set and the result is false. At READ COMMITTED it just runs `lock`.
+bool lock_in_snapshot(const std::function<bool()>& lock, bool* stale);
 
 // The distinct articles of the lines, sorted.
 std::vector<std::string> articles_of(const std::vector<core::Line>& lines);
