@@ -41,12 +41,12 @@ if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 echo "sanitized GoogleTest: $passed passed, $failed failed"
 
-mkdir -p test/out/fuzz
+mkdir -p "$work/findings"
 for target in order_input router; do
     # The committed corpus seeds the run; new inputs go to a scratch copy, not into git.
     cp -r "test/fuzz/corpus/$target" "$work/$target"
     flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
-           -artifact_prefix="$PWD/test/out/fuzz/$target-")
+           -artifact_prefix="$work/findings/$target-")
     [ -f "test/fuzz/$target.dict" ] && flags+=(-dict="$PWD/test/fuzz/$target.dict")
     # Several jobs write their logs (fuzz-N.log) into the current directory: the scratch one.
     [ "$jobs" -gt 1 ] && flags+=(-jobs="$jobs" -workers="$jobs")
@@ -60,6 +60,8 @@ for target in order_input router; do
         echo "ok - fuzz $target: $runs inputs in ${seconds}s, corpus $corpus, no finding"
         passed=$((passed + 1))
     else
+        # test/out/ is shared scratch other suites clear: the findings are copied there last.
+        mkdir -p test/out/fuzz && cp "$work"/findings/* test/out/fuzz/ 2>/dev/null
         echo "not ok - fuzz $target (exit $frc): findings saved in test/out/fuzz/"
         grep -E 'fuzz finding|ERROR: |runtime error|SUMMARY|Test unit written' "$log" | head -20
         failed=$((failed + 1))
