@@ -188,3 +188,5 @@ SELECT count(pending), count(oldest_pending_at) FROM waitroom.outbox_status;
 SELECT count(*) FROM waitroom._routines_used('SELECT 1 = 1');
 SELECT waitroom._record_routines();
 SELECT count(*) FROM waitroom._recorded_routines();
+-- The DBA's whole-database check (README "Checking invariants").
+SELECT count(*) FROM waitroom.check_invariants();

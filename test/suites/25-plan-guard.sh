@@ -51,6 +51,21 @@ order_line        | SELECT count(*) AS waiting_lines, count(reason), max(queue_p
 event | WITH doomed AS ( SELECT ev.event_id FROM event ev WHERE ev.created_at < | every event is a candidate
 # outbox_status counts every delivery of every subscription, delivered ones too.
 event | SELECT count(pending), count(oldest_pending_at) FROM waitroom.outbox_status; | the whole outbox is its work
+# check_invariants() (README "Checking invariants"): a whole-database check of every stock
+# row, order line, plan, pick line and event; a DBA runs it off-peak, the tests after their scenarios.
+stock             | WITH open_lines AS ( SELECT pl.facility_ref, pl.tenant_article_id | every stock row
+pick_line         | WITH open_lines AS ( SELECT pl.facility_ref, pl.tenant_article_id | every open pick line
+order_line        | WITH picked AS ( SELECT j.order_id, pl.line_id | every order line
+pick_line         | WITH picked AS ( SELECT j.order_id, pl.line_id | every open pick line
+routing_plan_line | WITH picked AS ( SELECT j.order_id, pl.line_id | every plan line
+routing_plan      | WITH picked AS ( SELECT j.order_id, pl.line_id | every plan
+routing_plan      | SELECT 'plan_pick_job', | every plan
+stock             | WITH beyond AS ( SELECT pl.facility_ref, pl.tenant_article_id | every stock row
+pick_line         | WITH beyond AS ( SELECT pl.facility_ref, pl.tenant_article_id | every open pick line
+routing_plan      | WITH beyond AS ( SELECT pl.facility_ref, pl.tenant_article_id | every plan with an open pick job
+event             | WITH expected AS ( SELECT o.order_id, 'ORDER_CREATED' AS ev | every event
+order_line        | WITH expected AS ( SELECT o.order_id, 'ORDER_CREATED' AS ev | every order's lines
+routing_plan      | WITH expected AS ( SELECT o.order_id, 'ORDER_CREATED' AS ev | every plan
 ALLOW
 
 passed=0; failed=0
