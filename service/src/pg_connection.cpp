@@ -27,6 +27,10 @@ void PgConnection::connect() {
     // earlier schema must not run with the daemon's rights. Session-wide, so it survives
     // rolled-back transactions.
     exec("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)");
+    // READ COMMITTED whatever the database's default: at REPEATABLE READ release_due() only
+    // defers (a pass with an old snapshot cannot tell what it may serve) and never drains
+    // reroute_queue.
+    exec("SELECT pg_catalog.set_config('default_transaction_isolation', 'read committed', false)");
 }
 
 std::string PgConnection::describe() const {

@@ -559,6 +559,23 @@ stop_daemon wake
 check "a pass the daemon itself deferred (queued: $silent_deferred) is retried once the holder commits silently ($silent_status)" \
   test "$silent_deferred" -ge 1 -a "$silent_status" = ROUTED
 
+# A database (or login) whose default isolation is REPEATABLE READ: there release_due() only
+# defers (its snapshot cannot tell what to serve), so the daemon runs its session at READ
+# COMMITTED whatever the default, and still drains the queue.
+wr_psql -c "ALTER ROLE $WR_DAEMON_USER SET default_transaction_isolation = 'repeatable read'" \
+  -c "INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
+      VALUES ('wake-f1', 'wake-sku3', 'BACKORDER')" \
+  -c "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('wake-f1', 'wake-sku3', 0)" >/dev/null
+start_daemon wake_rr --release-due-interval 3600 --http-port 0 --poll-interval 0.5
+sleep 1
+rr_deferred=$(restock_while_held wake-sku3 \
+  "SELECT waitroom.place_order('{\"tenantOrderId\": \"WAKE-4\", \"orderLineItems\": [{\"tenantArticleId\": \"wake-sku3\", \"quantity\": 1}]}')")
+rr_status=$(plan_statuses_once_routed WAKE-4)
+stop_daemon wake_rr
+wr_psql -c "ALTER ROLE $WR_DAEMON_USER RESET default_transaction_isolation" >/dev/null
+check "with REPEATABLE READ as the login's default, the daemon still drains a deferred restock (queued: $rr_deferred, $rr_status)" \
+  test "$rr_deferred" -ge 1 -a "$rr_status" = ROUTED
+
 # ------------------------------------------------------------------ backup and restore
 # Restored in sections with triggers off during the data (README "Backup and restore"): the
 # delivery state comes back as it was, and new events continue the id sequence.
