@@ -8,20 +8,26 @@
 //   restock (it waited for its commit) or is seen by the restock's deferral; a restock never
 //   waits for a place_order, which may be waiting for a stock row the restock holds.
 //
+// And one strategy lock (class 9, objid 0): every decision takes it shared when it reads the
+// routing strategy, a change of the strategy takes it exclusive before it writes (a statement
+// trigger on routing_strategy). So no decision made under the old strategy is still in flight
+// when the change's own pass serves the waiting room under the new one.
+//
 // They live in Postgres's lock manager (shared memory: no table, no WAL; the deadlock
 // detector and lock_timeout apply as to any lock) under an advisory lock tag that no SQL
 // function can build: SQL's advisory functions set the tag's fourth field to 1 (bigint key)
 // or 2 (two int4 keys), Citus uses 4..13; ours is kArticleLockSpace. So no role can take,
 // stall or collide with them through pg_advisory_lock*, and an app's own advisory locks in
 // any class are its own. A DBA sees them in pg_locks as
-//   locktype = 'advisory', database = the database's oid, classid = 7 (waiting) or 8 (pass),
-//   objid = the bucket (hashtext(article) & 1023), objsubid = 22354,
-//   mode = 'ShareLock' or 'ExclusiveLock'
+//   locktype = 'advisory', database = the database's oid, classid = 7 (waiting), 8 (pass) or
+//   9 (strategy), objid = the bucket (hashtext(article) & 1023; 0 for the strategy), objsubid =
+//   22354, mode = 'ShareLock' or 'ExclusiveLock'
 // (pg_blocking_pids() and the wait event "Lock: advisory" name them as for any lock).
 #include "pg/article_locks.hpp"
 
 #include <functional>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -31,6 +37,8 @@
 
 extern "C" {
 #include "catalog/pg_collation.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
 #include "utils/builtins.h"
@@ -42,7 +50,7 @@ namespace {
 // The fourth field of our lock tags: 0x5752, "WR" in ASCII.
 constexpr uint16 kArticleLockSpace = 0x5752;
 
-enum class ArticleLock : uint32 { Waiting = 7, Pass = 8 };
+enum class ArticleLock : uint32 { Waiting = 7, Pass = 8, Strategy = 9 };
 
 // An article's lock bucket: hashtext(article) & 1023 (hashtext itself, called directly: no
 // function a caller's search_path could put in its place).
@@ -103,4 +111,37 @@ void lock_articles_shared(const std::vector<std::string>& articles) {
     lock_buckets(ArticleLock::Waiting, articles, ShareLock);
 }
 
+void lock_strategy_shared() { acquire(ArticleLock::Strategy, 0, ShareLock, /*dont_wait=*/false); }
+
+// Tried without waiting, every millisecond for up to 5 s, and only then waited for: a request
+// waiting in the lock's queue would hold up every later decision's shared request behind it,
+// and a decision that already holds row locks would then wait in a cycle the deadlock
+// detector has to break. Once held, the change runs only a pass, whose waits are bounded.
+void lock_strategy_exclusive() {
+    for (int attempt = 0; attempt < 5000; ++attempt) {
+        if (acquire(ArticleLock::Strategy, 0, ExclusiveLock, /*dont_wait=*/true)) return;
+        pg_call([] {
+            CHECK_FOR_INTERRUPTS();
+            pg_usleep(1000L);
+        });
+    }
+    acquire(ArticleLock::Strategy, 0, ExclusiveLock, /*dont_wait=*/false);
+}
+
 }  // namespace waitroom::pg
+
+using waitroom::pg::invoke;
+
+extern "C" {
+
+// BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ... FOR EACH STATEMENT on routing_strategy.
+PG_FUNCTION_INFO_V1(waitroom_strategy_changing);
+Datum waitroom_strategy_changing(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        if (!CALLED_AS_TRIGGER(fc)) throw std::logic_error("waitroom: not called as a trigger");
+        waitroom::pg::lock_strategy_exclusive();
+        return PointerGetDatum(nullptr);
+    });
+}
+
+}  // extern "C"

@@ -15,5 +15,9 @@ void lock_articles_shared(const std::vector<std::string>& articles);
 std::vector<std::string> try_lock_waiting_exclusive(const std::vector<std::string>& articles);
 // A pass serializes with other passes; waits at most half of deadlock_timeout (false: defer).
 bool lock_pass(const std::vector<std::string>& articles);
+// Every reader of the routing strategy that decides holds it shared until commit; a change of
+// the strategy waits for them, exclusive (see article_locks.cpp).
+void lock_strategy_shared();
+void lock_strategy_exclusive();
 
 }  // namespace waitroom::pg

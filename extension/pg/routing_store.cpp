@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "pg/article_locks.hpp"
 #include "pg/spi.hpp"
 // Postgres headers last: they redefine snprintf and friends.
 #include "pg/guard.hpp"
@@ -135,6 +136,7 @@ std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
 }
 
 core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override) {
+    lock_strategy_shared();  // a strategy change waits for this decision to commit
     spi::Rows rows =
         spi::run(load_strategy_sql, {now_override ? spi::Value(*now_override) : std::nullopt});
     if (rows.size() != 1) throw std::logic_error("waitroom.routing_strategy must hold one row");

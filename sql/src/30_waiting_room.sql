@@ -75,6 +75,45 @@ CREATE TRIGGER facility_updated AFTER UPDATE ON facility
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION _facility_changed();
 
+-- A change of the routing strategy (leaving STRICT_FIFO, turning the split on, a higher
+-- max_split_count, the waiting room on or off) can serve waiting plans: the statement serves
+-- the whole waiting room under the new strategy, as a pass (what it cannot serve stays
+-- WAITING). Before it writes, it waits for every decision made under the old strategy
+-- (extension/pg/article_locks.cpp, the strategy lock), so none of them is left waiting after
+-- this pass; decisions that start meanwhile wait for its commit and read the new strategy.
+CREATE FUNCTION _strategy_changing() RETURNS trigger
+AS 'MODULE_PATHNAME', 'waitroom_strategy_changing' LANGUAGE C
+SET search_path = waitroom, pg_catalog, pg_temp;
+-- A pass over the whole waiting room costs what reroute_all() does, so only a change that can
+-- serve more runs one: FIFO <-> PRIORITY or a move to STRICT_FIFO serves nothing new (first
+-- fit in any order leaves waiting only what exceeds availability), anything else may.
+CREATE FUNCTION _strategy_changed() RETURNS trigger
+LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND NOT EXISTS (
+           SELECT FROM old_rows o, new_rows n
+            WHERE (o.complete_stock_fence_active, o.complete_stock_fence_mode, o.order_split_active,
+                   o.max_split_count, o.use_waiting_room_for_pre_back_order_items)
+                  IS DISTINCT FROM
+                  (n.complete_stock_fence_active, n.complete_stock_fence_mode, n.order_split_active,
+                   n.max_split_count, n.use_waiting_room_for_pre_back_order_items)
+               OR (o.waiting_room_priority = 'STRICT_FIFO' AND n.waiting_room_priority <> 'STRICT_FIFO')) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM _reactivate(jsonb_agg(DISTINCT w.tenant_article_id))
+       FROM routing_plan_line w
+      WHERE w.waiting
+     HAVING count(*) > 0;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER strategy_changing BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON routing_strategy
+    FOR EACH STATEMENT EXECUTE FUNCTION _strategy_changing();
+CREATE TRIGGER strategy_inserted AFTER INSERT ON routing_strategy
+    FOR EACH STATEMENT EXECUTE FUNCTION _strategy_changed();
+CREATE TRIGGER strategy_changed AFTER UPDATE ON routing_strategy
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION _strategy_changed();
+
 CREATE FUNCTION _reroute(order_id text) RETURNS jsonb
 AS 'MODULE_PATHNAME', 'waitroom_reroute' LANGUAGE C STRICT VOLATILE
 SET search_path = waitroom, pg_catalog, pg_temp;

@@ -72,10 +72,15 @@ SELECT is(pg_temp.found('no_oversell_allowed', true, true), 'stock fa/m-1', 'sho
 UPDATE waitroom.stock SET on_hand = 2 WHERE facility_ref = 'fa' AND tenant_article_id = 'r-1';
 SELECT is(pg_temp.found('no_oversell'), 'stock fa/r-1', 'on_hand below what a routing decision reserved: reported');
 UPDATE waitroom.stock SET on_hand = 10 WHERE facility_ref = 'fa' AND tenant_article_id = 'r-1';
--- Rule 4: waiting room off, a BACKORDER line is reserved where its listing is.
+-- Rule 4: waiting room off, a BACKORDER line is reserved where its listing is. The strategy
+-- changes with the triggers off: the change would otherwise serve I-W by rule 4 as well.
+SET LOCAL session_replication_role = replica;
 UPDATE waitroom.routing_strategy SET complete_stock_fence_active = false;
+SET LOCAL session_replication_role = origin;
 SELECT pg_temp.po('I-4', '2026-01-01T00:00:00Z', 'b-1', 2);
+SET LOCAL session_replication_role = replica;
 UPDATE waitroom.routing_strategy SET complete_stock_fence_active = true;
+SET LOCAL session_replication_role = origin;
 SELECT is(pg_temp.plans('I-4') || ' ' || pg_temp.reserved('fb', 'b-1'), 'ROUTED:fb:DEFAULT 2', 'rule 4 reserved 2 at fb without stock');
 SELECT is(pg_temp.found('no_oversell'), '', 'rule 4''s reservation: no violation');
 UPDATE waitroom.routing_plan SET decided_by = 'split' WHERE order_id = pg_temp.oid('I-4');

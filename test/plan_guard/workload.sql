@@ -160,6 +160,11 @@ SET LOCAL auto_explain.log_min_duration = -1;
    AND order_id NOT IN (SELECT order_id FROM waitroom.orders WHERE tenant_order_id LIKE :'phase' || '-%');
 SET LOCAL auto_explain.log_min_duration = 0;
 SELECT waitroom.reroute_all() AS rerouted_all;
+-- Leaving STRICT_FIFO serves the whole waiting room too (strategy_changed).
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'STRICT_FIFO';
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'FIFO';
+-- The DBA's whole-database check (README "Checking invariants"); quiet, it runs reroute_all.
+SELECT count(*) FROM waitroom.check_invariants();
 ROLLBACK;
 
 -- ------------------------------------------------------------- outbox (waitroomd's API)
@@ -188,5 +193,8 @@ SELECT count(pending), count(oldest_pending_at) FROM waitroom.outbox_status;
 SELECT count(*) FROM waitroom._routines_used('SELECT 1 = 1');
 SELECT waitroom._record_routines();
 SELECT count(*) FROM waitroom._recorded_routines();
--- The DBA's whole-database check (README "Checking invariants").
-SELECT count(*) FROM waitroom.check_invariants();
+-- The DBA's whole-database check, not quiet: without the lost wake-up test (a reroute_all).
+SELECT count(*) FROM waitroom.check_invariants(false);
+-- A strategy change that can serve nothing new (FIFO <-> PRIORITY) runs no pass.
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'PRIORITY';
+UPDATE waitroom.routing_strategy SET waiting_room_priority = 'FIFO';

@@ -51,6 +51,8 @@ order_line        | SELECT count(*) AS waiting_lines, count(reason), max(queue_p
 event | WITH doomed AS ( SELECT ev.event_id FROM event ev WHERE ev.created_at < | every event is a candidate
 # outbox_status counts every delivery of every subscription, delivered ones too.
 event | SELECT count(pending), count(oldest_pending_at) FROM waitroom.outbox_status; | the whole outbox is its work
+# A strategy change that can serve more serves every waiting article (like reroute_all).
+routing_plan_line | SELECT _reactivate(jsonb_agg(DISTINCT w.tenant_article_id)) FROM routing_plan | every waiting line
 # check_invariants() (README "Checking invariants"): a whole-database check of every stock
 # row, order line, plan, pick line and event; a DBA runs it off-peak, the tests after their scenarios.
 stock             | WITH open_lines AS ( SELECT pl.facility_ref, pl.tenant_article_id | every stock row
