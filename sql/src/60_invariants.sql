@@ -154,11 +154,3 @@ BEGIN
     SELECT 'no_lost_wakeup', s, 'WAITING, but available stock serves it now (reroute_all routes it)'
       FROM unnest(servable) s;
 END $$;
--- 95_privileges.sql creates the roles too, after this file.
-DO $$
-BEGIN
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'waitroom_reader') THEN
-        CREATE ROLE waitroom_reader NOLOGIN;
-    END IF;
-END $$;
-GRANT EXECUTE ON FUNCTION check_invariants(bool, bool, timestamptz) TO waitroom_reader;

@@ -5,7 +5,8 @@
 -- created when missing and are the one thing DROP EXTENSION leaves behind.
 --   waitroom_app     places, cancels, re-routes and assigns orders; maintains facilities,
 --                    listings and stock on_hand; reads its orders and the waiting room.
---   waitroom_reader  reads every table and view, except subscription secrets and headers.
+--   waitroom_reader  reads every table and view, except subscription secrets and headers;
+--                    runs check_invariants().
 --   waitroom_daemon  runs waitroomd: claims, acknowledges and fails deliveries, reads the
 --                    backlog, releases due pre-orders, purges delivered events.
 -- Nobody else gets anything: no schema USAGE, no EXECUTE (functions default to PUBLIC).
@@ -55,7 +56,8 @@ GRANT SELECT ON routing_strategy, orders, order_line, routing_plan, routing_plan
     pick_job, pick_line, waiting_room TO waitroom_app;
 
 -- ---------------------------------------------------------------- waitroom_reader
-GRANT EXECUTE ON FUNCTION order_json(uuid) TO waitroom_reader;
+GRANT EXECUTE ON FUNCTION order_json(uuid), check_invariants(bool, bool, timestamptz)
+    TO waitroom_reader;
 GRANT SELECT ON facility, listing, stock, routing_strategy, orders, order_line, routing_plan,
     routing_plan_line, pick_job, pick_line, event, reroute_queue, delivery, outbox_setting,
     waiting_room, dead_letter, outbox_status TO waitroom_reader;
