@@ -76,10 +76,12 @@ if "$WAITROOMD" --help | grep -q -- --webhook-allow-host; then
   DAEMON_OPTS+=(--webhook-allow-scheme http --webhook-allow-host 127.0.0.1)
 fi
 
-# serve SINK: only that subscription takes new events (stdout or bench_hook)
+# serve SINK: only that subscription takes new events (stdout or bench_hook); the other gets
+# an empty event filter (a paused one would hold its deliveries, and the drain never ends)
 serve() {
   wr_psql -c "TRUNCATE waitroom.delivery, waitroom.event" \
-    -c "UPDATE waitroom.subscription SET active = (subscription_id = '$1')"
+    -c "UPDATE waitroom.subscription SET active = true,
+               events = CASE WHEN subscription_id = '$1' THEN NULL ELSE '{}'::text[] END"
 }
 
 # backlog: EVENTS events over ORDERS orders, interleaved (event_id order mixes the orders)
