@@ -1,7 +1,6 @@
 #include "pg/plan_routing.hpp"
 
 #include <algorithm>
-#include <array>
 #include <functional>
 #include <map>
 #include <set>
@@ -17,7 +16,9 @@ extern "C" {
 #include "access/xact.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/uuid.h"
 }
 
 namespace waitroom::pg {
@@ -401,33 +402,27 @@ std::vector<WrittenPlan> write_decision(const PlanToRoute& plan, const core::Rou
     return writer.written();
 }
 
-// A version 4 UUID (RFC 4122) from the operating system's CSPRNG, as gen_random_uuid():
-// order, plan and pick job ids must not repeat across backends (a per-backend seeded PRNG
-// has too few streams) and must not be predictable from earlier ids.
 bool debug_fault_is(const char* name) {
     const char* value = nullptr;
     pg_call([&] { value = GetConfigOption("waitroom.debug_fault", true, false); });
     return value != nullptr && std::string(value) == name;
 }
 
+// A version 4 UUID (RFC 4122) made as gen_random_uuid() makes it: pg_strong_random (an error,
+// never a weaker fallback), printed by uuid_out. Order, plan and pick job ids must not repeat
+// across backends (a per-backend seeded PRNG has too few streams) nor be predictable.
 std::string new_uuid() {
-    std::array<unsigned char, 16> bytes{};
+    char* text = nullptr;  // palloc'd, freed with the memory context
     pg_call([&] {
-        if (!pg_strong_random(bytes.data(), bytes.size()))
+        pg_uuid_t uuid;
+        if (!pg_strong_random(uuid.data, UUID_LEN))
             ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                             errmsg("waitroom: could not generate random values")));
+        uuid.data[6] = (uuid.data[6] & 0x0f) | 0x40;  // version 4
+        uuid.data[8] = (uuid.data[8] & 0x3f) | 0x80;  // RFC 4122 variant
+        text = DatumGetCString(DirectFunctionCall1(uuid_out, UUIDPGetDatum(&uuid)));
     });
-    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
-    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string id;
-    id.reserve(36);
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) id += '-';
-        id += kHex[bytes[i] >> 4];
-        id += kHex[bytes[i] & 0x0F];
-    }
-    return id;
+    return text;
 }
 
 namespace {
