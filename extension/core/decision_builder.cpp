@@ -30,6 +30,28 @@ std::int64_t DecisionBuilder::pickable(std::size_t f, const Unit& unit) const {
         [&](std::size_t a) { return budget_left(a); }, taken_);
 }
 
+std::int64_t DecisionBuilder::pickable(std::size_t f, const std::vector<const Unit*>& units) const {
+    // Lines take stock and budget alike, so per article the picks add up to the smallest of
+    // the demand, the stock left and the budget left. taken_ holds the demand meanwhile.
+    for (const Unit* unit : units) {
+        for (std::size_t line : unit->lines) {
+            taken_[model_.line_article[line]] += model_.request->lines[line].quantity;
+        }
+    }
+    std::int64_t total = 0;
+    for (const Unit* unit : units) {
+        for (std::size_t line : unit->lines) {
+            const std::size_t a = model_.line_article[line];
+            if (taken_[a] > 0 && model_.cell(f, a).candidate) {
+                total +=
+                    std::max<std::int64_t>(0, std::min({taken_[a], left(f, a), budget_left(a)}));
+            }
+            taken_[a] = 0;
+        }
+    }
+    return total;
+}
+
 bool DecisionBuilder::has_any_stock(std::size_t f, const Unit& unit) const {
     return std::any_of(unit.lines.begin(), unit.lines.end(),
                        [&](std::size_t line) { return left(f, model_.line_article[line]) > 0; });

@@ -59,6 +59,8 @@ public:
 
     // What a short pick of the unit at f would take now (sum over its lines).
     [[nodiscard]] std::int64_t pickable(std::size_t f, const Unit& unit) const;
+    // What short picks of all the units at f would take now (sum over their lines).
+    [[nodiscard]] std::int64_t pickable(std::size_t f, const std::vector<const Unit*>& units) const;
     // Whether f has stock left for any line of the unit.
     [[nodiscard]] bool has_any_stock(std::size_t f, const Unit& unit) const;
     // Rule 4: f is a candidate for every line, every line has a BACKORDER/PREORDER listing

@@ -1,13 +1,14 @@
 // route(): SPEC §3 as a pure function. The rules, in the order they are tried:
 //   1. one facility with complete stock for every unit (lowest penalty, then ref);
 //   2. split active: split_search.hpp chooses the routed parts; leftover units then wait
-//      (pre/backorderable, waiting room on), are reserved beyond stock (rule 4, waiting room
-//      off), are short-picked, or are not routable;
+//      (pre/backorderable, waiting room on) or are reserved beyond stock (rule 4, waiting room
+//      off); once every routed plan is known, the rest are short-picked in a routed plan, or
+//      at the one facility with the most of them when nothing is routed, or are not routable;
 //   3. split not active: the whole order waits, or one facility takes it with short picks
 //      (with the waiting room off, pre/backorderable units are reserved there beyond stock);
 //   5. nothing anywhere: one NOT_ROUTABLE part.
-// Rule 4 with the split active may open routed parts beyond max_split_count: the reservation
-// goes where the BACKORDER/PREORDER listing is, whatever the cap.
+// max_split_count counts every routed plan of the decision, rule 4's included: at the cap, a
+// rule 4 unit can only join a routed plan whose facility has a BACKORDER/PREORDER listing.
 #include "cpp_only.hpp"
 
 #include "router.hpp"
@@ -91,11 +92,23 @@ private:
                 served[u] = true;
             }
         }
+        // Short picks come last: which plans are routed is known only after rule 4.
+        std::vector<const Unit*> short_units;
         for (std::size_t u = 0; u < model_.units.size(); ++u) {
-            if (!served[u]) {
-                leftover(builder, model_.units[u]);
+            const Unit& unit = model_.units[u];
+            if (served[u]) {
+                continue;
+            }
+            if (unit.pre_back && waiting_room_on_) {
+                builder.wait(unit);
+            } else if (const auto f =
+                           unit.pre_back ? rule4_facility(builder, unit) : std::nullopt) {
+                builder.reserve_beyond(*f, unit);
+            } else {
+                short_units.push_back(&unit);
             }
         }
+        short_pick_leftovers(builder, short_units);
         std::string rule;
         if (builder.routed_part_count() == 0 && !builder.any_waiting()) {
             rule = "not routable";
@@ -113,28 +126,16 @@ private:
         return builder.finish(rule);
     }
 
-    void leftover(DecisionBuilder& builder, const Unit& unit) const {
-        if (unit.pre_back) {
-            if (waiting_room_on_) {
-                builder.wait(unit);
-                return;
-            }
-            if (const auto f = rule4_facility(builder, unit)) {
-                builder.reserve_beyond(*f, unit);
-                return;
-            }
-        }
-        short_pick_leftover(builder, unit);
-    }
-
     // Rule 4: a facility with a BACKORDER/PREORDER listing for the unit; stock first, then
-    // the lowest penalty, then ref.
+    // the lowest penalty, then ref. At the cap, only a facility already routed to.
     [[nodiscard]] std::optional<std::size_t> rule4_facility(const DecisionBuilder& builder,
                                                             const Unit& unit) const {
+        const bool may_open = builder.routed_part_count() < cap_;
         std::optional<std::size_t> best;
         bool best_stock = false;
         for (std::size_t f = 0; f < model_.facility_count(); ++f) {
-            if (!builder.can_reserve_beyond(f, unit, true)) {
+            if ((!may_open && !builder.has_part_at(f)) ||
+                !builder.can_reserve_beyond(f, unit, true)) {
                 continue;
             }
             const bool stock = builder.has_any_stock(f, unit);
@@ -147,39 +148,52 @@ private:
         return best;
     }
 
-    // Short pick of a leftover unit (SPEC §3 rule 2, not pre/backorderable).
-    void short_pick_leftover(DecisionBuilder& builder, const Unit& unit) const {
+    // The facility among `facilities` with the most of `quantity(f)`; ties by penalty, then ref.
+    template <typename Quantity>
+    [[nodiscard]] std::pair<std::optional<std::size_t>, std::int64_t> most_of(
+        const std::vector<std::size_t>& facilities, const Quantity& quantity) const {
         std::optional<std::size_t> best;
         std::int64_t best_quantity = -1;
-        const auto consider = [&](std::size_t f) {
-            const std::int64_t q = builder.pickable(f, unit);
+        for (std::size_t f : facilities) {
+            const std::int64_t q = quantity(f);
             if (q > best_quantity || (q == best_quantity && nearer(model_, f, *best))) {
                 best = f;
                 best_quantity = q;
             }
-        };
-        const auto most_of = [&](const std::vector<std::size_t>& facilities) {
-            best.reset();
-            best_quantity = -1;
-            for (std::size_t f : facilities) {
-                consider(f);
-            }
-            return std::make_pair(best, best_quantity);
-        };
-        for (std::size_t f = 0; f < model_.facility_count(); ++f) {
-            consider(f);
         }
-        const auto anywhere = best;
-        const auto anywhere_quantity = best_quantity;
-        if (!anywhere || anywhere_quantity <= 0) {
-            builder.not_routable(unit);  // no facility has any of it
+        return {best, best_quantity};
+    }
+
+    // SPEC §3 rule 2, units that are not pre/backorderable (or have no rule 4 facility): short
+    // picks, never a plan of their own next to routed plans. With routed plans, each unit joins
+    // the one whose facility has the most of it (maybe none); without, all of them go to the
+    // one facility with the most of them together, or to NOT_ROUTABLE if no facility has any.
+    void short_pick_leftovers(DecisionBuilder& builder,
+                              const std::vector<const Unit*>& units) const {
+        if (units.empty()) {
             return;
         }
-        const auto [in_part, in_part_quantity] = most_of(builder.routed_facilities());
-        if (in_part && (in_part_quantity > 0 || builder.routed_part_count() >= cap_)) {
-            builder.short_pick(*in_part, unit);
-        } else {
-            builder.short_pick(*anywhere, unit);  // a new routed part
+        if (builder.routed_part_count() > 0) {
+            const std::vector<std::size_t> routed = builder.routed_facilities();
+            for (const Unit* unit : units) {
+                const auto [f, quantity] =
+                    most_of(routed, [&](std::size_t g) { return builder.pickable(g, *unit); });
+                builder.short_pick(*f, *unit);
+            }
+            return;
+        }
+        std::vector<std::size_t> all(model_.facility_count());
+        for (std::size_t f = 0; f < all.size(); ++f) {
+            all[f] = f;
+        }
+        const auto [f, quantity] =
+            most_of(all, [&](std::size_t g) { return builder.pickable(g, units); });
+        for (const Unit* unit : units) {
+            if (f && quantity > 0) {
+                builder.short_pick(*f, *unit);
+            } else {
+                builder.not_routable(*unit);
+            }
         }
     }
 

@@ -94,6 +94,45 @@ private:
     std::vector<std::string> found_;
 };
 
+// SPEC §3 rule 2: short units never get a plan of their own next to routed plans. With two or
+// more routed plans, each serves at least one unit fully (or reserves it by rule 4: no line of
+// it short); and no NOT_ROUTABLE part stands next to a routed one (short units join a routed
+// plan instead). A unit is a line, or all lines of one bundle.
+inline std::vector<std::string> short_pick_violations(const RoutingRequest& r,
+                                                      const RoutingDecision& d) {
+    Violations v;
+    std::map<std::string, std::string> unit_of;  // line id -> unit key
+    for (const Line& l : r.lines) {
+        unit_of[l.line_id] = l.bundle_ref ? "bundle " + *l.bundle_ref : "line " + l.line_id;
+    }
+    std::size_t routed = 0;
+    std::size_t short_only = 0;
+    bool not_routable = false;
+    for (const PlannedPart& part : d.parts) {
+        if (part.status == PlanStatus::NotRoutable) {
+            not_routable = true;
+        }
+        if (part.status != PlanStatus::Routed) {
+            continue;
+        }
+        ++routed;
+        std::map<std::string, bool> full;  // unit key -> no line of it short
+        for (const PlannedLine& l : part.lines) {
+            const auto [it, first] = full.emplace(unit_of[l.line_id], true);
+            it->second = it->second && l.short_quantity == 0;
+        }
+        const bool serves_a_unit =
+            std::any_of(full.begin(), full.end(), [](const auto& unit) { return unit.second; });
+        if (!serves_a_unit) {
+            ++short_only;
+        }
+    }
+    v.expect(routed < 2 || short_only == 0)
+        << short_only << " routed plan(s) of short units only next to other routed plans";
+    v.expect(routed == 0 || !not_routable) << "a NOT_ROUTABLE part next to routed plans";
+    return v.found();
+}
+
 // Empty when the decision keeps every invariant for this request.
 inline std::vector<std::string> decision_violations(const RoutingRequest& r,
                                                     const RoutingDecision& d) {
@@ -221,13 +260,12 @@ inline std::vector<std::string> decision_violations(const RoutingRequest& r,
             v.expect(first || it->second == part_of_line[l.line_id]) << "bundle split";
         }
     }
-    bool any_pre_back = false;
-    for (const Line& l : r.lines) {
-        any_pre_back = any_pre_back || oracle.pre_back_article.count(l.article) > 0;
+    for (const std::string& violation : short_pick_violations(r, d)) {
+        v.expect(false) << violation;
     }
     if (!s.order_split_active) {
         v.expect(d.parts.size() == 1) << "split off: one part";
-    } else if (s.waiting_room_on() || !any_pre_back) {
+    } else {  // rule 4's plans included
         v.expect(routed <= static_cast<std::size_t>(std::max(1, s.max_split_count)))
             << "more routed parts than max_split_count";
     }

@@ -174,6 +174,36 @@ TEST(Property, LargeRandomOrdersKeepInvariants) {
     }
 }
 
+// SPEC §3 rule 2: short units join a routed plan; they open a plan of their own (routed or
+// NOT_ROUTABLE) only when the decision routes nothing else. The generator must reach decisions
+// with short lines next to other units, or the check proves nothing.
+TEST(Property, ShortUnitsNeverOpenAPlanOfTheirOwnNextToRoutedPlans) {
+    std::mt19937 rng(20261201);
+    int short_next_to_served = 0;
+    for (int round = 0; round < 5000; ++round) {
+        const RoutingRequest r = generate(rng);
+        const RoutingDecision d = route(r);
+        SCOPED_TRACE("round " + std::to_string(round) + ": " + fingerprint(d));
+        for (const std::string& violation : short_pick_violations(r, d)) {
+            ADD_FAILURE() << violation;
+        }
+        bool any_short = false;
+        bool any_full = false;
+        for (const PlannedPart& p : d.parts) {
+            for (const PlannedLine& l : p.lines) {
+                const bool routed = p.status == PlanStatus::Routed;
+                any_short = any_short || (routed && l.short_quantity > 0);
+                any_full = any_full || (routed && l.short_quantity == 0);
+            }
+        }
+        short_next_to_served += any_short && any_full ? 1 : 0;
+        if (HasFailure()) {
+            break;
+        }
+    }
+    EXPECT_GT(short_next_to_served, 100);
+}
+
 // Brute force of rule 2's objective: every assignment of units to "not served" or a facility,
 // at most cap facilities, complete stock per facility, within the budget.
 struct Best {

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "router.hpp"
 #include "test_support.hpp"
@@ -181,14 +183,6 @@ TEST(Rule2, LeftoverShortPickedAtRoutedPartWithMostOfIt) {
     EXPECT_EQ(d.rule, "split with short pick");
 }
 
-TEST(Rule2, LeftoverShortPickOpensNewPartWhenRoutedPartsHaveNone) {
-    RoutingRequest r = request();
-    r.lines = {line("1", "A", 1), line("2", "B", 2)};
-    r.facilities = {facility("f1"), facility("f2")};
-    r.offers = {offer("f1", "A", 1), offer("f2", "B", 1)};
-    EXPECT_EQ(describe(route(r)), "R:f1{1=1} R:f2{2=1/1}");
-}
-
 TEST(Rule2, LeftoverShortPickWithoutRoutedPartGoesToFacilityWithMost) {
     RoutingRequest r = request();
     r.lines = {line("1", "A", 3)};
@@ -197,21 +191,85 @@ TEST(Rule2, LeftoverShortPickWithoutRoutedPartGoesToFacilityWithMost) {
     EXPECT_EQ(describe(route(r)), "R:f2{1=2/1}");
 }
 
-TEST(Rule2, LeftoverNobodyHasGoesToOneNotRoutablePart) {
+TEST(Rule2, LeftoversNobodyHasAllJoinTheRoutedPlan) {
+    // A listing with no stock (X) or none at all (Y): short in full, next to the routed A.
     RoutingRequest r = request();
     r.lines = {line("1", "X", 4), line("2", "A", 1), line("3", "Y", 2)};
     r.facilities = {facility("f1")};
     r.offers = {offer("f1", "A", 1), offer("f1", "X", 0)};
     const RoutingDecision d = route(r);
-    EXPECT_EQ(describe(d), "R:f1{2=1} N{1=4,3=2}");
+    EXPECT_EQ(describe(d), "R:f1{1=0/4,2=1,3=0/2}");
 }
 
-TEST(Rule2, PartsOrderedRoutedThenWaitingThenNotRoutable) {
+TEST(Rule2, PartsOrderedRoutedByFirstLineThenWaitingThenNotRoutable) {
     RoutingRequest r = request();
     r.lines = {line("1", "N", 1), line("2", "W", 1), line("3", "A", 1), line("4", "B", 1)};
     r.facilities = {facility("a"), facility("b")};
     r.offers = {offer("b", "A", 1), offer("a", "B", 1), backorder("a", "W")};
-    EXPECT_EQ(describe(route(r)), "R:b{3=1} R:a{4=1} W{2=1} N{1=1}");
+    // N (nobody has it) joins a routed plan: neither has any, equal penalty, so ref "a".
+    EXPECT_EQ(describe(route(r)), "R:a{1=0/1,4=1} R:b{3=1} W{2=1}");
+    // Nothing routed: the units nobody has are NOT_ROUTABLE, after the waiting part.
+    r.offers = {backorder("a", "W")};
+    EXPECT_EQ(describe(route(r)), "W{2=1} N{1=1,3=1,4=1}");
+}
+
+// ---- rule 2: short picks, the SPEC's examples (split active, cap 3, nothing pre/back) ----------
+
+// F1 has a=5, F2 has b=1, no facility has c.
+RoutingRequest short_pick_example(std::vector<Line> lines) {
+    RoutingRequest r = request();
+    r.lines = std::move(lines);
+    r.facilities = {facility("F1"), facility("F2")};
+    r.offers = {offer("F1", "a", 5), offer("F2", "b", 1)};
+    return r;
+}
+
+TEST(Rule2ShortPick, UnitNoFacilityHasJoinsTheRoutedPlan) {
+    const RoutingDecision d = route(short_pick_example({line("1", "a", 1), line("2", "c", 2)}));
+    EXPECT_EQ(describe(d), "R:F1{1=1,2=0/2}");  // no NOT_ROUTABLE plan
+    EXPECT_EQ(d.rule, "split with short pick");
+}
+
+TEST(Rule2ShortPick, UnitAnotherFacilityHasPartOfOpensNoSecondPlan) {
+    const RoutingDecision d = route(short_pick_example({line("1", "a", 1), line("2", "b", 2)}));
+    EXPECT_EQ(describe(d), "R:F1{1=1,2=0/2}");  // F2's single b opens no plan
+    EXPECT_EQ(d.rule, "split with short pick");
+}
+
+TEST(Rule2ShortPick, WithoutRoutedPlanTheFacilityWithMostPicksWhatItHas) {
+    const RoutingDecision d = route(short_pick_example({line("1", "b", 2)}));
+    EXPECT_EQ(describe(d), "R:F2{1=1/1}");
+    EXPECT_EQ(d.rule, "split with short pick");
+}
+
+TEST(Rule2ShortPick, WithoutRoutedPlanAndNothingAnywhereIsNotRoutable) {
+    const RoutingDecision d = route(short_pick_example({line("1", "c", 2)}));
+    EXPECT_EQ(describe(d), "N{1=2}");
+    EXPECT_EQ(d.rule, "not routable");
+}
+
+TEST(Rule2ShortPick, WithoutRoutedPlanAllShortUnitsGoToTheOneFacilityWithMost) {
+    // Nobody serves a unit fully. F1 has the most of a (2), but F2 has the most of both
+    // together (1 + 2): one plan at F2, not one per unit.
+    RoutingRequest r = request();
+    r.lines = {line("1", "a", 3), line("2", "b", 3)};
+    r.facilities = {facility("F1"), facility("F2")};
+    r.offers = {offer("F1", "a", 2), offer("F2", "a", 1), offer("F2", "b", 2)};
+    EXPECT_EQ(describe(route(r)), "R:F2{1=1/2,2=2/1}");
+}
+
+TEST(Rule2ShortPick, Rule4PlansCountTowardTheCap) {
+    // Waiting room off, cap 1: F1 takes a; b could only be reserved at F2 (BACKORDER listing),
+    // which would be a second routed plan, so b is short at F1.
+    RoutingRequest r = request();
+    r.strategy = waiting_room_off();
+    r.strategy.max_split_count = 1;
+    r.lines = {line("1", "a", 1), line("2", "b", 1)};
+    r.facilities = {facility("F1"), facility("F2")};
+    r.offers = {offer("F1", "a", 5), backorder("F2", "b")};
+    const RoutingDecision d = route(r);
+    EXPECT_EQ(describe(d), "R:F1{1=1,2=0/1}");
+    EXPECT_EQ(d.rule, "split with short pick");
 }
 
 // ---- rule 3 ----------------------------------------------------------------------------------
@@ -301,14 +359,17 @@ TEST(Rule4, WaitingRoomOffLowestPenaltyAmongEqualStock) {
     EXPECT_EQ(describe(route(r)), "R:hamburg{1=3*}");
 }
 
-TEST(Rule4, JoinsRoutedPartAtSameFacilityAndMayExceedCap) {
+TEST(Rule4, JoinsRoutedPartAtSameFacilityButNeverExceedsTheCap) {
     RoutingRequest r = request();
     r.strategy = waiting_room_off();
     r.strategy.max_split_count = 1;
     r.lines = {line("1", "A", 1), line("2", "B", 1), line("3", "C", 1)};
     r.facilities = {facility("f1"), facility("f2")};
     r.offers = {offer("f1", "A", 1), backorder("f1", "B"), backorder("f2", "C")};
-    // B joins f1's part; C can only be reserved at f2: a second part beyond the cap of 1.
+    // B joins f1's part; C could only be reserved at f2, a second part beyond the cap of 1:
+    // short at f1 instead.
+    EXPECT_EQ(describe(route(r)), "R:f1{1=1,2=1*,3=0/1}");
+    r.strategy.max_split_count = 2;  // under the cap, rule 4 opens f2
     EXPECT_EQ(describe(route(r)), "R:f1{1=1,2=1*} R:f2{3=1*}");
 }
 
@@ -394,8 +455,12 @@ TEST(StrictFifo, HeldBackCountsAcrossFacilities) {
     r.lines = {line("1", "A", 2), line("2", "A", 2)};
     r.facilities = {facility("f1"), facility("f2")};
     r.offers = {offer("f1", "A", 2), offer("f2", "A", 2)};
-    r.held_back = {{"A", 1}};  // budget 3 of 4: one unit served, the other short by 1
-    EXPECT_EQ(describe(route(r)), "R:f1{1=2} R:f2{2=1/1}");
+    // Budget 3 of 4: f2 cannot serve the second unit in full although it holds 2; the unit is
+    // short in f1's plan (f1 has none left), not a plan of its own at f2.
+    r.held_back = {{"A", 1}};
+    EXPECT_EQ(describe(route(r)), "R:f1{1=2,2=0/2}");
+    r.held_back.clear();
+    EXPECT_EQ(describe(route(r)), "R:f1{1=2} R:f2{2=2}");
 }
 
 TEST(StrictFifo, HeldBackPreBackorderableWaits) {
