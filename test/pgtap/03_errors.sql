@@ -4,43 +4,7 @@ BEGIN;
 CREATE EXTENSION waitroom;
 SELECT plan(85);
 
--- ---------------------------------------------------------------- helpers
--- One assertion: place_order(body) raises `state` and its message matches `pattern` (regex,
--- case-insensitive). The body is cast inside the block so malformed JSON text is caught too.
-CREATE FUNCTION pg_temp.rejects(body text, state text, pattern text, descr text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  got_state text;
-  got_msg   text;
-  good      boolean;
-BEGIN
-  BEGIN
-    PERFORM waitroom.place_order(body::jsonb);
-  EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS got_state = RETURNED_SQLSTATE, got_msg = MESSAGE_TEXT;
-  END;
-  good := got_state IS NOT DISTINCT FROM state AND coalesce(got_msg, '') ~* pattern;
-  RETURN ok(good, descr) || CASE WHEN good THEN '' ELSE E'\n' || diag(
-           '    want: ' || state || ' with a message matching /' || pattern || E'/\n' ||
-           '    have: ' || coalesce(got_state || ': ' || got_msg, 'no error')) END;
-END $$;
-
--- Everything place_order writes, as one comparable string.
-CREATE FUNCTION pg_temp.footprint() RETURNS text LANGUAGE sql AS $$
-  SELECT format('orders=%s order_line=%s routing_plan=%s routing_plan_line=%s pick_job=%s pick_line=%s event=%s reserved=%s stock_rows=%s',
-    (SELECT count(*) FROM waitroom.orders), (SELECT count(*) FROM waitroom.order_line),
-    (SELECT count(*) FROM waitroom.routing_plan), (SELECT count(*) FROM waitroom.routing_plan_line),
-    (SELECT count(*) FROM waitroom.pick_job), (SELECT count(*) FROM waitroom.pick_line),
-    (SELECT count(*) FROM waitroom.event), (SELECT coalesce(sum(reserved), 0) FROM waitroom.stock),
-    (SELECT count(*) FROM waitroom.stock))
-$$;
-
-CREATE FUNCTION pg_temp.oid(t text) RETURNS uuid LANGUAGE sql AS
-$$ SELECT order_id FROM waitroom.orders WHERE tenant_order_id = t AND status = 'OPEN' $$;
-
--- The events of an order, in event_id order.
-CREATE FUNCTION pg_temp.events(t text) RETURNS text[] LANGUAGE sql AS
-$$ SELECT array_agg(event ORDER BY event_id) FROM waitroom.event WHERE order_id = pg_temp.oid(t) $$;
+\ir lib/helpers.psql
 
 INSERT INTO waitroom.facility (facility_ref, lat, lon) VALUES ('munich', 48.14, 11.58), ('berlin', 52.52, 13.40);
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour) VALUES
@@ -145,19 +109,19 @@ SELECT is((SELECT count(*) FROM waitroom.orders WHERE tenant_order_id = 'E'), 0:
 -- accepted edge values
 SELECT lives_ok($$SELECT waitroom.place_order('{"tenantOrderId": "MAXQ", "orderLineItems": [{"tenantArticleId": "sku-unlisted", "quantity": 2147483647}]}')$$,
                 'quantity 2147483647 (int max) is accepted');
-SELECT is((SELECT quantity FROM waitroom.order_line WHERE order_id = pg_temp.oid('MAXQ')), 2147483647, 'int max stored');
+SELECT is((SELECT quantity FROM waitroom.order_line WHERE order_id = pg_temp.order_of('MAXQ')), 2147483647, 'int max stored');
 SELECT lives_ok($$SELECT waitroom.place_order('{"tenantOrderId": "UNK", "shoeSize": 44, "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1, "colour": "red"}]}')$$,
                 'unknown keys are ignored');
-SELECT results_eq($$SELECT line_id, tenant_article_id, quantity FROM waitroom.order_line WHERE order_id = pg_temp.oid('UNK')$$,
+SELECT results_eq($$SELECT line_id, tenant_article_id, quantity FROM waitroom.order_line WHERE order_id = pg_temp.order_of('UNK')$$,
                   $$VALUES ('1'::text, 'sku-1'::text, 1)$$, 'the order with unknown keys is stored normally');
 SELECT lives_ok($$SELECT waitroom.place_order('{"tenantOrderId": "DATE", "orderDate": "2026-11-22T10:00:00Z", "priority": 7, "consumer": {"lat": 52.52, "lon": 13.40}, "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}]}')$$,
                 'all optional fields accepted');
-SELECT results_eq($$SELECT order_date, priority, consumer_lat, consumer_lon FROM waitroom.orders WHERE order_id = pg_temp.oid('DATE')$$,
+SELECT results_eq($$SELECT order_date, priority, consumer_lat, consumer_lon FROM waitroom.orders WHERE order_id = pg_temp.order_of('DATE')$$,
                   $$VALUES ('2026-11-22T10:00:00Z'::timestamptz, 7, 52.52::float8, 13.40::float8)$$,
                   'orderDate, priority and consumer are stored');
 SELECT lives_ok($$SELECT waitroom.place_order('{"tenantOrderId": "NODATE", "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}]}')$$,
                 'an order without orderDate');
-SELECT results_eq($$SELECT order_date, priority FROM waitroom.orders WHERE order_id = pg_temp.oid('NODATE')$$,
+SELECT results_eq($$SELECT order_date, priority FROM waitroom.orders WHERE order_id = pg_temp.order_of('NODATE')$$,
                   $$VALUES (now(), 0)$$, 'orderDate defaults to the transaction time, priority to 0');
 
 -- ---------------------------------------------------------------- idempotent retry
@@ -191,43 +155,43 @@ SELECT throws_ok($$SELECT waitroom.place_order('{"tenantOrderId": "R-1", "orderL
 -- routed: ORDER_CREATED, ROUTING_PLAN_ROUTED, PICK_JOB_CREATED; written by the same
 -- (sub)transaction as the order (lives_ok runs the call in a subtransaction of its own)
 SELECT lives_ok($$SELECT waitroom.place_order('{"tenantOrderId": "EV-R", "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}]}')$$, 'EV-R placed');
-SELECT is(pg_temp.events('EV-R'), ARRAY['ORDER_CREATED', 'ROUTING_PLAN_ROUTED', 'PICK_JOB_CREATED'], 'routed order: ORDER_CREATED, ROUTING_PLAN_ROUTED, PICK_JOB_CREATED');
-SELECT is((SELECT count(*) FROM waitroom.event WHERE order_id = pg_temp.oid('EV-R') AND (payload ->> 'orderId')::uuid = pg_temp.oid('EV-R')),
+SELECT is(pg_temp.order_events('EV-R'), ARRAY['ORDER_CREATED', 'ROUTING_PLAN_ROUTED', 'PICK_JOB_CREATED'], 'routed order: ORDER_CREATED, ROUTING_PLAN_ROUTED, PICK_JOB_CREATED');
+SELECT is((SELECT count(*) FROM waitroom.event WHERE order_id = pg_temp.order_of('EV-R') AND (payload ->> 'orderId')::uuid = pg_temp.order_of('EV-R')),
           3::bigint, 'routed order: every payload.orderId is the order');
-SELECT is((SELECT count(DISTINCT x) FROM (SELECT xmin::text x FROM waitroom.event WHERE order_id = pg_temp.oid('EV-R')
-                                          UNION ALL SELECT xmin::text FROM waitroom.orders WHERE order_id = pg_temp.oid('EV-R')) s),
+SELECT is((SELECT count(DISTINCT x) FROM (SELECT xmin::text x FROM waitroom.event WHERE order_id = pg_temp.order_of('EV-R')
+                                          UNION ALL SELECT xmin::text FROM waitroom.orders WHERE order_id = pg_temp.order_of('EV-R')) s),
           1::bigint, 'routed order: events written in the same transaction as the order');
-SELECT isnt((SELECT xmin::text FROM waitroom.orders WHERE order_id = pg_temp.oid('EV-R')), txid_current()::text,
+SELECT isnt((SELECT xmin::text FROM waitroom.orders WHERE order_id = pg_temp.order_of('EV-R')), txid_current()::text,
             '(that transaction is the call''s own subtransaction, so the check above is not trivial)');
-SELECT is((SELECT payload ->> 'routingPlanId' FROM waitroom.event WHERE order_id = pg_temp.oid('EV-R') AND event = 'ROUTING_PLAN_ROUTED'),
-          (SELECT routing_plan_id::text FROM waitroom.routing_plan WHERE order_id = pg_temp.oid('EV-R')),
+SELECT is((SELECT payload ->> 'routingPlanId' FROM waitroom.event WHERE order_id = pg_temp.order_of('EV-R') AND event = 'ROUTING_PLAN_ROUTED'),
+          (SELECT routing_plan_id::text FROM waitroom.routing_plan WHERE order_id = pg_temp.order_of('EV-R')),
           'ROUTING_PLAN_ROUTED payload names the plan');
-SELECT is((SELECT payload ->> 'pickJobId' FROM waitroom.event WHERE order_id = pg_temp.oid('EV-R') AND event = 'PICK_JOB_CREATED'),
-          (SELECT pick_job_id::text FROM waitroom.pick_job WHERE order_id = pg_temp.oid('EV-R')),
+SELECT is((SELECT payload ->> 'pickJobId' FROM waitroom.event WHERE order_id = pg_temp.order_of('EV-R') AND event = 'PICK_JOB_CREATED'),
+          (SELECT pick_job_id::text FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('EV-R')),
           'PICK_JOB_CREATED payload names the pick job');
-SELECT is((SELECT payload ->> 'tenantOrderId' FROM waitroom.event WHERE order_id = pg_temp.oid('EV-R') AND event = 'ORDER_CREATED'),
+SELECT is((SELECT payload ->> 'tenantOrderId' FROM waitroom.event WHERE order_id = pg_temp.order_of('EV-R') AND event = 'ORDER_CREATED'),
           'EV-R', 'ORDER_CREATED payload has the tenantOrderId');
 
 -- waiting
 SELECT lives_ok($$SELECT waitroom.place_order('{"tenantOrderId": "EV-W", "orderLineItems": [{"tenantArticleId": "sku-2", "quantity": 1}]}')$$, 'EV-W placed');
-SELECT is(pg_temp.events('EV-W'), ARRAY['ORDER_CREATED', 'ROUTING_PLAN_WAITING'], 'waiting order: ORDER_CREATED, ROUTING_PLAN_WAITING');
-SELECT is((SELECT count(*) FROM waitroom.event WHERE order_id = pg_temp.oid('EV-W') AND (payload ->> 'orderId')::uuid = pg_temp.oid('EV-W')),
+SELECT is(pg_temp.order_events('EV-W'), ARRAY['ORDER_CREATED', 'ROUTING_PLAN_WAITING'], 'waiting order: ORDER_CREATED, ROUTING_PLAN_WAITING');
+SELECT is((SELECT count(*) FROM waitroom.event WHERE order_id = pg_temp.order_of('EV-W') AND (payload ->> 'orderId')::uuid = pg_temp.order_of('EV-W')),
           2::bigint, 'waiting order: every payload.orderId is the order');
 
 -- not routable
 SELECT lives_ok($$SELECT waitroom.place_order('{"tenantOrderId": "EV-N", "orderLineItems": [{"tenantArticleId": "sku-3", "quantity": 1}]}')$$, 'EV-N placed');
-SELECT is(pg_temp.events('EV-N'), ARRAY['ORDER_CREATED', 'ROUTING_PLAN_NOT_ROUTABLE'], 'not routable order: ORDER_CREATED, ROUTING_PLAN_NOT_ROUTABLE');
+SELECT is(pg_temp.order_events('EV-N'), ARRAY['ORDER_CREATED', 'ROUTING_PLAN_NOT_ROUTABLE'], 'not routable order: ORDER_CREATED, ROUTING_PLAN_NOT_ROUTABLE');
 
 -- split with a waiting part
 SELECT lives_ok($$SELECT waitroom.place_order('{"tenantOrderId": "EV-S", "orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}, {"tenantArticleId": "sku-2", "quantity": 1}]}')$$, 'EV-S placed');
-SELECT is((pg_temp.events('EV-S'))[1], 'ORDER_CREATED', 'split order: ORDER_CREATED comes first');
-SELECT bag_eq($$SELECT event FROM waitroom.event WHERE order_id = pg_temp.oid('EV-S')$$,
-              $$VALUES ('ORDER_CREATED'), ('ROUTING_PLAN_SPLITTED'), ('ROUTING_PLAN_ROUTED'), ('PICK_JOB_CREATED'), ('ROUTING_PLAN_WAITING')$$,
-              'split order: ORDER_CREATED, ROUTING_PLAN_SPLITTED, ROUTING_PLAN_ROUTED, PICK_JOB_CREATED, ROUTING_PLAN_WAITING');
-SELECT is((SELECT count(*) FROM waitroom.event WHERE order_id = pg_temp.oid('EV-S') AND (payload ->> 'orderId')::uuid = pg_temp.oid('EV-S')),
+SELECT is((pg_temp.order_events('EV-S'))[1], 'ORDER_CREATED', 'split order: ORDER_CREATED comes first');
+SELECT is(pg_temp.order_events('EV-S'),
+          ARRAY['ORDER_CREATED', 'ROUTING_PLAN_SPLITTED', 'ROUTING_PLAN_ROUTED', 'PICK_JOB_CREATED', 'ROUTING_PLAN_WAITING'],
+          'split order, exactly and in this order: ORDER_CREATED, ROUTING_PLAN_SPLITTED, ROUTING_PLAN_ROUTED, PICK_JOB_CREATED, ROUTING_PLAN_WAITING');
+SELECT is((SELECT count(*) FROM waitroom.event WHERE order_id = pg_temp.order_of('EV-S') AND (payload ->> 'orderId')::uuid = pg_temp.order_of('EV-S')),
           5::bigint, 'split order: every payload.orderId is the order');
 SELECT ok((SELECT max(event_id) FILTER (WHERE event = 'ROUTING_PLAN_ROUTED') < min(event_id) FILTER (WHERE event = 'PICK_JOB_CREATED')
-             FROM waitroom.event WHERE order_id = pg_temp.oid('EV-S')), 'split order: ROUTING_PLAN_ROUTED before PICK_JOB_CREATED');
+             FROM waitroom.event WHERE order_id = pg_temp.order_of('EV-S')), 'split order: ROUTING_PLAN_ROUTED before PICK_JOB_CREATED');
 
 SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();

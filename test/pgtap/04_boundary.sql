@@ -5,16 +5,7 @@ BEGIN;
 CREATE EXTENSION waitroom;
 SELECT plan(28);
 
-CREATE FUNCTION pg_temp.footprint() RETURNS text LANGUAGE sql AS $$
-  SELECT format('orders=%s order_line=%s routing_plan=%s routing_plan_line=%s pick_job=%s pick_line=%s event=%s reserved=%s stock_rows=%s',
-    (SELECT count(*) FROM waitroom.orders), (SELECT count(*) FROM waitroom.order_line),
-    (SELECT count(*) FROM waitroom.routing_plan), (SELECT count(*) FROM waitroom.routing_plan_line),
-    (SELECT count(*) FROM waitroom.pick_job), (SELECT count(*) FROM waitroom.pick_line),
-    (SELECT count(*) FROM waitroom.event), (SELECT coalesce(sum(reserved), 0) FROM waitroom.stock),
-    (SELECT count(*) FROM waitroom.stock))
-$$;
-CREATE FUNCTION pg_temp.oid(t text) RETURNS uuid LANGUAGE sql AS
-$$ SELECT order_id FROM waitroom.orders WHERE tenant_order_id = t AND status = 'OPEN' $$;
+\ir lib/helpers.psql
 CREATE FUNCTION pg_temp.body(t text, article text DEFAULT 'sku-1') RETURNS jsonb LANGUAGE sql AS
 $$ SELECT jsonb_build_object('tenantOrderId', t, 'orderLineItems', jsonb_build_array(
             jsonb_build_object('tenantArticleId', article, 'quantity', 1))) $$;
@@ -53,12 +44,12 @@ RESET waitroom.debug_fault;
 SELECT lives_ok($$SELECT waitroom.place_order(pg_temp.body('AFTER-FAULT'))$$, 'after RESET waitroom.debug_fault, place_order works');
 SELECT results_eq(
   $$SELECT p.status, p.facility_ref, j.status FROM waitroom.routing_plan p JOIN waitroom.pick_job j USING (routing_plan_id)
-     WHERE p.order_id = pg_temp.oid('AFTER-FAULT')$$,
+     WHERE p.order_id = pg_temp.order_of('AFTER-FAULT')$$,
   $$VALUES ('ROUTED'::text, 'munich'::text, 'OPEN'::text)$$,
   'after the fault: the order is ROUTED to munich with an OPEN pick job');
 SELECT is((SELECT reserved FROM waitroom.stock WHERE facility_ref = 'munich' AND tenant_article_id = 'sku-1'), 2,
           'after the fault: munich reserves 2 (BASE and AFTER-FAULT only)');
-SELECT is((SELECT count(*) FROM waitroom.event WHERE order_id = pg_temp.oid('AFTER-FAULT')), 3::bigint,
+SELECT is((SELECT count(*) FROM waitroom.event WHERE order_id = pg_temp.order_of('AFTER-FAULT')), 3::bigint,
           'after the fault: 3 events for the new order');
 SELECT lives_ok($$SELECT waitroom.place_order(pg_temp.body('FAULT-1'))$$, 'the tenantOrderId of a faulted call is free');
 
@@ -88,7 +79,7 @@ SELECT is((SELECT count(*) FROM waitroom.orders WHERE tenant_order_id LIKE 'BOOM
 -- the trigger is not reached by a WAITING order: that call still works
 SELECT lives_ok($$SELECT waitroom.place_order(pg_temp.body('BOOM-WAIT', 'sku-bo'))$$,
                 'with the trigger in place, an order that only waits (no pick job) is placed');
-SELECT is((SELECT status FROM waitroom.routing_plan WHERE order_id = pg_temp.oid('BOOM-WAIT')), 'WAITING', 'BOOM-WAIT is WAITING');
+SELECT is((SELECT status FROM waitroom.routing_plan WHERE order_id = pg_temp.order_of('BOOM-WAIT')), 'WAITING', 'BOOM-WAIT is WAITING');
 -- many failures in a row
 CREATE FUNCTION pg_temp.boom_loop(n int) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE caught int := 0;
@@ -135,12 +126,12 @@ SELECT lives_ok($$SELECT waitroom.place_order(pg_temp.body('AFTER-BOOM'))$$,
                 'after dropping the triggers, place_order works in the same transaction');
 SELECT results_eq(
   $$SELECT p.status, p.facility_ref, j.status FROM waitroom.routing_plan p JOIN waitroom.pick_job j USING (routing_plan_id)
-     WHERE p.order_id = pg_temp.oid('AFTER-BOOM')$$,
+     WHERE p.order_id = pg_temp.order_of('AFTER-BOOM')$$,
   $$VALUES ('ROUTED'::text, 'munich'::text, 'OPEN'::text)$$,
   'after the triggers: ROUTED to munich with an OPEN pick job');
 SELECT is((SELECT reserved FROM waitroom.stock WHERE facility_ref = 'munich' AND tenant_article_id = 'sku-1'), 4,
           'reserved at munich = 4 (BASE, AFTER-FAULT, FAULT-1, AFTER-BOOM)');
-SELECT is((SELECT array_agg(event ORDER BY event_id) FROM waitroom.event WHERE order_id = pg_temp.oid('AFTER-BOOM')),
+SELECT is(pg_temp.order_events('AFTER-BOOM'),
           ARRAY['ORDER_CREATED', 'ROUTING_PLAN_ROUTED', 'PICK_JOB_CREATED'], 'after the triggers: the three events are written');
 SELECT is((SELECT count(*) FROM waitroom.stock s
             WHERE s.reserved <> (SELECT coalesce(sum(pl.quantity), 0) FROM waitroom.pick_line pl JOIN waitroom.pick_job pj USING (pick_job_id)

@@ -13,13 +13,13 @@ SELECT is((SELECT reserved FROM waitroom.stock WHERE tenant_article_id = 'sku-1'
   'both lines reserved on the one stock row');
 SELECT is((SELECT status FROM waitroom.routing_plan), 'ROUTED', 'routed whole');
 -- 3 reserved, 2 left: line 1 takes both; nothing is left anywhere for line 2 (not
--- backorderable), so it goes to a NOT_ROUTABLE plan (SPEC §3 rule 2).
-SELECT is((SELECT jsonb_agg(jsonb_build_array(p->>'status', p->'lines'->0->>'lineId',
-                                              (p->'lines'->0->>'quantity')::int) ORDER BY p->>'status')
+-- backorderable), so it is short-picked at the routed plan, not a plan of its own (SPEC §3 rule 2).
+SELECT is((SELECT jsonb_agg(jsonb_build_array(p->>'status', l->>'lineId', (l->>'quantity')::int, (l->>'shortQuantity')::int)
+                            ORDER BY p->>'status', l->>'lineId')
              FROM waitroom.place_order('{"tenantOrderId":"S-2","orderLineItems":[
   {"tenantArticleId":"sku-1","quantity":2},{"tenantArticleId":"sku-1","quantity":1}]}') r,
-                  jsonb_array_elements(r->'routingPlans') p),
-          '[["NOT_ROUTABLE", "2", 1], ["ROUTED", "1", 2]]'::jsonb,
+                  jsonb_array_elements(r->'routingPlans') p, jsonb_array_elements(p->'lines') l),
+          '[["ROUTED", "1", 2, 0], ["ROUTED", "2", 1, 1]]'::jsonb,
   'the second line of the same article finds nothing left once the first took the stock');
 SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
 SELECT * FROM finish();

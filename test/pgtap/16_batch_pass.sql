@@ -4,7 +4,7 @@ BEGIN;
 CREATE EXTENSION waitroom;
 SELECT plan(20);
 
-\ir lib/waiting_room_helpers.psql
+\ir lib/helpers.psql
 
 UPDATE waitroom.routing_strategy SET use_waiting_room_for_pre_back_order_items = true;
 INSERT INTO waitroom.facility (facility_ref, lat, lon) VALUES ('fa', 50, 8), ('fb', 51, 9);
@@ -14,7 +14,7 @@ INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand)
   SELECT f, a, 0 FROM unnest(ARRAY['fa', 'fb']) f, unnest(ARRAY['x', 'y', 'z']) a;
 
 -- 30 orders of one x each, a minute apart: w01 is the oldest.
-SELECT pg_temp.po('w' || lpad(i::text, 2, '0'), '2026-01-01T10:' || lpad(i::text, 2, '0') || ':00Z', 'x', 1)
+SELECT pg_temp.place_one('w' || lpad(i::text, 2, '0'), '2026-01-01T10:' || lpad(i::text, 2, '0') || ':00Z', 'x', 1)
   FROM generate_series(1, 30) i;
 CREATE TEMP TABLE stock_writes AS
   SELECT pg_stat_get_xact_tuples_updated('waitroom.stock'::regclass)
@@ -46,47 +46,47 @@ SELECT is((SELECT array_agg(o.tenant_order_id ORDER BY e.event_id) FROM waitroom
           'plans are served, and their events written, in queue order');
 
 -- First fit inside one pass: the older order wants 5, only 3 arrive; the newer one of 1 is served.
-SELECT pg_temp.po('big', '2026-01-02T10:00:00Z', 'y', 5);
-SELECT pg_temp.po('small', '2026-01-02T11:00:00Z', 'y', 1);
-SELECT pg_temp.po('small2', '2026-01-02T12:00:00Z', 'y', 2);
+SELECT pg_temp.place_one('big', '2026-01-02T10:00:00Z', 'y', 5);
+SELECT pg_temp.place_one('small', '2026-01-02T11:00:00Z', 'y', 1);
+SELECT pg_temp.place_one('small2', '2026-01-02T12:00:00Z', 'y', 2);
 UPDATE waitroom.stock SET on_hand = 3 WHERE facility_ref = 'fa' AND tenant_article_id = 'y';
-SELECT is(pg_temp.plans('big') || ' ' || pg_temp.plans('small') || ' ' || pg_temp.plans('small2'),
+SELECT is(pg_temp.plan_trail('big') || ' ' || pg_temp.plan_trail('small') || ' ' || pg_temp.plan_trail('small2'),
           'WAITING:- ROUTED:fa:REACTIVATION ROUTED:fa:REACTIVATION',
           'FIFO first fit: big (5) waits, small (1) and small2 (2) take the 3');
 SELECT is(pg_temp.reserved('fa', 'y'), 3, 'no oversell within one pass: reserved 3 of 3');
 
 -- A split inside the pass: lines of 2 and 1 z (a line is never split), fa gets 2 and fb 1.
-SELECT pg_temp.pom('zz', '2026-01-03T10:00:00Z',
+SELECT pg_temp.place_many('zz', '2026-01-03T10:00:00Z',
   '[{"id": "1", "tenantArticleId": "z", "quantity": 2}, {"id": "2", "tenantArticleId": "z", "quantity": 1}]');
-SELECT pg_temp.po('zlate', '2026-01-03T11:00:00Z', 'z', 1);
+SELECT pg_temp.place_one('zlate', '2026-01-03T11:00:00Z', 'z', 1);
 UPDATE waitroom.stock SET on_hand = CASE facility_ref WHEN 'fa' THEN 2 ELSE 1 END WHERE tenant_article_id = 'z';
-SELECT is(pg_temp.plans('zz'), 'ROUTED:fa:REACTIVATION ROUTED:fb:REACTIVATION:child',
+SELECT is(pg_temp.plan_trail('zz'), 'ROUTED:fa:REACTIVATION ROUTED:fb:REACTIVATION:child',
           'the waiting plan is split over fa (line 1) and fb (line 2) in one pass');
-SELECT is(pg_temp.plans('zlate'), 'WAITING:-', 'the later order finds nothing left by the earlier decision');
-SELECT is(pg_temp.lines('zz'), 'ROUTED/1=2 ROUTED/2=1', 'fa picks line 1 (2), fb line 2 (1)');
+SELECT is(pg_temp.plan_trail('zlate'), 'WAITING:-', 'the later order finds nothing left by the earlier decision');
+SELECT is(pg_temp.plan_lines('zz'), 'ROUTED/1=2 ROUTED/2=1', 'fa picks line 1 (2), fb line 2 (1)');
 
 -- PRIORITY: the batch follows the strategy's queue.
 UPDATE waitroom.routing_strategy SET waiting_room_priority = 'PRIORITY';
-SELECT pg_temp.po('low', '2026-01-04T10:00:00Z', 'x', 1, 0);
-SELECT pg_temp.po('high', '2026-01-04T11:00:00Z', 'x', 1, 9);
+SELECT pg_temp.place_one('low', '2026-01-04T10:00:00Z', 'x', 1, 0);
+SELECT pg_temp.place_one('high', '2026-01-04T11:00:00Z', 'x', 1, 9);
 UPDATE waitroom.stock SET on_hand = on_hand + 1 WHERE facility_ref = 'fb' AND tenant_article_id = 'x';
-SELECT is(pg_temp.plans('high'), 'ROUTED:fb:REACTIVATION', 'PRIORITY: the higher priority is served first');
+SELECT is(pg_temp.plan_trail('high'), 'ROUTED:fb:REACTIVATION', 'PRIORITY: the higher priority is served first');
 
 -- STRICT_FIFO: no later plan takes what an earlier unserved one needs, also within one pass.
 UPDATE waitroom.routing_strategy SET waiting_room_priority = 'STRICT_FIFO';
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour) VALUES ('fa', 's', 'BACKORDER');
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 's', 0);
-SELECT pg_temp.po('s-big', '2026-01-05T10:00:00Z', 's', 5);
-SELECT pg_temp.po('s-one', '2026-01-05T11:00:00Z', 's', 1);
-SELECT pg_temp.po('s-two', '2026-01-05T12:00:00Z', 's', 2);
+SELECT pg_temp.place_one('s-big', '2026-01-05T10:00:00Z', 's', 5);
+SELECT pg_temp.place_one('s-one', '2026-01-05T11:00:00Z', 's', 1);
+SELECT pg_temp.place_one('s-two', '2026-01-05T12:00:00Z', 's', 2);
 UPDATE waitroom.stock SET on_hand = 3 WHERE facility_ref = 'fa' AND tenant_article_id = 's';
-SELECT is(pg_temp.plans('s-big') || ' ' || pg_temp.plans('s-one') || ' ' || pg_temp.plans('s-two'),
+SELECT is(pg_temp.plan_trail('s-big') || ' ' || pg_temp.plan_trail('s-one') || ' ' || pg_temp.plan_trail('s-two'),
           'WAITING:- WAITING:- WAITING:-',
           'STRICT_FIFO: 3 arrive for the oldest plan of 5; the later plans may not take them');
 UPDATE stock_writes SET n = pg_stat_get_xact_tuples_updated('waitroom.stock'::regclass)
                           + pg_stat_get_xact_tuples_inserted('waitroom.stock'::regclass);
 UPDATE waitroom.stock SET on_hand = 8 WHERE facility_ref = 'fa' AND tenant_article_id = 's';
-SELECT is(pg_temp.plans('s-big') || ' ' || pg_temp.plans('s-one') || ' ' || pg_temp.plans('s-two'),
+SELECT is(pg_temp.plan_trail('s-big') || ' ' || pg_temp.plan_trail('s-one') || ' ' || pg_temp.plan_trail('s-two'),
           'ROUTED:fa:REACTIVATION ROUTED:fa:REACTIVATION ROUTED:fa:REACTIVATION',
           'STRICT_FIFO: with 8 the oldest is served first, then the later ones in one pass');
 SELECT is(pg_temp.reserved('fa', 's'), 8, 'STRICT_FIFO: reserved 8 of 8');
@@ -99,12 +99,12 @@ SELECT is((SELECT pg_stat_get_xact_tuples_updated('waitroom.stock'::regclass)
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
   VALUES ('fa', 't', 'BACKORDER'), ('fa', 'u', 'BACKORDER');
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 't', 1), ('fa', 'u', 0);
-SELECT pg_temp.po('t-first', '2026-01-06T10:00:00Z', 't', 3);
-SELECT pg_temp.pom('t-u-bundle', '2026-01-06T11:00:00Z',
+SELECT pg_temp.place_one('t-first', '2026-01-06T10:00:00Z', 't', 3);
+SELECT pg_temp.place_many('t-u-bundle', '2026-01-06T11:00:00Z',
   '[{"id": "1", "tenantArticleId": "u", "quantity": 1, "bundleRef": "k"},
     {"id": "2", "tenantArticleId": "t", "quantity": 1, "bundleRef": "k"}]');
 UPDATE waitroom.stock SET on_hand = 1 WHERE facility_ref = 'fa' AND tenant_article_id = 'u';
-SELECT is(pg_temp.plans('t-first') || ' ' || pg_temp.plans('t-u-bundle'), 'WAITING:- WAITING:-',
+SELECT is(pg_temp.plan_trail('t-first') || ' ' || pg_temp.plan_trail('t-u-bundle'), 'WAITING:- WAITING:-',
           'STRICT_FIFO: the bundle may not take the t an earlier plan (not in this pass) waits for');
 
 SELECT is(pg_temp.bad_reserved() + pg_temp.lost_lines(), 0::bigint, 'reserved matches open pick lines; nothing lost');

@@ -4,7 +4,7 @@ BEGIN;
 CREATE EXTENSION waitroom;
 SELECT plan(25);
 
-\ir lib/waiting_room_helpers.psql
+\ir lib/helpers.psql
 
 -- Rows of one invariant, as "invariant|subject".
 CREATE FUNCTION pg_temp.found(inv text, quiet bool DEFAULT true, show_allowed bool DEFAULT false)
@@ -19,17 +19,17 @@ INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_beha
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 'r-1', 10), ('fa', 'c-1', 10);
 
 -- A bit of everything: routed, waiting, not routable, partly and wholly cancelled, assigned.
-SELECT pg_temp.po('I-R', '2026-01-01T00:00:00Z', 'r-1', 3);
-SELECT pg_temp.po('I-W', '2026-01-01T00:00:00Z', 'w-1', 2);
-SELECT pg_temp.po('I-N', '2026-01-01T00:00:00Z', 'n-1', 2);
-SELECT pg_temp.po('I-M', '2026-01-01T00:00:00Z', 'm-1', 4);
-SELECT pg_temp.po('I-C', '2026-01-01T00:00:00Z', 'c-1', 5);
-SELECT pg_temp.po('I-X', '2026-01-01T00:00:00Z', 'c-1', 1);
-SELECT waitroom.cancel_order(pg_temp.oid('I-C'), '[{"lineId": "1", "quantity": 2}]');
-SELECT waitroom.cancel_order(pg_temp.oid('I-X'));
-SELECT waitroom.assign_facility(pg_temp.root('I-M'), 'fa');
-SELECT is(pg_temp.plans('I-R') || ' ' || pg_temp.plans('I-W') || ' ' || pg_temp.plans('I-N') || ' '
-          || pg_temp.plans('I-M'),
+SELECT pg_temp.place_one('I-R', '2026-01-01T00:00:00Z', 'r-1', 3);
+SELECT pg_temp.place_one('I-W', '2026-01-01T00:00:00Z', 'w-1', 2);
+SELECT pg_temp.place_one('I-N', '2026-01-01T00:00:00Z', 'n-1', 2);
+SELECT pg_temp.place_one('I-M', '2026-01-01T00:00:00Z', 'm-1', 4);
+SELECT pg_temp.place_one('I-C', '2026-01-01T00:00:00Z', 'c-1', 5);
+SELECT pg_temp.place_one('I-X', '2026-01-01T00:00:00Z', 'c-1', 1);
+SELECT waitroom.cancel_order(pg_temp.order_of('I-C'), '[{"lineId": "1", "quantity": 2}]');
+SELECT waitroom.cancel_order(pg_temp.order_of('I-X'));
+SELECT waitroom.assign_facility(pg_temp.root_plan('I-M'), 'fa');
+SELECT is(pg_temp.plan_trail('I-R') || ' ' || pg_temp.plan_trail('I-W') || ' ' || pg_temp.plan_trail('I-N') || ' '
+          || pg_temp.plan_trail('I-M'),
           'ROUTED:fa:DEFAULT WAITING:- NOT_ROUTABLE:-:DEFAULT ROUTED:fa:MANUAL_ASSIGNMENT', 'the scenario is set');
 SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'healthy: no row');
 
@@ -38,24 +38,24 @@ UPDATE waitroom.stock SET reserved = reserved + 1 WHERE facility_ref = 'fa' AND 
 SELECT is(pg_temp.found('reserved_matches_pick_lines'), 'stock fa/r-1', 'reserved raised by hand: reported');
 UPDATE waitroom.stock SET reserved = reserved - 1 WHERE facility_ref = 'fa' AND tenant_article_id = 'r-1';
 INSERT INTO waitroom.pick_line (pick_job_id, line_id, facility_ref, tenant_article_id, quantity)
-SELECT pick_job_id, '9', 'fb', 'z-9', 1 FROM waitroom.pick_job WHERE order_id = pg_temp.oid('I-R');
+SELECT pick_job_id, '9', 'fb', 'z-9', 1 FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('I-R');
 SELECT is(pg_temp.found('reserved_matches_pick_lines'), 'stock fb/z-9', 'an open pick line without a stock row: reported');
 DELETE FROM waitroom.pick_line WHERE line_id = '9';
 SELECT is(pg_temp.found('reserved_matches_pick_lines'), '', 'restored: gone');
 
 -- ---------------------------------------------------------------- nothing lost per line
-UPDATE waitroom.order_line SET cancelled_quantity = cancelled_quantity + 1 WHERE order_id = pg_temp.oid('I-R');
-SELECT is(pg_temp.found('line_quantities_add_up'), 'order ' || pg_temp.oid('I-R') || ' line 1',
+UPDATE waitroom.order_line SET cancelled_quantity = cancelled_quantity + 1 WHERE order_id = pg_temp.order_of('I-R');
+SELECT is(pg_temp.found('line_quantities_add_up'), 'order ' || pg_temp.order_of('I-R') || ' line 1',
           'a cancelled quantity nobody took from a plan: reported');
-UPDATE waitroom.order_line SET cancelled_quantity = cancelled_quantity - 1 WHERE order_id = pg_temp.oid('I-R');
-UPDATE waitroom.routing_plan_line SET quantity = quantity + 1 WHERE routing_plan_id = pg_temp.root('I-W');
-SELECT is(pg_temp.found('line_quantities_add_up'), 'order ' || pg_temp.oid('I-W') || ' line 1',
+UPDATE waitroom.order_line SET cancelled_quantity = cancelled_quantity - 1 WHERE order_id = pg_temp.order_of('I-R');
+UPDATE waitroom.routing_plan_line SET quantity = quantity + 1 WHERE routing_plan_id = pg_temp.root_plan('I-W');
+SELECT is(pg_temp.found('line_quantities_add_up'), 'order ' || pg_temp.order_of('I-W') || ' line 1',
           'a waiting quantity larger than ordered: reported');
-UPDATE waitroom.routing_plan_line SET quantity = quantity - 1 WHERE routing_plan_id = pg_temp.root('I-W');
+UPDATE waitroom.routing_plan_line SET quantity = quantity - 1 WHERE routing_plan_id = pg_temp.root_plan('I-W');
 SELECT is(pg_temp.found('line_quantities_add_up'), '', 'restored: gone');
 
 -- ---------------------------------------------------------------- one open pick job per ROUTED plan
-CREATE TEMP TABLE r_plan AS SELECT pg_temp.root('I-R') AS id;
+CREATE TEMP TABLE r_plan AS SELECT pg_temp.root_plan('I-R') AS id;
 UPDATE waitroom.pick_job SET status = 'CANCELLED' WHERE routing_plan_id = (SELECT id FROM r_plan);
 SELECT is(pg_temp.found('plan_pick_job'), format('routing plan %s (ROUTED)', (SELECT id FROM r_plan)),
           'a ROUTED plan without an open pick job: reported');
@@ -77,27 +77,27 @@ UPDATE waitroom.stock SET on_hand = 10 WHERE facility_ref = 'fa' AND tenant_arti
 SET LOCAL session_replication_role = replica;
 UPDATE waitroom.routing_strategy SET complete_stock_fence_active = false;
 SET LOCAL session_replication_role = origin;
-SELECT pg_temp.po('I-4', '2026-01-01T00:00:00Z', 'b-1', 2);
+SELECT pg_temp.place_one('I-4', '2026-01-01T00:00:00Z', 'b-1', 2);
 SET LOCAL session_replication_role = replica;
 UPDATE waitroom.routing_strategy SET complete_stock_fence_active = true;
 SET LOCAL session_replication_role = origin;
-SELECT is(pg_temp.plans('I-4') || ' ' || pg_temp.reserved('fb', 'b-1'), 'ROUTED:fb:DEFAULT 2', 'rule 4 reserved 2 at fb without stock');
+SELECT is(pg_temp.plan_trail('I-4') || ' ' || pg_temp.reserved('fb', 'b-1'), 'ROUTED:fb:DEFAULT 2', 'rule 4 reserved 2 at fb without stock');
 SELECT is(pg_temp.found('no_oversell'), '', 'rule 4''s reservation: no violation');
-UPDATE waitroom.routing_plan SET decided_by = 'split' WHERE order_id = pg_temp.oid('I-4');
+UPDATE waitroom.routing_plan SET decided_by = 'split' WHERE order_id = pg_temp.order_of('I-4');
 SELECT is(pg_temp.found('no_oversell'), 'stock fb/b-1', 'the same reservation by any other rule: reported');
-UPDATE waitroom.routing_plan SET decided_by = 'waiting room off: backorder reservation' WHERE order_id = pg_temp.oid('I-4');
+UPDATE waitroom.routing_plan SET decided_by = 'waiting room off: backorder reservation' WHERE order_id = pg_temp.order_of('I-4');
 
 -- ---------------------------------------------------------------- no lost wake-up
 -- Stock for I-W arrives with the triggers off: the plan keeps waiting although it is servable.
 SET LOCAL session_replication_role = replica;
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 'w-1', 5);
 SET LOCAL session_replication_role = origin;
-SELECT is(pg_temp.found('no_lost_wakeup'), format('routing plan %s of order %s', pg_temp.root('I-W'), pg_temp.oid('I-W')),
+SELECT is(pg_temp.found('no_lost_wakeup'), format('routing plan %s of order %s', pg_temp.root_plan('I-W'), pg_temp.order_of('I-W')),
           'a WAITING plan that stock on hand serves: reported');
-SELECT is(pg_temp.plans('I-W') || ' ' || pg_temp.reserved('fa', 'w-1'), 'WAITING:- 0',
+SELECT is(pg_temp.plan_trail('I-W') || ' ' || pg_temp.reserved('fa', 'w-1'), 'WAITING:- 0',
           'the check undid its trial reroute_all(): still WAITING, nothing reserved');
 SELECT is(pg_temp.found('no_lost_wakeup', false), '', 'not checked unless quiet');
-SELECT is(pg_temp.plans('I-N'), 'NOT_ROUTABLE:-:DEFAULT', 'the NOT_ROUTABLE plan it set aside is back');
+SELECT is(pg_temp.plan_trail('I-N'), 'NOT_ROUTABLE:-:DEFAULT', 'the NOT_ROUTABLE plan it set aside is back');
 SET LOCAL session_replication_role = replica;
 DELETE FROM waitroom.stock WHERE facility_ref = 'fa' AND tenant_article_id = 'w-1';
 SET LOCAL session_replication_role = origin;
@@ -106,11 +106,11 @@ SELECT is(pg_temp.found('no_lost_wakeup'), '', 'stock gone again: nothing servab
 -- ---------------------------------------------------------------- every transition has its event
 CREATE TEMP TABLE gone AS
   SELECT * FROM waitroom.event
-   WHERE (order_id = pg_temp.oid('I-R') AND event = 'ORDER_CREATED')
-      OR (order_id = pg_temp.oid('I-C') AND event = 'ORDER_LINES_CANCELLED')
-      OR (order_id = pg_temp.oid('I-X') AND event IN ('ORDER_CANCELLED', 'PICK_JOB_CANCELLED'))
-      OR (order_id = pg_temp.oid('I-W') AND event = 'ROUTING_PLAN_WAITING')
-      OR (order_id = pg_temp.oid('I-M') AND event = 'PICK_JOB_CREATED');
+   WHERE (order_id = pg_temp.order_of('I-R') AND event = 'ORDER_CREATED')
+      OR (order_id = pg_temp.order_of('I-C') AND event = 'ORDER_LINES_CANCELLED')
+      OR (order_id = pg_temp.order_of('I-X') AND event IN ('ORDER_CANCELLED', 'PICK_JOB_CANCELLED'))
+      OR (order_id = pg_temp.order_of('I-W') AND event = 'ROUTING_PLAN_WAITING')
+      OR (order_id = pg_temp.order_of('I-M') AND event = 'PICK_JOB_CREATED');
 DELETE FROM waitroom.event WHERE event_id IN (SELECT event_id FROM gone);
 SELECT is((SELECT string_agg(c.detail, ', ' ORDER BY c.detail) FROM waitroom.check_invariants() c
             WHERE c.invariant = 'events_recorded'),

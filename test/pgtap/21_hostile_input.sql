@@ -5,29 +5,7 @@ BEGIN;
 CREATE EXTENSION waitroom;
 SELECT plan(48);
 
--- The statement `call` raises `state` with a message matching `pattern`.
-CREATE FUNCTION pg_temp.raises(call text, state text, pattern text, descr text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  got_state text;
-  got_msg   text;
-  good      boolean;
-BEGIN
-  BEGIN
-    EXECUTE call;
-  EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS got_state = RETURNED_SQLSTATE, got_msg = MESSAGE_TEXT;
-  END;
-  good := got_state IS NOT DISTINCT FROM state AND coalesce(got_msg, '') ~* pattern;
-  RETURN ok(good, descr) || CASE WHEN good THEN '' ELSE E'\n' ||
-         diag('    have: ' || coalesce(got_state || ': ' || left(got_msg, 300), 'no error')) END;
-END $$;
-
--- place_order(body) raises `state` with a message matching `pattern` (case-insensitive regex).
-CREATE FUNCTION pg_temp.rejects(body jsonb, state text, pattern text, descr text) RETURNS text
-LANGUAGE sql AS $$
-  SELECT pg_temp.raises(format('SELECT waitroom.place_order(%L::jsonb)', body), state, pattern, descr)
-$$;
+\ir lib/helpers.psql
 
 -- place_order(body) succeeds; the order is then cancelled so its tenantOrderId can be reused.
 CREATE FUNCTION pg_temp.accepts(body jsonb, descr text) RETURNS text LANGUAGE plpgsql AS $$
@@ -62,55 +40,55 @@ INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand)
   SELECT f, 'sku-' || i, 1000000 FROM unnest(ARRAY['munich', 'berlin']) f, generate_series(1, 100) i;
 
 -- ---------------------------------------------------------------- numbers
-SELECT pg_temp.rejects(pg_temp.line_with('quantity', '1e400'), '22023', 'orderLineItems\[0\]\.quantity',
+SELECT pg_temp.rejects(pg_temp.line_with('quantity', '1e400')::text, '22023', 'orderLineItems\[0\]\.quantity',
                        'quantity 1e400 (beyond double): 22023 naming the field, not 22P02');
-SELECT pg_temp.rejects(pg_temp.line_with('quantity', '-1e400'), '22023', 'orderLineItems\[0\]\.quantity',
+SELECT pg_temp.rejects(pg_temp.line_with('quantity', '-1e400')::text, '22023', 'orderLineItems\[0\]\.quantity',
                        'quantity -1e400: 22023 naming the field');
-SELECT pg_temp.rejects(pg_temp.line_with('quantity', '1e131071'), '22023', 'orderLineItems\[0\]\.quantity',
+SELECT pg_temp.rejects(pg_temp.line_with('quantity', '1e131071')::text, '22023', 'orderLineItems\[0\]\.quantity',
                        'quantity 1e131071 (numeric''s largest exponent): 22023 naming the field');
-SELECT pg_temp.rejects(pg_temp.line_with('quantity', '1e-400'), '22023', 'orderLineItems\[0\]\.quantity',
+SELECT pg_temp.rejects(pg_temp.line_with('quantity', '1e-400')::text, '22023', 'orderLineItems\[0\]\.quantity',
                        'quantity 1e-400 (below double): 22023 naming the field');
-SELECT pg_temp.rejects(pg_temp.line_with('quantity', '2147483648'), '22023', 'orderLineItems\[0\]\.quantity.*int range',
+SELECT pg_temp.rejects(pg_temp.line_with('quantity', '2147483648')::text, '22023', 'orderLineItems\[0\]\.quantity.*int range',
                        'quantity INT_MAX + 1: 22023 beyond int range');
-SELECT pg_temp.rejects(pg_temp.line_with('quantity', '18446744073709551616'), '22023', 'orderLineItems\[0\]\.quantity.*int range',
+SELECT pg_temp.rejects(pg_temp.line_with('quantity', '18446744073709551616')::text, '22023', 'orderLineItems\[0\]\.quantity.*int range',
                        'quantity 2^64 (beyond 64-bit): 22023 beyond int range');
-SELECT pg_temp.rejects(pg_temp.line_with('quantity', '2.5'), '22023', 'orderLineItems\[0\]\.quantity',
+SELECT pg_temp.rejects(pg_temp.line_with('quantity', '2.5')::text, '22023', 'orderLineItems\[0\]\.quantity',
                        'quantity 2.5: 22023 naming the field');
-SELECT pg_temp.rejects(pg_temp.order_with('priority', '1e400'), '22023', 'priority',
+SELECT pg_temp.rejects(pg_temp.order_with('priority', '1e400')::text, '22023', 'priority',
                        'priority 1e400: 22023 naming priority');
-SELECT pg_temp.rejects(pg_temp.order_with('priority', '-2147483649'), '22023', 'priority.*int range',
+SELECT pg_temp.rejects(pg_temp.order_with('priority', '-2147483649')::text, '22023', 'priority.*int range',
                        'priority INT_MIN - 1: 22023 naming priority');
 SELECT pg_temp.accepts(pg_temp.order_with('priority', '-2147483648'), 'priority INT_MIN is accepted');
 SELECT is((SELECT priority FROM waitroom.orders WHERE tenant_order_id = 'H'), -2147483648, 'and stored as given');
 SELECT pg_temp.accepts(pg_temp.with_consumer('1e-400', '-180'), 'consumer.lat 1e-400 (below double precision) is accepted as 0');
 
 -- ---------------------------------------------------------------- coordinates
-SELECT pg_temp.rejects(pg_temp.with_consumer('1e400', '13.4'), '22023', 'consumer\.lat',
+SELECT pg_temp.rejects(pg_temp.with_consumer('1e400', '13.4')::text, '22023', 'consumer\.lat',
                        'consumer.lat 1e400: 22023 naming consumer.lat');
-SELECT pg_temp.rejects(pg_temp.with_consumer('52.5', '-1e400'), '22023', 'consumer\.lon',
+SELECT pg_temp.rejects(pg_temp.with_consumer('52.5', '-1e400')::text, '22023', 'consumer\.lon',
                        'consumer.lon -1e400: 22023 naming consumer.lon');
 -- JSON has no NaN or Infinity: jsonb_build_object turns float8 NaN and Infinity into strings.
 SELECT pg_temp.rejects(jsonb_build_object('tenantOrderId', 'H', 'orderLineItems', '[{"tenantArticleId": "sku-1", "quantity": 1}]'::jsonb,
-                         'consumer', jsonb_build_object('lat', 'NaN'::float8, 'lon', 13.4)),
+                         'consumer', jsonb_build_object('lat', 'NaN'::float8, 'lon', 13.4))::text,
                        '22023', 'consumer\.lat', 'consumer.lat NaN (from float8): 22023 naming consumer.lat');
 SELECT pg_temp.rejects(jsonb_build_object('tenantOrderId', 'H', 'orderLineItems', '[{"tenantArticleId": "sku-1", "quantity": 1}]'::jsonb,
-                         'consumer', jsonb_build_object('lat', 52.5, 'lon', '-Infinity'::float8)),
+                         'consumer', jsonb_build_object('lat', 52.5, 'lon', '-Infinity'::float8))::text,
                        '22023', 'consumer\.lon', 'consumer.lon -Infinity (from float8): 22023 naming consumer.lon');
-SELECT pg_temp.rejects(pg_temp.with_consumer('91', '13.4'), '22023', 'consumer\.lat',
+SELECT pg_temp.rejects(pg_temp.with_consumer('91', '13.4')::text, '22023', 'consumer\.lat',
                        'consumer.lat 91: 22023 naming consumer.lat');
-SELECT pg_temp.rejects(pg_temp.with_consumer('52.5', 'null'), '22023', 'consumer\.lon',
+SELECT pg_temp.rejects(pg_temp.with_consumer('52.5', 'null')::text, '22023', 'consumer\.lon',
                        'consumer.lat without lon: 22023 naming consumer.lon');
 SELECT throws_ok($$SELECT '{"tenantOrderId": "H", "consumer": {"lat": NaN}}'::jsonb$$, '22P02', NULL,
                  'a bare NaN token is malformed JSON text: 22P02 (jsonb input itself)');
 
 -- ---------------------------------------------------------------- control characters
-SELECT pg_temp.rejects(pg_temp.order_with('tenantOrderId', '"A\u0001B"'), '22023', 'tenantOrderId.*control',
+SELECT pg_temp.rejects(pg_temp.order_with('tenantOrderId', '"A\u0001B"')::text, '22023', 'tenantOrderId.*control',
                        'tenantOrderId with U+0001: 22023 naming tenantOrderId');
-SELECT pg_temp.rejects(pg_temp.line_with('tenantArticleId', '"sku\n1"'), '22023', 'orderLineItems\[0\]\.tenantArticleId.*control',
+SELECT pg_temp.rejects(pg_temp.line_with('tenantArticleId', '"sku\n1"')::text, '22023', 'orderLineItems\[0\]\.tenantArticleId.*control',
                        'tenantArticleId with a newline: 22023 naming the field');
-SELECT pg_temp.rejects(pg_temp.line_with('id', '"1\u001f"'), '22023', 'orderLineItems\[0\]\.id.*control',
+SELECT pg_temp.rejects(pg_temp.line_with('id', '"1\u001f"')::text, '22023', 'orderLineItems\[0\]\.id.*control',
                        'line id with U+001F: 22023 naming the field');
-SELECT pg_temp.rejects(pg_temp.line_with('bundleRef', '"b\u007f"'), '22023', 'orderLineItems\[0\]\.bundleRef.*control',
+SELECT pg_temp.rejects(pg_temp.line_with('bundleRef', '"b\u007f"')::text, '22023', 'orderLineItems\[0\]\.bundleRef.*control',
                        'bundleRef with DEL: 22023 naming the field');
 -- \u0000 never reaches waitroom: jsonb cannot hold it (PostgreSQL's own 22P05 at the cast).
 SELECT throws_ok($$SELECT '{"tenantOrderId": "A\u0000B"}'::jsonb$$, '22P05', NULL,
@@ -123,13 +101,13 @@ SELECT lives_ok($$SELECT waitroom.place_order('{"tenantOrderId": "Zürich-東京
 CREATE TEMP TABLE big AS
   SELECT string_agg(md5(i::text), '') AS id FROM generate_series(1, 320) i;  -- 10,240 characters
 SELECT pg_temp.rejects(jsonb_build_object('tenantOrderId', (SELECT id FROM big),
-                         'orderLineItems', '[{"tenantArticleId": "sku-1", "quantity": 1}]'::jsonb),
+                         'orderLineItems', '[{"tenantArticleId": "sku-1", "quantity": 1}]'::jsonb)::text,
                        '22023', '^tenantOrderId is longer than 1024 bytes', 'a 10 KB tenantOrderId: 22023 naming tenantOrderId');
-SELECT pg_temp.rejects(pg_temp.line_with('id', to_jsonb((SELECT id FROM big))::text),
+SELECT pg_temp.rejects(pg_temp.line_with('id', to_jsonb((SELECT id FROM big))::text)::text,
                        '22023', 'orderLineItems\[0\]\.id is longer', 'a 10 KB line id: 22023 naming the field');
-SELECT pg_temp.rejects(pg_temp.line_with('tenantArticleId', to_jsonb((SELECT id FROM big))::text),
+SELECT pg_temp.rejects(pg_temp.line_with('tenantArticleId', to_jsonb((SELECT id FROM big))::text)::text,
                        '22023', 'orderLineItems\[0\]\.tenantArticleId is longer', 'a 10 KB tenantArticleId: 22023 naming the field');
-SELECT pg_temp.rejects(pg_temp.line_with('bundleRef', to_jsonb((SELECT id FROM big))::text),
+SELECT pg_temp.rejects(pg_temp.line_with('bundleRef', to_jsonb((SELECT id FROM big))::text)::text,
                        '22023', 'orderLineItems\[0\]\.bundleRef is longer', 'a 10 KB bundleRef: 22023 naming the field');
 SELECT pg_temp.accepts(jsonb_build_object('tenantOrderId', (SELECT left(id, 1024) FROM big),
                          'orderLineItems', jsonb_build_array(jsonb_build_object('id', (SELECT left(id, 1024) FROM big),
@@ -149,9 +127,9 @@ SELECT pg_temp.accepts(pg_temp.order_with('extra', '{"a": [1e400, -1e400, 1e-400
 SELECT pg_temp.accepts(pg_temp.line_with('extra', '-1e131071'), 'an unknown line key holding -1e131071 is ignored');
 SELECT pg_temp.accepts(pg_temp.order_with('deep', repeat('[', 1000) || repeat(']', 1000)),
                        'an unknown key 1,000 arrays deep is ignored');
-SELECT pg_temp.rejects(pg_temp.with_consumer(repeat('{"a":', 1000) || '1' || repeat('}', 1000), '13.4'),
+SELECT pg_temp.rejects(pg_temp.with_consumer(repeat('{"a":', 1000) || '1' || repeat('}', 1000), '13.4')::text,
                        '22023', 'consumer\.lat', 'consumer.lat 1,000 objects deep: 22023 naming consumer.lat');
-SELECT pg_temp.rejects(format('{"tenantOrderId": "H", "orderLineItems": %s}', repeat('[', 1000) || repeat(']', 1000))::jsonb,
+SELECT pg_temp.rejects(format('{"tenantOrderId": "H", "orderLineItems": %s}', repeat('[', 1000) || repeat(']', 1000))::jsonb::text,
                        '22023', 'orderLineItems\[0\]', 'orderLineItems 1,000 arrays deep: 22023 naming orderLineItems[0]');
 SELECT pg_temp.accepts(pg_temp.order_with('huge', to_jsonb(repeat('x', 8 * 1024 * 1024))::text),
                        'an unknown key holding an 8 MB string is ignored');
@@ -178,7 +156,7 @@ SELECT is((SELECT count(*) FROM waitroom.order_line l JOIN waitroom.orders o USI
 SELECT is((SELECT sum(pl.quantity + pl.short_quantity) FROM waitroom.pick_line pl JOIN waitroom.pick_job j USING (pick_job_id)
              JOIN waitroom.orders o USING (order_id) WHERE o.tenant_order_id = 'LONG'),
           (SELECT sum(1 + i % 3) FROM generate_series(1, 10000) i), 'every ordered unit is on a pick line');
-SELECT pg_temp.rejects(jsonb_set((SELECT body FROM long_order), '{orderLineItems,9999,quantity}', '1e400'),
+SELECT pg_temp.rejects(jsonb_set((SELECT body FROM long_order), '{orderLineItems,9999,quantity}', '1e400')::text,
                        '22023', 'orderLineItems\[9999\]\.quantity', 'line 10,000 with quantity 1e400: 22023 naming orderLineItems[9999].quantity');
 -- Any change to a 10,000-line order takes ~14 s today (cancel_order, assign_facility): cancel_order's
 -- `lines` parsing is checked on a rejected call, 1,000 entries (its PL/pgSQL loop is quadratic).
@@ -186,7 +164,7 @@ SELECT pg_temp.raises($$SELECT waitroom.cancel_order((SELECT order_id FROM waitr
                     (SELECT jsonb_agg(jsonb_build_object('lineId', i::text, 'quantity', CASE WHEN i = 1000 THEN 1e400 ELSE 1 END))
                        FROM generate_series(1, 1000) i))$$,
                       '22023', 'quantity.*"1000"', 'cancel_order: 1,000 lines, the last with quantity 1e400: 22023 naming it');
-SELECT pg_temp.rejects(jsonb_set((SELECT body FROM long_order), '{orderLineItems,9999,id}', '"1"'),
+SELECT pg_temp.rejects(jsonb_set((SELECT body FROM long_order), '{orderLineItems,9999,id}', '"1"')::text,
                        '22023', 'orderLineItems\[9999\]\.id.*duplicate', 'line 10,000 repeating id "1": 22023 naming the field');
 
 SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');

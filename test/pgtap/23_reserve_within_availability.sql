@@ -6,15 +6,15 @@ BEGIN;
 CREATE EXTENSION waitroom;
 SELECT plan(8);
 
-\ir lib/waiting_room_helpers.psql
+\ir lib/helpers.psql
 
 INSERT INTO waitroom.facility (facility_ref) VALUES ('fa');
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour) VALUES
   ('fa', 'bo-1', 'BACKORDER'), ('fa', 'bo-2', 'BACKORDER');
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES
   ('fa', 'bo-1', 0), ('fa', 'bo-2', 0);
-SELECT pg_temp.po('S-1', '2026-01-01T00:00:00Z', 'bo-1', 1);
-SELECT pg_temp.po('S-2', '2026-01-02T00:00:00Z', 'bo-1', 1);
+SELECT pg_temp.place_one('S-1', '2026-01-01T00:00:00Z', 'bo-1', 1);
+SELECT pg_temp.place_one('S-2', '2026-01-02T00:00:00Z', 'bo-1', 1);
 
 SET LOCAL waitroom.debug_fault = 'batch_bookkeeping';
 SELECT throws_like(
@@ -28,7 +28,7 @@ SELECT is(pg_temp.reserved('fa', 'bo-1'), 0, 'nothing reserved');
 
 RESET waitroom.debug_fault;
 UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id = 'bo-1';
-SELECT is(pg_temp.plans('S-1') || ' ' || pg_temp.plans('S-2'), 'ROUTED:fa:REACTIVATION WAITING:-',
+SELECT is(pg_temp.plan_trail('S-1') || ' ' || pg_temp.plan_trail('S-2'), 'ROUTED:fa:REACTIVATION WAITING:-',
           'without the fault the restock serves the first order only');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = sum of open pick lines on every stock row');
 
@@ -36,8 +36,8 @@ SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = sum of open pick lines 
 -- checks above: the strategy change serves S-2 by rule 4 as well.)
 SET LOCAL waitroom.debug_fault = 'batch_bookkeeping';
 UPDATE waitroom.routing_strategy SET complete_stock_fence_active = false;
-SELECT pg_temp.po('S-3', '2026-01-03T00:00:00Z', 'bo-2', 2);
-SELECT is(pg_temp.plans('S-3'), 'ROUTED:fa:DEFAULT', 'rule 4: routed without stock');
+SELECT pg_temp.place_one('S-3', '2026-01-03T00:00:00Z', 'bo-2', 2);
+SELECT is(pg_temp.plan_trail('S-3'), 'ROUTED:fa:DEFAULT', 'rule 4: routed without stock');
 SELECT is(pg_temp.reserved('fa', 'bo-2'), 2, 'and reserved beyond it');
 RESET waitroom.debug_fault;
 
