@@ -129,53 +129,55 @@ SELECT is(pg_temp.bad_reserved(), 0::bigint, 'invariant after whole cancel: rese
 SELECT is(pg_temp.lost_lines(), 0::bigint, 'invariant after whole cancel: nothing lost');
 
 -- ---------------------------------------------------------------- cancel_order, partial
--- M: line 1 c-w waits (backorder), line 2 c-s short-picked (1 of 3 at fa), line 3 c-n NOT_ROUTABLE
+-- M: line 1 c-w waits (backorder), line 2 c-n NOT_ROUTABLE (no facility has any, nothing routed).
+-- S: line 1 c-s short-picked (1 of 3 at fa) beside line 2 c-1 picked: a short part never comes
+-- with a NOT_ROUTABLE part in one decision (SPEC §3 rule 2), so it is an order of its own.
 SELECT pg_temp.place_many('M', '2026-01-01T00:00:00Z',
-  '[{"id":"1","tenantArticleId":"c-w","quantity":5},{"id":"2","tenantArticleId":"c-s","quantity":3},{"id":"3","tenantArticleId":"c-n","quantity":2}]');
--- picked part of line 1: assign 2 of it to fa; picked part of line 3: assign 1 of it to fb
-SELECT waitroom.assign_facility(pg_temp.root_plan('M'), 'fa', '[{"lineId":"1","quantity":2}]');
-SELECT waitroom.assign_facility((SELECT routing_plan_id FROM waitroom.routing_plan
-                                  WHERE order_id = pg_temp.order_of('M') AND status = 'NOT_ROUTABLE'),
-                                'fb', '[{"lineId":"3","quantity":1}]');
-SELECT is(pg_temp.line_state('M'), '1:2/0/3/0/0 2:1/2/0/0/0 3:1/0/0/1/0',
-          'M: line 1 picked 2 + waiting 3; line 2 picked 1 + short 2; line 3 picked 1 + not routable 1');
+  '[{"id":"1","tenantArticleId":"c-w","quantity":5},{"id":"2","tenantArticleId":"c-n","quantity":2}]');
+SELECT pg_temp.place_many('S', '2026-01-01T00:00:00Z',
+  '[{"id":"1","tenantArticleId":"c-s","quantity":3},{"id":"2","tenantArticleId":"c-1","quantity":1}]');
+-- picked part of M's line 1: assign 2 of it to fa; picked part of line 2: assign 1 of it to fb
+SELECT waitroom.assign_facility(pg_temp.plan_of('M', 'WAITING'), 'fa', '[{"lineId":"1","quantity":2}]');
+SELECT waitroom.assign_facility(pg_temp.plan_of('M', 'NOT_ROUTABLE'), 'fb', '[{"lineId":"2","quantity":1}]');
+SELECT is(pg_temp.line_state('M') || ' | ' || pg_temp.line_state('S'), '1:2/0/3/0/0 2:1/0/0/1/0 | 1:1/2/0/0/0 2:1/0/0/0/0',
+          'M: line 1 picked 2 + waiting 3, line 2 picked 1 + not routable 1; S: line 1 picked 1 + short 2');
 SELECT is(pg_temp.reserved('fa', 'c-w') || '/' || pg_temp.reserved('fa', 'c-s') || '/' || pg_temp.reserved('fb', 'c-n'),
-          '2/1/1', 'M reserves 2 c-w at fa, 1 c-s at fa, 1 c-n at fb');
+          '2/1/1', 'M reserves 2 c-w at fa and 1 c-n at fb, S 1 c-s at fa');
 SELECT pg_temp.mark('partial');
 SELECT is(waitroom.cancel_order(pg_temp.order_of('M'), '[{"lineId":"1","quantity":1}]')->>'status', 'OPEN',
           'partial cancel leaves the order OPEN');
-SELECT is(pg_temp.line_state('M'), '1:2/0/2/0/1 2:1/2/0/0/0 3:1/0/0/1/0', 'partial cancel takes from the waiting part first');
+SELECT is(pg_temp.line_state('M'), '1:2/0/2/0/1 2:1/0/0/1/0', 'partial cancel takes from the waiting part first');
 SELECT is(pg_temp.events_since('partial'), '{ORDER_LINES_CANCELLED}', 'partial cancel: ORDER_LINES_CANCELLED event only');
 SELECT is((SELECT payload->'lines' FROM waitroom.event WHERE event = 'ORDER_LINES_CANCELLED'
             AND event_id > (SELECT v FROM mark WHERE k = 'partial')) @> '[{"lineId":"1","quantity":1}]', true,
           'ORDER_LINES_CANCELLED names line 1, quantity 1');
 SELECT waitroom.cancel_order(pg_temp.order_of('M'), '[{"lineId":"1","quantity":3}]');
-SELECT is(pg_temp.line_state('M'), '1:1/0/0/0/4 2:1/2/0/0/0 3:1/0/0/1/0', 'cancel 3 of line 1: the 2 waiting, then 1 picked');
+SELECT is(pg_temp.line_state('M'), '1:1/0/0/0/4 2:1/0/0/1/0', 'cancel 3 of line 1: the 2 waiting, then 1 picked');
 SELECT is((SELECT string_agg(x->>'lineId' || ':' || (x->>'quantity') || '-' || (x->>'cancelledQuantity'), ' ')
              FROM jsonb_array_elements(waitroom.order_json(pg_temp.order_of('M'))->'orderLines') x),
-          '1:5-4 2:3-0 3:2-0', 'the order JSON lists each line with its cancelled quantity');
+          '1:5-4 2:2-0', 'the order JSON lists each line with its cancelled quantity');
 SELECT is(pg_temp.reserved('fa', 'c-w'), 1, 'the picked unit cancelled is released at fa');
 SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = pg_temp.order_of('M') AND status = 'WAITING'), 0::bigint,
           'the emptied waiting plan is no longer WAITING');
-SELECT waitroom.cancel_order(pg_temp.order_of('M'), '[{"lineId":"3","quantity":1}]');
-SELECT is(pg_temp.line_state('M'), '1:1/0/0/0/4 2:1/2/0/0/0 3:1/0/0/0/1', 'cancel 1 of line 3: not routable before picked');
-SELECT is(pg_temp.reserved('fb', 'c-n'), 1, 'line 3''s picked unit stays reserved at fb');
 SELECT waitroom.cancel_order(pg_temp.order_of('M'), '[{"lineId":"2","quantity":1}]');
-SELECT is(pg_temp.line_state('M'), '1:1/0/0/0/4 2:1/1/0/0/1 3:1/0/0/0/1', 'cancel 1 of line 2: short before picked');
+SELECT is(pg_temp.line_state('M'), '1:1/0/0/0/4 2:1/0/0/0/1', 'cancel 1 of line 2: not routable before picked');
+SELECT is(pg_temp.reserved('fb', 'c-n'), 1, 'line 2''s picked unit stays reserved at fb');
+SELECT waitroom.cancel_order(pg_temp.order_of('S'), '[{"lineId":"1","quantity":1}]');
+SELECT is(pg_temp.line_state('S'), '1:1/1/0/0/1 2:1/0/0/0/0', 'cancel 1 of S line 1: short before picked');
 SELECT is(pg_temp.reserved('fa', 'c-s'), 1, 'cancelling a short unit releases nothing');
-SELECT waitroom.cancel_order(pg_temp.order_of('M'), '[{"lineId":"2","quantity":2}]');
-SELECT is(pg_temp.line_state('M'), '1:1/0/0/0/4 2:0/0/0/0/3 3:1/0/0/0/1', 'cancel 2 of line 2: the last short, then the picked one');
-SELECT is(pg_temp.reserved('fa', 'c-s'), 0, 'the picked unit of line 2 is released');
+SELECT waitroom.cancel_order(pg_temp.order_of('S'), '[{"lineId":"1","quantity":2}]');
+SELECT is(pg_temp.line_state('S'), '1:0/0/0/0/3 2:1/0/0/0/0', 'cancel 2 of S line 1: the last short, then the picked one');
+SELECT is(pg_temp.reserved('fa', 'c-s'), 0, 'the picked unit of S line 1 is released');
 SELECT throws_ok(format('SELECT waitroom.cancel_order(%L, %L)', pg_temp.order_of('M'), '[{"lineId":"1","quantity":2}]'),
                  '22023', NULL, 'cancelling 2 of line 1 with 1 left is 22023');
 SELECT throws_ok(format('SELECT waitroom.cancel_order(%L, %L)', pg_temp.order_of('M'), '[{"lineId":"9","quantity":1}]'),
                  '22023', NULL, 'cancelling an unknown line id is 22023');
-SELECT throws_ok(format('SELECT waitroom.cancel_order(%L, %L)', pg_temp.order_of('M'), '[{"lineId":"2","quantity":1}]'),
+SELECT throws_ok(format('SELECT waitroom.cancel_order(%L, %L)', pg_temp.order_of('S'), '[{"lineId":"1","quantity":1}]'),
                  '22023', NULL, 'cancelling a fully cancelled line is 22023');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'invariant after partial cancels: reserved = open pick lines');
 SELECT is(pg_temp.lost_lines(), 0::bigint, 'invariant after partial cancels: nothing lost');
 SELECT pg_temp.mark('last-lines');
-SELECT waitroom.cancel_order(pg_temp.order_of('M'), '[{"lineId":"1","quantity":1},{"lineId":"3","quantity":1}]');
+SELECT waitroom.cancel_order(pg_temp.order_of('M'), '[{"lineId":"1","quantity":1},{"lineId":"2","quantity":1}]');
 SELECT is((SELECT status FROM waitroom.orders WHERE order_id = pg_temp.order_of('M')), 'CANCELLED',
           'cancelling every remaining line cancels the order');
 SELECT is(pg_temp.events_since('last-lines'),
