@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "pg/plan_routing.hpp"
+#include "pg/lock_protocol.hpp"
 // Postgres headers last: they redefine snprintf and friends.
 #include "pg/guard.hpp"
 

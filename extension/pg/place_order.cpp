@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/order_input.hpp"
+#include "pg/ids.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/spi.hpp"
 // Postgres headers last: they redefine snprintf and friends.

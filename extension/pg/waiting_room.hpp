@@ -1,13 +1,11 @@
-// The waiting room's pass (waiting_room.cpp) and the stock trigger that calls it.
+// The waiting room's pass (waiting_room_pass.cpp, waiting_room_batch.cpp) and the stock
+// trigger that calls it.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "pg/event_log.hpp"
-#include "pg/plan_routing.hpp"
-#include "pg/spi.hpp"
+#include "pg/routing_plan.hpp"
 
 namespace waitroom::pg {
 
@@ -17,13 +15,16 @@ namespace waitroom::pg {
 int waiting_room_pass(std::vector<std::string> articles, const std::string* now_override,
                       bool drain);
 
-// Shared with the manual actions (manual_actions.cpp).
-extern spi::Statement lock_plan_sql;      // a plan's order row, then its plan row
-extern spi::Statement claim_retries_sql;  // takes up to 1000 reroute_queue entries
-std::optional<PlanToRoute> load_plan(const std::string& plan_id);
-std::vector<std::string> first_column(const spi::Rows& rows);
-// Re-routes one plan if it is still unrouted; returns whether it changed.
-bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventLog& events);
+// A pass for articles named by the caller (listing and facility changes, pre-orders due).
+int reactivate_articles(const std::vector<std::string>& articles, const std::string* now_override);
+
+// Articles earlier passes deferred, tried again (release_due drains it).
+int drain_retry_queue(const std::string* now_override);
+
+// Serves a pass's plans (in queue order) in one batch; false (nothing kept) when a stock row
+// is locked or changed: the caller then serves them one by one. Adds to *changed.
+bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions& options,
+                    int* changed);
 
 // The stock trigger's transaction callbacks (stock_trigger.cpp); _PG_init registers them.
 void register_stock_trigger_callbacks();

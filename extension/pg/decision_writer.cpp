@@ -1,0 +1,298 @@
+// Writing a routing decision: plans, their lines, pick jobs, stock reservations and the
+// plan events, each table with one statement however many decisions a pass collects.
+#include "pg/decision_writer.hpp"
+
+#include <map>
+#include <string>
+
+#include "pg/ids.hpp"
+#include "pg/json_text.hpp"
+#include "pg/routing_store.hpp"
+#include "pg/spi.hpp"
+
+namespace waitroom::pg {
+namespace {
+
+// The writes of decisions take one text[] literal per column (`unnest($1::uuid[], ...)`):
+// Postgres reads them far faster than JSON records, and the unnest-sized estimates keep every
+// UPDATE a primary-key probe. New plans and their lines are inserted; a re-routed plan (the
+// part that keeps its id) and its lines are updated.
+spi::Statement insert_plans_sql{
+    "INSERT INTO waitroom.routing_plan (routing_plan_id, order_id, parent_routing_plan_id,"
+    "       status, facility_ref, run_type, waiting_since, decided_by)"
+    "SELECT x.id, x.order_id, x.parent, x.status, x.facility, x.run_type,"
+    "       CASE WHEN x.status = 'WAITING' THEN now() END, x.rule"
+    "  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
+    "              $7::text[]) AS x(id, order_id, parent, status, facility, run_type, rule)",
+    7};
+
+spi::Statement update_plans_sql{
+    "UPDATE waitroom.routing_plan p"
+    "   SET status = x.status, facility_ref = x.facility, run_type = x.run_type,"
+    "       decided_by = x.rule, updated_at = now(),"
+    "       waiting_since = coalesce(p.waiting_since,"
+    "                                CASE WHEN x.status = 'WAITING' THEN now() END)"
+    "  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
+    "       AS x(id, status, facility, run_type, rule)"
+    " WHERE p.routing_plan_id = x.id",
+    5};
+
+spi::Statement insert_plan_lines_sql{
+    "INSERT INTO waitroom.routing_plan_line (routing_plan_id, order_id, line_id,"
+    "       tenant_article_id, quantity, waiting)"
+    "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::bool[])",
+    6};
+
+spi::Statement update_plan_lines_sql{
+    "UPDATE waitroom.routing_plan_line l SET quantity = x.quantity, waiting = x.waiting"
+    "  FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bool[])"
+    "       AS x(id, line_id, quantity, waiting)"
+    " WHERE l.routing_plan_id = x.id AND l.line_id = x.line_id",
+    4};
+
+spi::Statement insert_pick_jobs_sql{
+    "INSERT INTO waitroom.pick_job (pick_job_id, routing_plan_id, order_id, facility_ref,"
+    "       sub_status)"
+    "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])",
+    5};
+
+spi::Statement insert_pick_lines_sql{
+    "INSERT INTO waitroom.pick_line (pick_job_id, line_id, facility_ref, tenant_article_id,"
+    "       quantity, short_quantity)"
+    "SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[])",
+    6};
+
+// Rows were locked (or created) before: this only adds to `reserved`, one row once.
+spi::Statement reserve_stock_sql{
+    "INSERT INTO waitroom.stock AS s (facility_ref, tenant_article_id, on_hand, reserved)"
+    "SELECT x.f, x.a, 0, x.q FROM unnest($1::text[], $2::text[], $3::int[]) AS x(f, a, q)"
+    " ORDER BY x.f COLLATE \"C\", x.a COLLATE \"C\""
+    "    ON CONFLICT (facility_ref, tenant_article_id) DO UPDATE"
+    "   SET reserved = s.reserved + excluded.reserved",
+    3};
+
+}  // namespace
+
+const char* status_name(core::PlanStatus s) {
+    switch (s) {
+        case core::PlanStatus::Waiting:
+            return "WAITING";
+        case core::PlanStatus::Routed:
+            return "ROUTED";
+        case core::PlanStatus::NotRoutable:
+            return "NOT_ROUTABLE";
+        case core::PlanStatus::Cancelled:
+            return "CANCELLED";
+    }
+    return "WAITING";
+}
+
+namespace {
+
+const char* event_of(core::PlanStatus s) {
+    switch (s) {
+        case core::PlanStatus::Routed:
+            return "ROUTING_PLAN_ROUTED";
+        case core::PlanStatus::NotRoutable:
+            return "ROUTING_PLAN_NOT_ROUTABLE";
+        case core::PlanStatus::Cancelled:
+            return "ROUTING_PLAN_CANCELLED";
+        case core::PlanStatus::Waiting:
+            break;
+    }
+    return "ROUTING_PLAN_WAITING";
+}
+
+// The part that keeps the plan's id: the waiting part, else the not-routable one, else the first.
+std::size_t keeper_of(const core::RoutingDecision& d) {
+    for (std::size_t i = 0; i < d.parts.size(); ++i)
+        if (d.parts[i].status == core::PlanStatus::Waiting) return i;
+    for (std::size_t i = 0; i < d.parts.size(); ++i)
+        if (d.parts[i].status == core::PlanStatus::NotRoutable) return i;
+    return 0;
+}
+
+// A plan's lines in its event: quantity is what it holds (picked + short).
+void lines_json(JsonText& out, const core::PlannedPart& part) {
+    out.begin_array();
+    for (const auto& l : part.lines)
+        out.begin_object()
+            .key("lineId")
+            .value(l.line_id)
+            .key("tenantArticleId")
+            .value(l.article)
+            .key("quantity")
+            .value(l.quantity + l.short_quantity)
+            .key("shortQuantity")
+            .value(l.short_quantity)
+            .end_object();
+    out.end_array();
+}
+
+}  // namespace
+
+void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d,
+                         const RouteOptions& options, EventLog& events) {
+    const std::size_t keeper = keeper_of(d);
+    std::vector<std::string> ids(d.parts.size());
+    for (std::size_t i = 0; i < d.parts.size(); ++i)
+        ids[i] = i == keeper ? plan.routing_plan_id : new_uuid();
+
+    // What the keeper part holds of each line (a manual partial assignment can leave part
+    // of a line behind).
+    std::map<std::string, std::int64_t> kept;
+    for (const auto& l : d.parts[keeper].lines) kept[l.line_id] += l.quantity + l.short_quantity;
+
+    if (d.parts.size() > 1) {
+        JsonText split;
+        split.begin_object()
+            .key("orderId")
+            .value(plan.order_id)
+            .key("tenantOrderId")
+            .value(plan.tenant_order_id)
+            .key("routingPlanId")
+            .value(plan.routing_plan_id)
+            .key("childRoutingPlanIds")
+            .begin_array();
+        for (std::size_t i = 0; i < d.parts.size(); ++i)
+            if (i != keeper) split.value(ids[i]);
+        split.end_array().key("decidedBy").value(d.rule).end_object();
+        events.add("ROUTING_PLAN_SPLITTED", plan.order_id, split.text());
+    }
+
+    for (std::size_t i = 0; i < d.parts.size(); ++i) {
+        const auto& part = d.parts[i];
+        const bool routed = part.status == core::PlanStatus::Routed;
+        const std::optional<std::string> parent =
+            i == keeper ? plan.parent_routing_plan_id : plan.routing_plan_id;
+        const spi::Value facility = routed ? spi::Value(*part.facility_ref) : std::nullopt;
+        const bool updated = i == keeper && !plan.is_new;
+        if (updated)
+            updated_plans_.add(
+                {ids[i], status_name(part.status), facility, options.run_type, d.rule});
+        else
+            new_plans_.add({ids[i], plan.order_id, parent, status_name(part.status), facility,
+                            options.run_type, d.rule});
+        const bool waiting = part.status == core::PlanStatus::Waiting;
+        const auto flag = [](bool b) { return std::string(b ? "t" : "f"); };
+        WrittenPlan& written = written_.emplace_back();
+        written.routing_plan_id = ids[i];
+        written.parent_routing_plan_id = parent;
+        written.status = part.status;
+        written.facility_ref = part.facility_ref;
+        for (const auto& l : part.lines) {
+            if (l.quantity + l.short_quantity <= 0) continue;
+            written.lines.push_back(l);
+            written.lines.back().quantity = l.quantity + l.short_quantity;
+        }
+        if (i == keeper) {
+            // The keeper keeps a row for every line it held: 0 where the line moved away.
+            for (const auto& line : plan.lines) {
+                const std::int64_t qty = kept[line.line_id];
+                if (updated)
+                    updated_lines_.add(
+                        {ids[i], line.line_id, std::to_string(qty), flag(waiting && qty > 0)});
+                else
+                    new_lines_.add({ids[i], plan.order_id, line.line_id, line.article,
+                                    std::to_string(qty), flag(waiting && qty > 0)});
+            }
+        } else {
+            for (const auto& l : part.lines)
+                new_lines_.add({ids[i], plan.order_id, l.line_id, l.article,
+                                std::to_string(l.quantity + l.short_quantity), flag(waiting)});
+        }
+        JsonText payload;
+        payload.begin_object()
+            .key("orderId")
+            .value(plan.order_id)
+            .key("tenantOrderId")
+            .value(plan.tenant_order_id)
+            .key("routingPlanId")
+            .value(ids[i])
+            .key("parentRoutingPlanId")
+            .value(parent)
+            .key("status")
+            .value(status_name(part.status))
+            .key("runType")
+            .value(options.run_type)
+            .key("decidedBy")
+            .value(d.rule)
+            .key("lines");
+        lines_json(payload, part);
+        if (routed) payload.key("facilityRef").value(*part.facility_ref);
+        payload.end_object();
+        events.add(event_of(part.status), plan.order_id, payload.text());
+        if (!routed) continue;
+
+        std::string pick_job_id = new_uuid();
+        bool short_picked = false;
+        JsonText pick;
+        pick.begin_object()
+            .key("orderId")
+            .value(plan.order_id)
+            .key("tenantOrderId")
+            .value(plan.tenant_order_id)
+            .key("pickJobId")
+            .value(pick_job_id)
+            .key("routingPlanId")
+            .value(ids[i])
+            .key("facilityRef")
+            .value(*part.facility_ref)
+            .key("pickLines")
+            .begin_array();
+        for (const auto& l : part.lines) {
+            short_picked = short_picked || l.short_quantity > 0;
+            pick_lines_.add({pick_job_id, l.line_id, *part.facility_ref, l.article,
+                             std::to_string(l.quantity), std::to_string(l.short_quantity)});
+            pick.begin_object()
+                .key("lineId")
+                .value(l.line_id)
+                .key("tenantArticleId")
+                .value(l.article)
+                .key("quantity")
+                .value(l.quantity)
+                .key("shortQuantity")
+                .value(l.short_quantity)
+                .end_object();
+        }
+        const std::optional<std::string> sub_status =
+            short_picked ? std::optional<std::string>("SHORT_PICKED") : std::nullopt;
+        pick.end_array().key("subStatus").value(sub_status).end_object();
+        written_.back().pick_job_id = pick_job_id;
+        written_.back().short_picked = short_picked;
+        pick_jobs_.add({pick_job_id, ids[i], plan.order_id, *part.facility_ref, sub_status});
+        events.add("PICK_JOB_CREATED", plan.order_id, pick.text());
+    }
+
+    for (const auto& [key, quantity] : reservations_of(d)) reservations_[key] += quantity;
+}
+
+void DecisionWriter::flush() {
+    if (!new_plans_.empty()) spi::run(insert_plans_sql, new_plans_.take());
+    if (!updated_plans_.empty()) spi::run(update_plans_sql, updated_plans_.take());
+    if (!new_lines_.empty()) spi::run(insert_plan_lines_sql, new_lines_.take());
+    if (!updated_lines_.empty()) spi::run(update_plan_lines_sql, updated_lines_.take());
+    if (!pick_jobs_.empty()) {
+        spi::run(insert_pick_jobs_sql, pick_jobs_.take());
+        spi::run(insert_pick_lines_sql, pick_lines_.take());
+    }
+    // One row per stock row: lines and plans of one article add up (ON CONFLICT may touch a
+    // row once).
+    if (!reservations_.empty()) {
+        spi::Columns reservations(3);
+        for (const auto& [key, quantity] : reservations_)
+            reservations.add({key.first, key.second, std::to_string(quantity)});
+        spi::run(reserve_stock_sql, reservations.take());
+        reservations_.clear();
+    }
+}
+
+std::vector<WrittenPlan> write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
+                                        const RouteOptions& options, EventLog& events) {
+    DecisionWriter writer;
+    writer.add(plan, d, options, events);
+    writer.flush();
+    return writer.written();
+}
+
+}  // namespace waitroom::pg
