@@ -20,15 +20,17 @@ struct SplitChoice {
 };
 
 // Chooses at most max_parts facilities and the units each serves with complete stock,
-// within the STRICT_FIFO budget. Maximises, in this order:
+// within the STRICT_FIFO budget. Maximises, in this order (split_objective.hpp: better_split
+// and assign_earliest, one definition for both searches):
 //   (a) units fully served, (b) fewest parts, (c) lowest summed penalty,
 //   (d) lexicographically smallest sorted list of facility refs,
 //   (e) among the unit sets of that size the chosen facilities can serve, the one listing the
 //       earliest units; each unit, in order, goes to the first facility (by ref) from which
 //       the rest can still be completed.
-// Exact (branch and bound over facility sets) when at most kExactSplitMaxUnits units can be
-// served by some facility alone; otherwise choose_split_heuristic, which maximises the same
-// (a)-(d) without a guarantee of the optimum and assigns units its own way.
+// Exact (branch and bound over facility sets, split_exact.cpp) when at most
+// kExactSplitMaxUnits units can be served by some facility alone; otherwise
+// choose_split_heuristic, which maximises the same (a)-(d) without a guarantee of the optimum
+// and applies (e) to the set it found unless that exceeds its work budget.
 SplitChoice choose_split(const Model& model, std::size_t max_parts);
 // The same with the exact search's work budget given (exposed for tests: a small budget
 // forces the fallback to the heuristic).
@@ -51,8 +53,9 @@ SplitChoice choose_split_greedy(const Model& model, std::size_t max_parts);
 //      kept while it improves (a)-(d); until no move does or the budget is spent.
 // A facility sequence is judged by letting each facility in turn take the remaining units it
 // can, in unit order while they fit its stock and the budget: first the units no later
-// facility of the sequence can serve alone, then the others. That assignment gives the parts
-// (facilities left without units are dropped, and do not count as parts).
+// facility of the sequence can serve alone, then the others (facilities left without units
+// are dropped, and do not count as parts). The best sequence's facilities then get their
+// units by (e); when that search runs out of work, the sequence's own assignment stands.
 SplitChoice choose_split_heuristic(const Model& model, std::size_t max_parts);
 
 }  // namespace waitroom::core::detail

@@ -9,9 +9,12 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "router.hpp"
 #include "router_model.hpp"
+#include "split_objective.hpp"
 #include "test_support.hpp"
 
 namespace waitroom::core::testing {
@@ -93,6 +96,61 @@ TEST(SplitSearch, AboveThresholdStillGivesValidDecision) {
     r.offers.back() = backorder("f3", article(12));
     EXPECT_EQ(describe(route(r)),
               "R:f0{1=1,2=1,3=1,4=1,5=1,6=1} R:f1{7=1,8=1,9=1,10=1} R:f2{11=1} W{12=1}");
+}
+
+TEST(SplitSearch, HeuristicAssignsUnitsByTheTieBreak) {
+    // 14 units (above the exact search's limit): x has articles 1-10, y 3-14. The heuristic's
+    // own sequence is y (12 units) then x; rule (e) gives each unit, in order, to the first
+    // facility by ref from which the rest can still be completed: x takes 1-10.
+    RoutingRequest r = request();
+    r.facilities = {facility("x"), facility("y")};
+    for (int i = 1; i <= 14; ++i) {
+        r.lines.push_back(line(std::to_string(i), article(i), 1));
+        if (i <= 10) {
+            r.offers.push_back(offer("x", article(i), 1));
+        }
+        if (i >= 3) {
+            r.offers.push_back(offer("y", article(i), 1));
+        }
+    }
+    const detail::Model m = detail::build_model(r);
+    const detail::SplitChoice h = detail::choose_split_heuristic(m, 2);
+    ASSERT_EQ(h.parts.size(), 2U);
+    EXPECT_EQ(h.parts[0].units, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    EXPECT_EQ(h.parts[1].units, (std::vector<std::size_t>{10, 11, 12, 13}));
+    EXPECT_EQ(describe(route(r)),
+              "R:x{1=1,2=1,3=1,4=1,5=1,6=1,7=1,8=1,9=1,10=1} R:y{11=1,12=1,13=1,14=1}");
+}
+
+TEST(SplitSearch, OneObjectiveRanksServedThenPartsThenPenaltyThenRefs) {
+    const detail::SplitValue base{3, {1, 4}, 10.0};
+    const auto with = [&](std::size_t served, std::vector<std::size_t> set, double penalty) {
+        return detail::SplitValue{served, std::move(set), penalty};
+    };
+    EXPECT_TRUE(detail::better_split(with(4, {1, 2, 3}, 99.0), base));  // (a) units
+    EXPECT_TRUE(detail::better_split(with(3, {7}, 50.0), base));        // (b) parts
+    EXPECT_TRUE(detail::better_split(with(3, {5, 6}, 9.0), base));      // (c) penalty
+    EXPECT_TRUE(detail::better_split(with(3, {1, 3}, 10.0), base));     // (d) sorted refs
+    EXPECT_FALSE(detail::better_split(base, base));
+    EXPECT_FALSE(detail::better_split(with(3, {1, 5}, 10.0), base));
+}
+
+TEST(SplitSearch, TieBreakStopsAtItsWorkBudget) {
+    // Two facilities, each with one of A: two units fit only one per facility.
+    RoutingRequest r = request();
+    r.facilities = {facility("x"), facility("y")};
+    r.offers = {offer("x", "A", 1), offer("y", "A", 1)};
+    r.lines = {line("1", "A", 1), line("2", "A", 1)};
+    const detail::Model m = detail::build_model(r);
+    const std::vector<std::size_t> set{0, 1};
+    const std::vector<std::size_t> units{0, 1};
+    const auto parts = detail::assign_earliest(m, set, units, 2, 100);
+    ASSERT_TRUE(parts.has_value());
+    ASSERT_EQ(parts->size(), 2U);
+    EXPECT_EQ((*parts)[0].units, std::vector<std::size_t>{0});
+    EXPECT_EQ((*parts)[1].units, std::vector<std::size_t>{1});
+    EXPECT_FALSE(detail::assign_earliest(m, set, units, 2, 2).has_value());
+    EXPECT_FALSE(detail::assign_earliest(m, {0}, units, 2, 100).has_value());  // x holds one
 }
 
 TEST(SplitSearch, LargeOrderAllServedByGreedy) {
