@@ -8,6 +8,7 @@
 #include "core/order_input.hpp"
 #include "pg/decision_writer.hpp"
 #include "pg/event_log.hpp"
+#include "pg/lock_protocol.hpp"
 #include "pg/manual_actions.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"

@@ -5,6 +5,7 @@
 
 #include "pg/article_locks.hpp"
 #include "pg/event_log.hpp"
+#include "pg/lock_protocol.hpp"
 #include "pg/manual_actions.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/retry_queue.hpp"

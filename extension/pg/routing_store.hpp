@@ -65,27 +65,6 @@ void require_within_availability(const core::RoutingDecision& decision,
                                  const std::map<StockKey, std::int64_t>& available,
                                  std::map<StockKey, std::int64_t>& from_stock);
 
-// Locks the stock rows in (facility_ref, tenant_article_id) byte order and reports whether
-// each still has the on_hand/reserved the decision saw. Creates missing rows first.
-// With `nowait`, a row locked by another transaction raises 55P03 instead of waiting.
-// `seen`: the offers the decision read; `missing`: those of them without a stock row.
-bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
-                      const std::vector<core::Offer>& seen, const std::set<StockKey>& missing,
-                      bool nowait);
-
-// Locks every candidate stock row of these articles in the fixed order (the fallback
-// when optimistic re-checks keep failing: decisions made after it cannot go stale). At
-// REPEATABLE READ / SERIALIZABLE it skips the rows changed since the transaction's snapshot
-// (one at a time: locking them raises 40001); a decision that would reserve from one meets
-// it again in lock_in_snapshot.
-void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait);
-
-// At REPEATABLE READ / SERIALIZABLE, locking (or creating) a stock row that changed after the
-// transaction's snapshot raises 40001: the transaction can neither see the row as it is nor
-// lock it. There `lock` runs in a subtransaction; when it meets such a row its work is undone,
-// *stale is set and the result is false. At READ COMMITTED it just runs `lock`.
-bool lock_in_snapshot(const std::function<bool()>& lock, bool* stale);
-
 // The distinct articles of the lines, sorted.
 std::vector<std::string> articles_of(const std::vector<core::Line>& lines);
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "pg/lock_protocol.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
 // Postgres headers last: they redefine snprintf and friends.
