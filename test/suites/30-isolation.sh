@@ -2,7 +2,8 @@
 # Suite 30: isolation specs (test/specs/*.spec, expected output in test/expected/*.out).
 # What two or three sessions do at once: races for the last unit, restocks against orders,
 # cancels and manual assignments against restocks. Each spec's setup recreates the extension,
-# so permutations never see each other's data. Runs pg_isolation_regress against a throwaway
+# so permutations never see each other's data; the specs' helper functions (outside the
+# extension) are installed once, before the first spec. Runs pg_isolation_regress against a throwaway
 # cluster (the same thing `make installcheck` does with the Makefile's ISOLATION_OPTS) and
 # ends with "suite-result: P passed, F failed" (P/F = specs).
 set -uo pipefail
@@ -31,9 +32,15 @@ fi
 rm -rf test/out && mkdir -p test/out
 chmod 777 test/out
 log=$(mktemp)
-"$ISO_BIN" --inputdir=test --outputdir=test/out --bindir="$(pg_config --bindir)" \
-    --load-extension=waitroom --dbname=isolation_regression_waitroom \
-    "${specs[@]}" 2>&1 | tee "$log"
+iso() {
+    "$ISO_BIN" --inputdir=test --outputdir=test/out --bindir="$(pg_config --bindir)" \
+        --dbname=isolation_regression_waitroom "$@"
+}
+# The specs' database as pg_isolation_regress makes it (its settings; the extension loads), no
+# spec run yet; then the specs' helpers, installed once (test/isolation/helpers.sql).
+iso --load-extension=waitroom >"$log" 2>&1 || { cat "$log"; fail "creating the specs' database failed"; }
+wr_psql -d isolation_regression_waitroom -f test/isolation/helpers.sql || fail "test/isolation/helpers.sql failed"
+iso --use-existing "${specs[@]}" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 
 # pg_isolation_regress prints "ok N - name" / "not ok N - name" (PG 15: "test name ... ok|FAILED").
