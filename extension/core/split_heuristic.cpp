@@ -18,8 +18,8 @@ namespace {
 // The heuristic's work budget: units visited at facilities (each a few article comparisons at
 // most, about 8 ns). 40 units x 30 facilities at any cap stays under a millisecond.
 constexpr std::size_t kMaxHeuristicWork = 100000;
-// Rule (e) on the heuristic's set: combinations tried plus units placed. Beyond it the
-// heuristic keeps its own assignment.
+// Rule (e)'s assignment of the heuristic's units: units placed. Beyond it the heuristic keeps
+// its own assignment.
 constexpr std::size_t kMaxTieBreakWork = 20000;
 
 // The heuristic above kExactSplitMaxUnits: multi-start greedy plus local improvement, see
@@ -368,15 +368,25 @@ private:
         }
     }
 
-    // The best set's units by rule (e), as the exact search assigns them; when that takes too
-    // long, the sequence's own assignment.
+    // The units the best sequence serves, each (in order) at the first facility of its set by
+    // ref from which the rest can still be completed: rule (e)'s assignment. Which units are
+    // served stays the sequence's: proving that earlier units cannot be completed is a search
+    // of its own, too costly here. When even the assignment runs out of work, the sequence's
+    // own assignment stands.
     SplitChoice build_choice(const Result& best) {
+        evaluate_with(best.seq, best.exclusive_first);
         SplitChoice choice = exact_false();
-        if (auto parts = assign_earliest(model_, best.set, units_, best.served, kMaxTieBreakWork)) {
+        std::vector<std::size_t> served;
+        served.reserve(taken_.size());
+        for (std::size_t i : taken_) {
+            served.push_back(units_[i]);
+        }
+        std::sort(served.begin(), served.end());
+        if (auto parts =
+                assign_earliest(model_, best.set, served, served.size(), kMaxTieBreakWork)) {
             choice.parts = std::move(*parts);
             return choice;
         }
-        evaluate_with(best.seq, best.exclusive_first);
         std::size_t t = 0;
         for (std::size_t s = 0; s < best.seq.size(); ++s) {
             if (counts_[s] == 0) {

@@ -30,7 +30,7 @@ struct SplitChoice {
 // Exact (branch and bound over facility sets, split_exact.cpp) when at most
 // kExactSplitMaxUnits units can be served by some facility alone; otherwise
 // choose_split_heuristic, which maximises the same (a)-(d) without a guarantee of the optimum
-// and applies (e) to the set it found unless that exceeds its work budget.
+// and assigns the units it serves by (e)'s rule unless that exceeds its work budget.
 SplitChoice choose_split(const Model& model, std::size_t max_parts);
 // The same with the exact search's work budget given (exposed for tests: a small budget
 // forces the fallback to the heuristic).
@@ -54,8 +54,9 @@ SplitChoice choose_split_greedy(const Model& model, std::size_t max_parts);
 // A facility sequence is judged by letting each facility in turn take the remaining units it
 // can, in unit order while they fit its stock and the budget: first the units no later
 // facility of the sequence can serve alone, then the others (facilities left without units
-// are dropped, and do not count as parts). The best sequence's facilities then get their
-// units by (e); when that search runs out of work, the sequence's own assignment stands.
+// are dropped, and do not count as parts). The units the best sequence serves then go, in
+// order, to the first of its facilities by ref from which the rest can still be completed
+// (e); when that search runs out of work, the sequence's own assignment stands.
 SplitChoice choose_split_heuristic(const Model& model, std::size_t max_parts);
 
 }  // namespace waitroom::core::detail
