@@ -9,7 +9,6 @@
 #include <string>
 
 #include "core/router.hpp"
-#include "pg/article_locks.hpp"
 #include "pg/decision_writer.hpp"
 #include "pg/lock_protocol.hpp"
 #include "pg/retry_queue.hpp"

@@ -3,7 +3,6 @@
 #include <string>
 #include <vector>
 
-#include "pg/article_locks.hpp"
 #include "pg/event_log.hpp"
 #include "pg/lock_protocol.hpp"
 #include "pg/manual_actions.hpp"

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "pg/article_locks.hpp"
+#include "pg/lock_protocol.hpp"
 #include "pg/spi.hpp"
 
 namespace waitroom::pg {

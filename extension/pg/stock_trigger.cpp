@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "pg/article_locks.hpp"
+#include "pg/lock_protocol.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/spi.hpp"
 #include "pg/waiting_room.hpp"

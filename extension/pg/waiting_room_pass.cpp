@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "pg/article_locks.hpp"
 #include "pg/event_log.hpp"
 #include "pg/lock_protocol.hpp"
 #include "pg/plan_routing.hpp"
