@@ -1,7 +1,9 @@
 // Benchmarks of route(): a typical order (3 lines, 10 facilities), a large one (40 lines,
-// 30 facilities) and the exact split search up to its limit; then decisions at real size
-// (5/20/50 lines x 500 facilities, every article listed everywhere) in several stock
-// situations, each decision timed on its own so that p50 and p99 can be reported.
+// 30 facilities) and the exact split search up to its limit; the split search on the requests
+// of its tests (test/core/split_requests.hpp; the tests check the decisions, these time them);
+// then decisions at real size (5/20/50 lines x 500 facilities, every article listed everywhere)
+// in several stock situations, each decision timed on its own so that p50 and p99 can be
+// reported.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -13,7 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "../test/core/split_requests.hpp"
 #include "router.hpp"
+#include "router_model.hpp"
+#include "split_search.hpp"
 
 namespace {
 
@@ -106,6 +111,84 @@ void BM_RouteExactSplit12x30Contended(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_RouteExactSplit12x30Contended);
+
+// --- the split search on its tests' requests ----------------------------------------------------
+
+// Calls decide(i) for request i = 0, 1, ..., count - 1, 0, ... (manual time, each call on its
+// own) and reports worst_us: the slowest request's fastest call, the figure the tests once
+// held against a wall-time limit.
+template <typename Decide>
+void time_each(benchmark::State& state, std::size_t count, const Decide& decide) {
+    std::vector<double> fastest(count, 0);  // microseconds; 0 = not timed yet
+    std::size_t next = 0;
+    for (auto _ : state) {
+        const auto start = std::chrono::steady_clock::now();
+        decide(next);
+        const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+        state.SetIterationTime(elapsed.count());
+        const double us = elapsed.count() * 1e6;
+        fastest[next] = fastest[next] == 0 ? us : std::min(fastest[next], us);
+        next = (next + 1) % count;
+    }
+    state.counters["worst_us"] = *std::max_element(fastest.begin(), fastest.end());
+}
+
+// count requests from make(rng, round), rng seeded with seed: as the tests build them.
+template <typename Make>
+std::vector<RoutingRequest> rounds(unsigned seed, int count, const Make& make) {
+    std::mt19937 rng(seed);
+    std::vector<RoutingRequest> requests;
+    requests.reserve(static_cast<std::size_t>(count));
+    for (int round = 0; round < count; ++round) {
+        requests.push_back(make(rng, round));
+    }
+    return requests;
+}
+
+// Routes each request with route().
+void time_routes(benchmark::State& state, const std::vector<RoutingRequest>& requests) {
+    time_each(state, requests.size(), [&](std::size_t i) {
+        auto decision = waitroom::core::route(requests[i]);
+        benchmark::DoNotOptimize(decision);
+    });
+}
+
+// 10 units x 30 facilities, cap 3, heavy stock contention: 40 requests.
+void BM_SplitContended10x30(benchmark::State& state) {
+    time_routes(state, rounds(7, 40, waitroom::core::testing::contended_ten_units));
+}
+BENCHMARK(BM_SplitContended10x30)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+// Ten units of one article, 30 facilities holding 3 each; with (1) and without (0) a
+// consumer location.
+void BM_SplitOneArticle10x30(benchmark::State& state) {
+    time_routes(state, {waitroom::core::testing::one_article_ten_units(state.range(0) != 0)});
+}
+BENCHMARK(BM_SplitOneArticle10x30)->Arg(0)->Arg(1)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+// 10 units x 30 facilities, max_split_count 4..10: 24 requests.
+void BM_SplitLargeCap10x30(benchmark::State& state) {
+    time_routes(state, rounds(11, 24, waitroom::core::testing::large_cap));
+}
+BENCHMARK(BM_SplitLargeCap10x30)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+// The heuristic alone (choose_split_heuristic), 40 units x 30 facilities, cap 2..10: 30
+// requests.
+void BM_SplitHeuristic40x30(benchmark::State& state) {
+    const std::vector<RoutingRequest> requests =
+        rounds(5, 30, waitroom::core::testing::forty_units);
+    std::vector<waitroom::core::detail::Model> models;
+    models.reserve(requests.size());  // a model points at its request
+    for (const RoutingRequest& r : requests) {
+        models.push_back(waitroom::core::detail::build_model(r));
+    }
+    time_each(state, models.size(), [&](std::size_t i) {
+        const auto cap = static_cast<std::size_t>(requests[i].strategy.max_split_count);
+        auto choice = waitroom::core::detail::choose_split_heuristic(models[i], cap);
+        benchmark::DoNotOptimize(choice);
+    });
+}
+BENCHMARK(BM_SplitHeuristic40x30)->UseManualTime()->Unit(benchmark::kMicrosecond);
 
 // --- real size: L lines x 500 facilities ------------------------------------------------------
 

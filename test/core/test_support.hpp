@@ -11,20 +11,6 @@
 
 namespace waitroom::core::testing {
 
-// AddressSanitizer and UBSan (build-asan, suite 12) slow the router several times: time limits
-// stretch by this factor there, still catching a search that blows up.
-#if defined(__SANITIZE_ADDRESS__)
-inline constexpr double kTimeLimitScale = 20;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-inline constexpr double kTimeLimitScale = 20;
-#else
-inline constexpr double kTimeLimitScale = 1;
-#endif
-#else
-inline constexpr double kTimeLimitScale = 1;
-#endif
-
 inline constexpr Timestamp kNow = 1'800'000'000'000'000;  // 2027-01-15, microseconds
 inline constexpr Timestamp kHour = 3'600'000'000;
 
