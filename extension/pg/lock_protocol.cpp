@@ -66,6 +66,7 @@
 
 #include "pg/spi.hpp"
 // Postgres headers last: they redefine snprintf and friends.
+#include "pg/entry.hpp"
 #include "pg/guard.hpp"
 
 extern "C" {
@@ -73,10 +74,12 @@ extern "C" {
 #include "catalog/pg_collation.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
+#include "utils/tuplestore.h"
 }
 
 namespace waitroom::pg {
@@ -154,20 +157,41 @@ namespace {
 
 // The fourth field of our lock tags: 0x5752, "WR" in ASCII.
 constexpr uint16 kArticleLockSpace = 0x5752;
+constexpr int kBuckets = 1024;
 
-enum class ArticleLock : uint32 { Waiting = 7, Pass = 8, Strategy = 9 };
+// The tag's second field (pg_locks.classid).
+enum class LockClass : uint32 { Waiting = 7, Pass = 8, Strategy = 9 };
+
+const char* kind_name(LockClass lock) {
+    switch (lock) {
+        case LockClass::Waiting:
+            return "waiting";
+        case LockClass::Pass:
+            return "pass";
+        default:
+            return "strategy";
+    }
+}
+
+// The one place a tag is made: the locks and waitroom.lock_tags() read it from here.
+LOCKTAG tag_of(LockClass lock, int bucket) {
+    LOCKTAG tag;
+    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(lock), static_cast<uint32>(bucket),
+                         kArticleLockSpace);
+    return tag;
+}
 
 // An article's lock bucket: hashtext(article) & 1023 (hashtext itself, called directly: no
 // function a caller's search_path could put in its place).
 int article_bucket(const std::string& article) {
     int32 hash = 0;
-    pg_call([&] {
+    pg_call([&]() noexcept {
         text* t = cstring_to_text_with_len(article.data(), static_cast<int>(article.size()));
         hash = DatumGetInt32(
             DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID, PointerGetDatum(t)));
         pfree(t);
     });
-    return hash & 1023;
+    return hash & (kBuckets - 1);
 }
 
 // The articles by bucket; ordered: buckets in ascending order.
@@ -179,23 +203,32 @@ std::map<int, std::vector<std::string>> by_bucket(const std::vector<std::string>
 
 // Transaction-scoped: released at commit or abort, and by the rollback of the subtransaction
 // that took it. Returns false when `dont_wait` and another transaction holds it.
-bool acquire(ArticleLock lock, int bucket, LOCKMODE mode, bool dont_wait) {
-    LOCKTAG tag;
-    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(lock), static_cast<uint32>(bucket),
-                         kArticleLockSpace);
+bool acquire(LockClass lock, int bucket, LOCKMODE mode, bool dont_wait) {
+    LOCKTAG tag = tag_of(lock, bucket);
     LockAcquireResult result = LOCKACQUIRE_NOT_AVAIL;
-    pg_call([&] { result = LockAcquire(&tag, mode, /*sessionLock=*/false, dont_wait); });
+    pg_call([&]() noexcept { result = LockAcquire(&tag, mode, /*sessionLock=*/false, dont_wait); });
     return result != LOCKACQUIRE_NOT_AVAIL;
 }
 
-void lock_buckets(ArticleLock lock, const std::vector<std::string>& articles, LOCKMODE mode) {
+// One row of waitroom.lock_tags(): the tag's fields as pg_locks shows them (bucket NULL for
+// the strategy lock). Plain C: runs inside pg_call.
+void put_tag(ReturnSetInfo* rsinfo, LockClass lock, int bucket) {
+    const LOCKTAG tag = tag_of(lock, bucket < 0 ? 0 : bucket);
+    Datum values[5] = {CStringGetTextDatum(kind_name(lock)), Int32GetDatum(bucket),
+                       ObjectIdGetDatum(tag.locktag_field2), ObjectIdGetDatum(tag.locktag_field3),
+                       Int16GetDatum(static_cast<int16>(tag.locktag_field4))};
+    bool nulls[5] = {false, bucket < 0, false, false, false};
+    tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+void lock_buckets(LockClass lock, const std::vector<std::string>& articles, LOCKMODE mode) {
     for (const auto& entry : by_bucket(articles))
         acquire(lock, entry.first, mode, /*dont_wait=*/false);
 }
 
 }  // namespace
 
-void lock_strategy_shared() { acquire(ArticleLock::Strategy, 0, ShareLock, /*dont_wait=*/false); }
+void lock_strategy_shared() { acquire(LockClass::Strategy, 0, ShareLock, /*dont_wait=*/false); }
 
 // Tried without waiting, every millisecond for up to 5 s, and only then waited for: a request
 // waiting in the lock's queue would hold up every later decision's shared request behind it,
@@ -203,32 +236,32 @@ void lock_strategy_shared() { acquire(ArticleLock::Strategy, 0, ShareLock, /*don
 // detector has to break. Once held, the change runs only a pass, whose waits are bounded.
 void lock_strategy_exclusive() {
     for (int attempt = 0; attempt < 5000; ++attempt) {
-        if (acquire(ArticleLock::Strategy, 0, ExclusiveLock, /*dont_wait=*/true)) return;
-        pg_call([] {
+        if (acquire(LockClass::Strategy, 0, ExclusiveLock, /*dont_wait=*/true)) return;
+        pg_call([]() noexcept {
             CHECK_FOR_INTERRUPTS();
             pg_usleep(1000L);
         });
     }
-    acquire(ArticleLock::Strategy, 0, ExclusiveLock, /*dont_wait=*/false);
+    acquire(LockClass::Strategy, 0, ExclusiveLock, /*dont_wait=*/false);
 }
 
 // The wait is bounded by lock_timeout, which in_lock_attempt sets.
 bool lock_pass(const std::vector<std::string>& articles) {
     if (articles.empty()) return true;
     return in_lock_attempt(/*bounded=*/true, [&] {
-        lock_buckets(ArticleLock::Pass, articles, ExclusiveLock);
+        lock_buckets(LockClass::Pass, articles, ExclusiveLock);
         return true;
     });
 }
 
 void lock_articles_shared(const std::vector<std::string>& articles) {
-    lock_buckets(ArticleLock::Waiting, articles, ShareLock);
+    lock_buckets(LockClass::Waiting, articles, ShareLock);
 }
 
 std::vector<std::string> try_lock_waiting_exclusive(const std::vector<std::string>& articles) {
     std::vector<std::string> refused;
     for (const auto& [bucket, in_bucket] : by_bucket(articles))
-        if (!acquire(ArticleLock::Waiting, bucket, ExclusiveLock, /*dont_wait=*/true))
+        if (!acquire(LockClass::Waiting, bucket, ExclusiveLock, /*dont_wait=*/true))
             refused.insert(refused.end(), in_bucket.begin(), in_bucket.end());
     return refused;
 }
@@ -413,6 +446,31 @@ Datum waitroom_strategy_changing(PG_FUNCTION_ARGS) {
         if (!CALLED_AS_TRIGGER(fc)) throw std::logic_error("waitroom: not called as a trigger");
         waitroom::pg::lock_strategy_exclusive();
         return PointerGetDatum(nullptr);
+    });
+}
+
+// waitroom.lock_tags(): every tag of waitroom's locks, as pg_locks shows them.
+PG_FUNCTION_INFO_V1(waitroom_lock_tags);
+Datum waitroom_lock_tags(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        waitroom::pg::pg_call([fc]() noexcept {
+            using waitroom::pg::LockClass;
+            InitMaterializedSRF(fc, 0);
+            auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fc->resultinfo);
+            for (const LockClass lock : {LockClass::Waiting, LockClass::Pass})
+                for (int bucket = 0; bucket < waitroom::pg::kBuckets; ++bucket)
+                    waitroom::pg::put_tag(rsinfo, lock, bucket);
+            waitroom::pg::put_tag(rsinfo, LockClass::Strategy, -1);
+        });
+        return Datum(0);
+    });
+}
+
+// waitroom.article_lock_bucket(article text): the bucket of the article's locks.
+PG_FUNCTION_INFO_V1(waitroom_article_lock_bucket);
+Datum waitroom_article_lock_bucket(PG_FUNCTION_ARGS) {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        return Int32GetDatum(waitroom::pg::article_bucket(waitroom::pg::text_arg(fc, 0)));
     });
 }
 

@@ -1,7 +1,10 @@
-// Readers of the module's settings (GUCs defined in module.cpp).
+// The module's settings (GUCs): defined here, at load, and read here.
 #pragma once
 
 namespace waitroom::pg {
+
+// Defines every waitroom.* setting (from _PG_init).
+void define_settings();
 
 // waitroom.lock_strategy = all_candidates: place_order locks every candidate stock row
 // before deciding (for benchmarks).

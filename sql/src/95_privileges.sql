@@ -63,6 +63,9 @@ GRANT SELECT ON facility, listing, stock, routing_strategy, orders, order_line, 
     waiting_room, dead_letter, outbox_status TO waitroom_reader;
 GRANT SELECT (subscription_id, kind, events, url, max_attempts, active, created_at)
     ON subscription TO waitroom_reader;
+-- waitroom's locks (34_lock_protocol.sql): the view calls lock_tags() as its reader.
+GRANT EXECUTE ON FUNCTION lock_tags(), article_lock_bucket(text) TO waitroom_reader;
+GRANT SELECT ON lock_holders TO waitroom_reader;
 
 -- ---------------------------------------------------------------- waitroom_daemon
 GRANT EXECUTE ON FUNCTION claim_deliveries(bool, text, int, int),
