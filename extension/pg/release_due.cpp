@@ -13,14 +13,9 @@ extern "C" {
 namespace waitroom::pg {
 namespace {
 
-// WAITING plans holding a line whose article has a PREORDER listing released by `at`.
-spi::Statement due_articles_sql{
-    "SELECT DISTINCT l.tenant_article_id"
-    "  FROM waitroom.routing_plan_line l"
-    "  JOIN waitroom.listing li ON li.tenant_article_id = l.tenant_article_id"
-    " WHERE l.waiting AND li.out_of_stock_behaviour = 'PREORDER' AND li.status = 'ACTIVE'"
-    "   AND li.preorder_available_from <= $1::timestamptz",
-    1};
+// Articles of waiting lines whose pre-order is due by `at` (waitroom.due_preorder_articles).
+spi::Statement due_articles_sql{"SELECT a FROM waitroom.due_preorder_articles($1::timestamptz) a",
+                                1};
 
 }  // namespace
 }  // namespace waitroom::pg

@@ -24,27 +24,7 @@ namespace {
 
 // Every WAITING and NOT_ROUTABLE plan (optionally of one order), in queue order.
 spi::Statement unrouted_plans_sql{
-    "SELECT p.routing_plan_id"
-    "  FROM waitroom.routing_plan p"
-    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
-    " WHERE p.status IN ('WAITING', 'NOT_ROUTABLE')"
-    "   AND ($1::uuid IS NULL OR p.order_id = $1::uuid)"
-    " ORDER BY CASE WHEN (SELECT waiting_room_priority FROM waitroom.routing_strategy)"
-    "               = 'PRIORITY' THEN o.priority END DESC NULLS LAST,"
-    "          o.order_date, p.plan_no",
-    1};
-
-// These plans with their orders, locked by order_id, each order's row before its plans'.
-// Every manual action takes order rows, plan rows, then article locks, then stock rows (each
-// set in its fixed order), as cancel_order takes order, plans, stock: no cycle between them
-// (issue 10, gap 4).
-spi::Statement lock_plans_and_orders_sql{
-    "SELECT p.routing_plan_id FROM waitroom.routing_plan p"
-    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
-    " WHERE p.routing_plan_id = ANY($1::uuid[])"
-    " ORDER BY o.order_id, p.plan_no"
-    "   FOR NO KEY UPDATE OF o, p",
-    1};
+    "SELECT u.routing_plan_id FROM waitroom.unrouted_plans($1::uuid) u ORDER BY u.queue_rank", 1};
 
 spi::Statement articles_of_plans_sql{
     "SELECT DISTINCT l.tenant_article_id FROM waitroom.routing_plan_line l"
@@ -57,7 +37,10 @@ spi::Statement articles_of_plans_sql{
 void lock_ahead(const std::vector<std::string>& plan_ids) {
     if (plan_ids.empty()) return;
     const std::string ids = spi::array_literal(plan_ids);
-    spi::run(lock_plans_and_orders_sql, {ids});
+    // Every manual action takes order rows, plan rows, then article locks, then stock rows
+    // (each set in its fixed order), as cancel_order takes order, plans, stock: no cycle
+    // between them (issue 10, gap 4).
+    lock_plans_and_orders(plan_ids);
     const std::vector<std::string> articles = first_column(spi::run(articles_of_plans_sql, {ids}));
     lock_articles_shared(articles);
     lock_all_candidate_rows(articles, /*nowait=*/false);

@@ -16,48 +16,19 @@ spi::Statement load_strategy_sql{
     "  FROM waitroom.routing_strategy",
     1};
 
-// The candidates of the order's articles: their listings (index-only on the covering article
-// index) with the facility, and their stock rows. Both sides are read by = ANY of the articles
-// (the repeated filter on stock lets its article index drive that side of the join), so the
-// cost follows the order's articles, never the size of stock: a join on the listing's key
-// alone let the generic plan hash-join a sequential scan of all of stock (18 ms at 100,000
-// rows), and a per-article LATERAL probe cost 21k instructions a row.
+// The candidate offers of the order's articles (waitroom.candidate_offer: SPEC §3's
+// candidacy, read by the article indexes of listing and stock).
 spi::Statement load_offers_sql{
-    "SELECT l.facility_ref, l.tenant_article_id, l.out_of_stock_behaviour,"
-    "       (extract(epoch FROM l.preorder_available_from) * 1000000)::bigint,"
-    "       s.on_hand, s.reserved, f.lat, f.lon"
-    "  FROM waitroom.listing l"
-    "  JOIN waitroom.facility f ON f.facility_ref = l.facility_ref"
-    "  LEFT JOIN waitroom.stock s"
-    "         ON s.facility_ref = l.facility_ref AND s.tenant_article_id = l.tenant_article_id"
-    "        AND s.tenant_article_id = ANY ($1::text[])"
-    " WHERE l.tenant_article_id = ANY ($1::text[])"
-    "   AND l.status = 'ACTIVE' AND f.status = 'ONLINE'",
+    "SELECT c.facility_ref, c.tenant_article_id, c.out_of_stock_behaviour,"
+    "       (extract(epoch FROM c.preorder_available_from) * 1000000)::bigint,"
+    "       c.on_hand, c.reserved, c.lat, c.lon"
+    "  FROM waitroom.candidate_offer($1::text[]) c",
     1};
 
-// Per article, the waiting lines of that article (the partial index), each plan and order by
-// its key: the cost follows that article's queue.
+// STRICT_FIFO's held-back quantity per article: the probe rows of waitroom.waiting_queue.
 spi::Statement held_back_sql{
-    "SELECT a.article, sum(w.quantity)"
-    "  FROM unnest($1::text[]) AS a(article)"
-    " CROSS JOIN LATERAL ("
-    "       SELECT l.quantity, o.order_date, p.plan_no"
-    "         FROM waitroom.routing_plan_line l"
-    "         JOIN waitroom.routing_plan p ON p.routing_plan_id = l.routing_plan_id"
-    "         JOIN waitroom.orders o ON o.order_id = p.order_id"
-    "        WHERE l.waiting AND l.tenant_article_id = a.article"
-    "          AND l.routing_plan_id IS DISTINCT FROM $2::uuid"
-    "       OFFSET 0) w"
-    " WHERE CASE WHEN $2::uuid IS NOT NULL"
-    "            THEN (w.order_date, w.plan_no) <"
-    "                 (SELECT o2.order_date, p2.plan_no FROM waitroom.routing_plan p2"
-    "                    JOIN waitroom.orders o2 ON o2.order_id = p2.order_id"
-    "                   WHERE p2.routing_plan_id = $2::uuid)"
-    // A new order queues by its order_date too; on a tie the waiting plan came first.
-    "            ELSE w.order_date <="
-    "                 (SELECT o3.order_date FROM waitroom.orders o3 WHERE o3.order_id = $3::uuid)"
-    "       END"
-    " GROUP BY 1",
+    "SELECT q.tenant_article_id, q.ahead"
+    "  FROM waitroom.waiting_queue($1::text[], $2::uuid, $3::uuid) q WHERE q.probe",
     3};
 
 core::FenceMode fence_mode(const std::string& s) {
@@ -160,12 +131,12 @@ LoadedRequest load_request(const std::vector<core::Line>& lines,
 }
 
 std::map<std::string, std::int64_t> held_back_before(const std::vector<std::string>& articles,
-                                                     const std::string& exclude_plan_id,
+                                                     const std::string& plan_id,
                                                      const std::string& order_id) {
     std::map<std::string, std::int64_t> held;
-    spi::Value exclude = exclude_plan_id.empty() ? std::nullopt : spi::Value(exclude_plan_id);
+    spi::Value plan = plan_id.empty() ? std::nullopt : spi::Value(plan_id);
     for (const spi::Row& r :
-         spi::run(held_back_sql, {spi::array_literal(articles), exclude, order_id}))
+         spi::run(held_back_sql, {spi::array_literal(articles), plan, order_id}))
         held[spi::text(r, 0)] = spi::integer(r, 1);
     return held;
 }

@@ -23,7 +23,8 @@ struct LoadedRequest {
 // The strategy and the transaction's time (or `now_override` in epoch microseconds).
 core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override = nullptr);
 
-// Candidate offers (ONLINE facility, ACTIVE listing) of some articles, read in one query.
+// Candidate offers (waitroom.candidate_offer: ONLINE facility, ACTIVE listing) of some
+// articles, read in one query.
 struct OfferTable {
     std::vector<core::Offer> offers;
     std::map<std::string, core::Facility> facilities;
@@ -46,10 +47,10 @@ LoadedRequest load_request(const std::vector<core::Line>& lines,
                            const core::Strategy& strategy, core::Timestamp now);
 
 // STRICT_FIFO: quantity per article still waiting in plans ahead of this plan in the queue
-// (oldest order_date first). A new plan (empty id) of `order_id` queues by its order's date,
+// (waitroom.waiting_queue's probe). A new plan (empty id) of `order_id` queues by its order's date,
 // behind waiting plans of the same date.
 std::map<std::string, std::int64_t> held_back_before(const std::vector<std::string>& articles,
-                                                     const std::string& exclude_plan_id,
+                                                     const std::string& plan_id,
                                                      const std::string& order_id);
 
 // Routed quantities of a decision per stock row, beyond-stock lines included.

@@ -7,38 +7,20 @@
 #include <string>
 #include <vector>
 
+#include "pg/lock_protocol.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/retry_queue.hpp"
 #include "pg/spi.hpp"
 
 namespace waitroom::pg {
 
-// The plan's order row, then the plan row; SKIP LOCKED in a waiting-room pass (whoever
-// holds them decides). Every writer of an order's plans holds its order row, so the order's
-// events commit in event_id order, the order waitroomd publishes them in.
-spi::Statement lock_plan_sql{
-    "SELECT p.status FROM waitroom.orders o"
-    "  JOIN waitroom.routing_plan p ON p.order_id = o.order_id"
-    " WHERE p.routing_plan_id = $1::uuid"
-    "   FOR NO KEY UPDATE",
-    1};
-
 namespace {
-spi::Statement lock_plan_skip_sql{
-    "SELECT p.status FROM waitroom.orders o"
-    "  JOIN waitroom.routing_plan p ON p.order_id = o.order_id"
-    " WHERE p.routing_plan_id = $1::uuid"
-    "   FOR NO KEY UPDATE SKIP LOCKED",
-    1};
-
-// The batch of a pass: the plans' order and plan rows at once, SKIP LOCKED (the unnest-sized
 
 // A plan's order and lines (quantity > 0, in line order), for many plans at once.
 spi::Statement plans_lines_sql{
     "SELECT p.routing_plan_id, p.order_id, o.tenant_order_id, p.parent_routing_plan_id,"
     "       p.status, o.consumer_lat, o.consumer_lon, l.line_id, l.tenant_article_id,"
-    "       l.quantity, ol.bundle_ref,"
-    "       (extract(epoch FROM o.order_date) * 1000000)::bigint, p.plan_no"
+    "       l.quantity, ol.bundle_ref"
     "  FROM unnest($1::uuid[]) AS x(id)"
     "  JOIN waitroom.routing_plan p ON p.routing_plan_id = x.id"
     "  JOIN waitroom.orders o ON o.order_id = p.order_id"
@@ -50,16 +32,13 @@ spi::Statement plans_lines_sql{
 
 }  // namespace
 
-// The plans' lines, by plan id, and (if `keys`) each plan's queue key.
-std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& plan_ids,
-                                              std::map<std::string, QueueKey>* keys) {
+std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& plan_ids) {
     std::map<std::string, PlanToRoute> plans;
     for (const auto& r : spi::run(plans_lines_sql, {spi::array_literal(plan_ids)})) {
         const std::string& id = spi::text(r, 0);
         auto [it, fresh] = plans.try_emplace(id);
         PlanToRoute& plan = it->second;
         if (fresh) {
-            if (keys != nullptr) (*keys)[id] = {spi::integer(r, 11), spi::integer(r, 12)};
             plan.routing_plan_id = id;
             plan.order_id = spi::text(r, 1);
             plan.tenant_order_id = spi::text(r, 2);
@@ -79,7 +58,7 @@ std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& pl
 }
 
 std::optional<PlanToRoute> load_plan(const std::string& plan_id) {
-    std::map<std::string, PlanToRoute> plans = load_plans({plan_id}, nullptr);
+    std::map<std::string, PlanToRoute> plans = load_plans({plan_id});
     if (plans.empty()) return std::nullopt;
     return std::move(plans.begin()->second);
 }
@@ -92,14 +71,13 @@ std::vector<std::string> first_column(const spi::Rows& rows) {
 
 // Re-routes one plan if it is still unrouted; returns whether it changed.
 bool reroute_one(const std::string& plan_id, const RouteOptions& options, EventLog& events) {
-    spi::Rows locked =
-        spi::run(options.waiting_room_pass ? lock_plan_skip_sql : lock_plan_sql, {plan_id});
-    if (locked.empty()) {  // locked by another transaction: it decides, or the retry does
+    // SKIP LOCKED in a waiting-room pass: whoever holds the rows decides.
+    const std::optional<std::string> status = lock_plan(plan_id, options.waiting_room_pass);
+    if (!status) {  // no such plan, or locked by another transaction: it decides, or the retry
         if (options.waiting_room_pass) defer_plan_articles(plan_id);
         return false;
     }
-    const std::string& status = spi::text(locked[0], 0);
-    if (status != "WAITING" && status != "NOT_ROUTABLE") return false;
+    if (*status != "WAITING" && *status != "NOT_ROUTABLE") return false;
     std::optional<PlanToRoute> plan = load_plan(plan_id);
     if (!plan || plan->lines.empty()) return false;
     RouteResult result = route_plan(*plan, options, events);

@@ -1,8 +1,6 @@
 // A waiting-room pass serving its plans in one batch: the decisions in memory in queue order,
 // one NOWAIT lock and re-check of every stock row reserved, one write per table.
 #include <algorithm>
-#include <iterator>
-#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -20,15 +18,6 @@
 
 namespace waitroom::pg {
 namespace {
-
-// estimate keeps each a primary-key probe).
-spi::Statement lock_plans_skip_sql{
-    "SELECT p.routing_plan_id, p.status"
-    "  FROM unnest($1::uuid[]) AS x(id)"
-    "  JOIN waitroom.routing_plan p ON p.routing_plan_id = x.id"
-    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
-    "   FOR NO KEY UPDATE OF o, p SKIP LOCKED",
-    1};
 
 // The routing requests of a batch's plans. Plans of the same articles (a restock's usual
 // case: many orders of one article) share one request, refreshed from what the earlier
@@ -61,50 +50,28 @@ private:
     std::vector<std::size_t> offer_index_;  // request offer k is current.offers[offer_index_[k]]
 };
 
-// Every waiting line of some articles with its plan's queue key, for STRICT_FIFO's held-back
-// quantity (what held_back_sql reads for one plan, for a whole batch at once).
-spi::Statement waiting_queue_sql{
-    "SELECT a.article, w.quantity, w.order_date, w.plan_no"
-    "  FROM unnest($1::text[]) AS a(article)"
-    " CROSS JOIN LATERAL ("
-    "       SELECT l.quantity, p.plan_no,"
-    "              (extract(epoch FROM o.order_date) * 1000000)::bigint AS order_date"
-    "         FROM waitroom.routing_plan_line l"
-    "         JOIN waitroom.routing_plan p ON p.routing_plan_id = l.routing_plan_id"
-    "         JOIN waitroom.orders o ON o.order_id = p.order_id"
-    "        WHERE l.waiting AND l.tenant_article_id = a.article OFFSET 0) w",
+// Each plan's STRICT_FIFO held-back quantity per article (waitroom.waiting_queue: what
+// waits ahead of it), less what the batch's earlier decisions took off: the batch serves its
+// plans in queue order, so each served plan is ahead of every plan after it.
+spi::Statement waiting_ahead_sql{
+    "SELECT q.routing_plan_id, q.tenant_article_id, q.ahead FROM "
+    "waitroom.waiting_queue($1::text[]) q",
     1};
 
-// STRICT_FIFO in a batch: how much of each article waits in plans ahead of a plan in the
-// queue (order_date, plan_no), kept current as the batch serves its plans in queue order
-// (each served plan is ahead of every plan after it).
 class HeldBack {
 public:
     explicit HeldBack(const std::vector<std::string>& articles) {
-        for (const auto& r : spi::run(waiting_queue_sql, {spi::array_literal(articles)}))
-            queue_[spi::text(r, 0)].push_back(
-                {{spi::integer(r, 2), spi::integer(r, 3)}, spi::integer(r, 1)});
-        for (auto& entry : queue_) {
-            std::sort(entry.second.begin(), entry.second.end());
-            std::int64_t sum = 0;
-            for (auto& waiting : entry.second) waiting.second = sum += waiting.second;
-        }
+        for (const auto& r : spi::run(waiting_ahead_sql, {spi::array_literal(articles)}))
+            ahead_[{spi::text(r, 0), spi::text(r, 1)}] = spi::integer(r, 2);
     }
 
     [[nodiscard]] std::map<std::string, std::int64_t> ahead_of(
-        const QueueKey& key, const std::vector<core::Line>& lines) const {
+        const std::string& plan_id, const std::vector<core::Line>& lines) const {
         std::map<std::string, std::int64_t> held;
         for (const auto& line : lines) {
             if (held.count(line.article) != 0) continue;
-            std::int64_t sum = 0;
-            auto queue = queue_.find(line.article);
-            if (queue != queue_.end()) {
-                // The running sum before the first entry at or after `key` (the plan itself).
-                auto first =
-                    std::lower_bound(queue->second.begin(), queue->second.end(),
-                                     std::make_pair(key, std::numeric_limits<std::int64_t>::min()));
-                if (first != queue->second.begin()) sum = std::prev(first)->second;
-            }
+            auto ahead = ahead_.find({plan_id, line.article});
+            std::int64_t sum = ahead == ahead_.end() ? 0 : ahead->second;
             auto served = served_.find(line.article);
             if (served != served_.end()) sum -= served->second;
             held[line.article] = std::max<std::int64_t>(sum, 0);
@@ -121,10 +88,11 @@ public:
     }
 
 private:
-    // Per article: (queue key, running sum of waiting quantity up to and including it).
-    std::map<std::string, std::vector<std::pair<QueueKey, std::int64_t>>> queue_;
+    std::map<std::pair<std::string, std::string>, std::int64_t> ahead_;  // (plan, article)
     std::map<std::string, std::int64_t> served_;  // what the batch's decisions took off
 };
+
+}  // namespace
 
 // Serves a pass's plans in one go: one read of their lines and offers,
 // the decisions in memory in queue order (each sees what the earlier ones reserved), one
@@ -132,8 +100,6 @@ private:
 // row's `reserved` is written once, not once per plan (1,000 updates of one row made every
 // later lock walk the row's version chain). Keeps nothing and returns false when a row is
 // locked or changed: the caller then serves the plans one by one.
-}  // namespace
-
 bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions& options,
                     int* changed) {
     int served = 0;
@@ -144,9 +110,9 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
 
         std::set<std::string> locked;
         std::vector<std::string> waiting;
-        for (const auto& r : spi::run(lock_plans_skip_sql, {spi::array_literal(plan_ids)})) {
-            locked.insert(spi::text(r, 0));
-            if (spi::text(r, 1) == "WAITING") waiting.push_back(spi::text(r, 0));
+        for (const auto& [id, status] : lock_plans_skip_locked(plan_ids)) {
+            locked.insert(id);
+            if (status == "WAITING") waiting.push_back(id);
         }
         std::vector<std::string> skipped;  // another transaction holds them: it decides
         for (const auto& id : plan_ids)
@@ -154,8 +120,7 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
         defer_plans_articles(skipped);
         if (waiting.empty()) return true;
 
-        std::map<std::string, QueueKey> keys;
-        std::map<std::string, PlanToRoute> plans = load_plans(waiting, &keys);
+        std::map<std::string, PlanToRoute> plans = load_plans(waiting);
         std::set<std::string> article_set;
         for (const auto& entry : plans)
             for (const auto& line : entry.second.lines) article_set.insert(line.article);
@@ -180,7 +145,7 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
             if (found == plans.end() || found->second.lines.empty()) continue;
             const PlanToRoute& plan = found->second;
             core::RoutingRequest& request = requests.for_plan(current, plan, strategy, now);
-            if (held_back) request.held_back = held_back->ahead_of(keys.at(id), plan.lines);
+            if (held_back) request.held_back = held_back->ahead_of(id, plan.lines);
             core::RoutingDecision decision = core::route(request);
             keep_unserved_waiting(plan, decision);
             if (leaves_plan_unchanged(plan, decision)) continue;

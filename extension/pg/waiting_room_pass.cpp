@@ -47,24 +47,12 @@ spi::Statement article_closure_sql{
     "                     OFFSET 0) l2",
     1};
 
-// WAITING plans needing these articles, in the queue order of waiting_room_priority. Each
-// article's waiting lines come from the partial index, each plan and order by its key: the
-// cost follows the plans served, not the size of the waiting room.
+// WAITING plans needing these articles, in queue order (waitroom.waiting_queue: each
+// article's waiting lines from the partial index, each plan and order by its key, so the
+// cost follows the plans served, not the size of the waiting room).
 spi::Statement waiting_plans_sql{
-    "SELECT p.routing_plan_id"
-    "  FROM (SELECT DISTINCT w.routing_plan_id"
-    "          FROM unnest($1::text[]) AS a(article)"
-    "         CROSS JOIN LATERAL (SELECT l.routing_plan_id FROM waitroom.routing_plan_line l"
-    "                              WHERE l.waiting AND l.tenant_article_id = a.article"
-    "                             OFFSET 0) w) ids"
-    " CROSS JOIN LATERAL (SELECT p.routing_plan_id, p.plan_no, o.order_date, o.priority"
-    "                       FROM waitroom.routing_plan p"
-    "                       JOIN waitroom.orders o ON o.order_id = p.order_id"
-    "                      WHERE p.routing_plan_id = ids.routing_plan_id"
-    "                        AND p.status = 'WAITING' OFFSET 0) p"
-    " ORDER BY CASE WHEN (SELECT waiting_room_priority FROM waitroom.routing_strategy)"
-    "               = 'PRIORITY' THEN p.priority END DESC NULLS LAST,"
-    "          p.order_date, p.plan_no",
+    "SELECT q.routing_plan_id FROM waitroom.waiting_queue($1::text[]) q"
+    " GROUP BY q.routing_plan_id ORDER BY min(q.queue_rank)",
     1};
 
 }  // namespace
