@@ -1,11 +1,10 @@
 // Manual action (SPEC §4): assign_facility(routing_plan_id, facility_ref, lines).
-#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 
-#include "core/order_input.hpp"
+#include "core/line_selection.hpp"
 #include "pg/decision_writer.hpp"
 #include "pg/event_log.hpp"
 #include "pg/lock_protocol.hpp"
@@ -30,8 +29,8 @@ spi::Statement facility_exists_sql{
 // to the facility without fences or stock checks (SPEC §4 manual actions).
 std::string assign(const std::string& plan_id, const std::string& facility_ref,
                    const std::optional<std::string>& lines_json) {
-    std::optional<std::vector<core::LineQuantity>> wanted;
-    if (lines_json) wanted = core::parse_line_quantities(*lines_json);
+    const std::optional<std::vector<core::LineQuantity>> wanted =
+        core::parse_lines_argument(lines_json);
     const auto plan_not_found = [&plan_id] {
         return core::UserError(core::sqlstate::kNoDataFound,
                                "routing_plan_id " + plan_id + " not found");
@@ -40,58 +39,30 @@ std::string assign(const std::string& plan_id, const std::string& facility_ref,
     if (!head) throw plan_not_found();
     std::string order_id = head->order_id;
     require_open_order(order_id);
-    spi::Rows status = spi::run(lock_plan_sql, {plan_id});
-    if (status.empty()) throw plan_not_found();  // deleted since the first read
-    const std::string& current = spi::text(status[0], 0);
-    if (current != "WAITING" && current != "NOT_ROUTABLE")
+    const std::optional<std::string> current = lock_plan(plan_id, /*skip_locked=*/false);
+    if (!current) throw plan_not_found();  // deleted since the first read
+    if (*current != "WAITING" && *current != "NOT_ROUTABLE")
         throw core::UserError(core::sqlstate::kObjectNotInState,
-                              "routing plan " + plan_id + " is " + current +
+                              "routing plan " + plan_id + " is " + *current +
                                   "; only WAITING or NOT_ROUTABLE plans can be assigned");
     if (spi::run(facility_exists_sql, {facility_ref}).empty())
         throw core::UserError(core::sqlstate::kNoDataFound,
                               "facility_ref \"" + facility_ref + "\" not found");
     PlanToRoute plan = *load_plan(plan_id);
 
+    std::vector<core::SelectableLine> held;
+    for (const auto& l : plan.lines) held.push_back({l.line_id, l.quantity, l.bundle_ref});
+    std::map<std::string, std::int64_t> take = core::select_lines(wanted, held, "plan " + plan_id);
+    core::require_whole_bundles(held, take);
+
     core::PlannedPart assigned{core::PlanStatus::Routed, facility_ref, {}};
     core::PlannedPart rest{
-        current == "WAITING" ? core::PlanStatus::Waiting : core::PlanStatus::NotRoutable,
+        *current == "WAITING" ? core::PlanStatus::Waiting : core::PlanStatus::NotRoutable,
         std::nullopt,
         {}};
-    std::map<std::string, std::int64_t> take;
-    if (wanted) {
-        for (const auto& w : *wanted) {
-            auto it = std::find_if(plan.lines.begin(), plan.lines.end(),
-                                   [&](const core::Line& l) { return l.line_id == w.line_id; });
-            if (it == plan.lines.end())
-                throw core::UserError(
-                    core::sqlstate::kInvalidParameter,
-                    "lines: lineId \"" + w.line_id + "\" is not in plan " + plan_id);
-            if (w.quantity > it->quantity)
-                throw core::UserError(core::sqlstate::kInvalidParameter,
-                                      "lines: quantity " + std::to_string(w.quantity) +
-                                          " of lineId \"" + w.line_id + "\" exceeds the " +
-                                          std::to_string(it->quantity) + " in the plan");
-            take[w.line_id] = w.quantity;
-        }
-        for (const auto& l : plan.lines) {  // a bundle goes whole or not at all
-            if (!l.bundle_ref) continue;
-            bool any = false, all = true;
-            for (const auto& m : plan.lines)
-                if (m.bundle_ref == l.bundle_ref) {
-                    auto t = take.find(m.line_id);
-                    any = any || t != take.end();
-                    all = all && t != take.end() && t->second == m.quantity;
-                }
-            if (any && !all)
-                throw core::UserError(core::sqlstate::kInvalidParameter,
-                                      "lines: bundle \"" + *l.bundle_ref +
-                                          "\" cannot be split; assign all of its lines");
-        }
-    } else {
-        for (const auto& l : plan.lines) take[l.line_id] = l.quantity;
-    }
     for (const auto& l : plan.lines) {
-        std::int64_t q = take.count(l.line_id) ? take[l.line_id] : 0;
+        const auto taken = take.find(l.line_id);
+        const std::int64_t q = taken == take.end() ? 0 : taken->second;
         if (q > 0) assigned.lines.push_back({l.line_id, l.article, q, 0, true});
         if (l.quantity - q > 0) rest.lines.push_back({l.line_id, l.article, l.quantity - q, 0});
     }

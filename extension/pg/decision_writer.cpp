@@ -1,12 +1,12 @@
 // Writing a routing decision: plans, their lines, pick jobs, stock reservations and the
-// plan events, each table with one statement however many decisions a pass collects.
+// plan events (event_log.cpp builds them), each table with one statement however many decisions a
+// pass collects.
 #include "pg/decision_writer.hpp"
 
 #include <map>
 #include <string>
 
 #include "pg/ids.hpp"
-#include "pg/json_text.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
 
@@ -89,20 +89,6 @@ const char* status_name(core::PlanStatus s) {
 
 namespace {
 
-const char* event_of(core::PlanStatus s) {
-    switch (s) {
-        case core::PlanStatus::Routed:
-            return "ROUTING_PLAN_ROUTED";
-        case core::PlanStatus::NotRoutable:
-            return "ROUTING_PLAN_NOT_ROUTABLE";
-        case core::PlanStatus::Cancelled:
-            return "ROUTING_PLAN_CANCELLED";
-        case core::PlanStatus::Waiting:
-            break;
-    }
-    return "ROUTING_PLAN_WAITING";
-}
-
 // The part that keeps the plan's id: the waiting part, else the not-routable one, else the first.
 std::size_t keeper_of(const core::RoutingDecision& d) {
     for (std::size_t i = 0; i < d.parts.size(); ++i)
@@ -110,23 +96,6 @@ std::size_t keeper_of(const core::RoutingDecision& d) {
     for (std::size_t i = 0; i < d.parts.size(); ++i)
         if (d.parts[i].status == core::PlanStatus::NotRoutable) return i;
     return 0;
-}
-
-// A plan's lines in its event: quantity is what it holds (picked + short).
-void lines_json(JsonText& out, const core::PlannedPart& part) {
-    out.begin_array();
-    for (const auto& l : part.lines)
-        out.begin_object()
-            .key("lineId")
-            .value(l.line_id)
-            .key("tenantArticleId")
-            .value(l.article)
-            .key("quantity")
-            .value(l.quantity + l.short_quantity)
-            .key("shortQuantity")
-            .value(l.short_quantity)
-            .end_object();
-    out.end_array();
 }
 
 }  // namespace
@@ -144,20 +113,11 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
     for (const auto& l : d.parts[keeper].lines) kept[l.line_id] += l.quantity + l.short_quantity;
 
     if (d.parts.size() > 1) {
-        JsonText split;
-        split.begin_object()
-            .key("orderId")
-            .value(plan.order_id)
-            .key("tenantOrderId")
-            .value(plan.tenant_order_id)
-            .key("routingPlanId")
-            .value(plan.routing_plan_id)
-            .key("childRoutingPlanIds")
-            .begin_array();
+        std::vector<std::string> children;
         for (std::size_t i = 0; i < d.parts.size(); ++i)
-            if (i != keeper) split.value(ids[i]);
-        split.end_array().key("decidedBy").value(d.rule).end_object();
-        events.add("ROUTING_PLAN_SPLITTED", plan.order_id, split.text());
+            if (i != keeper) children.push_back(ids[i]);
+        events.plan_split(plan.order_id, plan.tenant_order_id, plan.routing_plan_id, children,
+                          d.rule);
     }
 
     for (std::size_t i = 0; i < d.parts.size(); ++i) {
@@ -201,67 +161,25 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
                 new_lines_.add({ids[i], plan.order_id, l.line_id, l.article,
                                 std::to_string(l.quantity + l.short_quantity), flag(waiting)});
         }
-        JsonText payload;
-        payload.begin_object()
-            .key("orderId")
-            .value(plan.order_id)
-            .key("tenantOrderId")
-            .value(plan.tenant_order_id)
-            .key("routingPlanId")
-            .value(ids[i])
-            .key("parentRoutingPlanId")
-            .value(parent)
-            .key("status")
-            .value(status_name(part.status))
-            .key("runType")
-            .value(options.run_type)
-            .key("decidedBy")
-            .value(d.rule)
-            .key("lines");
-        lines_json(payload, part);
-        if (routed) payload.key("facilityRef").value(*part.facility_ref);
-        payload.end_object();
-        events.add(event_of(part.status), plan.order_id, payload.text());
+        events.plan(
+            plan.order_id, plan.tenant_order_id,
+            {ids[i], parent, part.status, part.facility_ref, options.run_type, d.rule, part.lines});
         if (!routed) continue;
 
         std::string pick_job_id = new_uuid();
         bool short_picked = false;
-        JsonText pick;
-        pick.begin_object()
-            .key("orderId")
-            .value(plan.order_id)
-            .key("tenantOrderId")
-            .value(plan.tenant_order_id)
-            .key("pickJobId")
-            .value(pick_job_id)
-            .key("routingPlanId")
-            .value(ids[i])
-            .key("facilityRef")
-            .value(*part.facility_ref)
-            .key("pickLines")
-            .begin_array();
         for (const auto& l : part.lines) {
             short_picked = short_picked || l.short_quantity > 0;
             pick_lines_.add({pick_job_id, l.line_id, *part.facility_ref, l.article,
                              std::to_string(l.quantity), std::to_string(l.short_quantity)});
-            pick.begin_object()
-                .key("lineId")
-                .value(l.line_id)
-                .key("tenantArticleId")
-                .value(l.article)
-                .key("quantity")
-                .value(l.quantity)
-                .key("shortQuantity")
-                .value(l.short_quantity)
-                .end_object();
         }
         const std::optional<std::string> sub_status =
             short_picked ? std::optional<std::string>("SHORT_PICKED") : std::nullopt;
-        pick.end_array().key("subStatus").value(sub_status).end_object();
         written_.back().pick_job_id = pick_job_id;
         written_.back().short_picked = short_picked;
         pick_jobs_.add({pick_job_id, ids[i], plan.order_id, *part.facility_ref, sub_status});
-        events.add("PICK_JOB_CREATED", plan.order_id, pick.text());
+        events.pick_job(plan.order_id, plan.tenant_order_id, /*cancelled=*/false,
+                        {pick_job_id, ids[i], *part.facility_ref, part.lines});
     }
 
     for (const auto& [key, quantity] : reservations_of(d)) reservations_[key] += quantity;

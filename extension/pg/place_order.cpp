@@ -124,7 +124,7 @@ Placed place(const core::OrderInput& input, const std::string& body) {
         return {spi::text(existing[0], 0), std::nullopt};  // a safe retry: the order as it is
     }
 
-    json lines = json::array(), created_lines = json::array();
+    json lines = json::array();
     for (std::size_t i = 0; i < input.lines.size(); ++i) {
         const auto& l = input.lines[i];
         json bundle = l.bundle_ref ? json(*l.bundle_ref) : json(nullptr);
@@ -133,20 +133,12 @@ Placed place(const core::OrderInput& input, const std::string& body) {
                          {"article", l.article},
                          {"quantity", l.quantity},
                          {"bundle_ref", bundle}});
-        created_lines.push_back({{"lineId", l.line_id},
-                                 {"tenantArticleId", l.article},
-                                 {"quantity", l.quantity},
-                                 {"bundleRef", bundle}});
     }
     spi::run(insert_lines_sql, {order_id, lines.dump()});
 
     EventLog events;
-    const json created = {{"orderId", order_id},
-                          {"tenantOrderId", input.tenant_order_id},
-                          {"orderDate", spi::text(inserted[0], 0)},
-                          {"priority", input.priority},
-                          {"orderLineItems", created_lines}};
-    events.add("ORDER_CREATED", order_id, created.dump());
+    events.order_created(order_id, input.tenant_order_id, spi::text(inserted[0], 0), input.priority,
+                         input.lines);
     PlanToRoute plan;
     plan.routing_plan_id = new_uuid();
     plan.is_new = true;
