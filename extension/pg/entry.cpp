@@ -18,21 +18,21 @@ spi::Statement order_json_sql{"SELECT waitroom.order_json($1::uuid)::text", 1};
 std::string jsonb_arg_text(FunctionCallInfo fcinfo, int argno) {
     if (PG_ARGISNULL(argno)) return "null";  // SQL NULL reads as JSON null: the core rejects it
     char* cstr = nullptr;
-    pg_call([&] {
+    pg_call([&]() noexcept {
         Jsonb* jb = PG_GETARG_JSONB_P(argno);
         cstr = JsonbToCString(nullptr, &jb->root, VARSIZE(jb));
     });
     std::string out(cstr);
-    pg_call([&] { pfree(cstr); });
+    pg_call([&]() noexcept { pfree(cstr); });
     return out;
 }
 
 std::string text_arg(FunctionCallInfo fcinfo, int argno) {
     if (PG_ARGISNULL(argno)) return {};
     char* cstr = nullptr;
-    pg_call([&] { cstr = text_to_cstring(PG_GETARG_TEXT_PP(argno)); });
+    pg_call([&]() noexcept { cstr = text_to_cstring(PG_GETARG_TEXT_PP(argno)); });
     std::string out(cstr);
-    pg_call([&] { pfree(cstr); });
+    pg_call([&]() noexcept { pfree(cstr); });
     return out;
 }
 
@@ -45,7 +45,7 @@ Datum finish_with_json(const std::string& json_text) {
     spi::finish();
     Datum result = 0;
     const char* cstr = json_text.c_str();
-    pg_call([&] { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(cstr)); });
+    pg_call([&]() noexcept { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(cstr)); });
     return result;
 }
 

@@ -1,7 +1,7 @@
 // The wall between C++ and Postgres (after pg_duckdb and cppgres):
 // - pg_call(fn) runs Postgres code under PG_TRY. A Postgres ERROR there becomes a C++
 //   PgError, so it unwinds C++ frames with their destructors instead of longjmp-ing past them.
-//   fn itself must hold no C++ object with a destructor.
+//   fn itself must hold no C++ object with a destructor, and must be noexcept (checked).
 // - invoke(fcinfo, impl) is every SQL entry point: it catches every C++ exception, leaves the
 //   catch block, and only then raises the ERROR, keeping the SQLSTATE (and, for a Postgres
 //   error, its detail and hint).
@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <type_traits>
 
 #include "core/errors.hpp"
 
@@ -38,6 +39,10 @@ private:
 
 template <typename Fn>
 void pg_call(Fn&& fn) {
+    // A C++ exception must never reach PG_TRY: its longjmp-based catch cannot see it, and it
+    // would unwind past Postgres's error state. So fn must say it throws nothing.
+    static_assert(std::is_nothrow_invocable_v<Fn&>,
+                  "pg_call: the callable must be noexcept (mark the lambda noexcept)");
     MemoryContext caller_context = CurrentMemoryContext;
     ErrorData* volatile edata = nullptr;
     PG_TRY();

@@ -16,7 +16,7 @@ namespace waitroom::pg {
 // across backends (a per-backend seeded PRNG has too few streams) nor be predictable.
 std::string new_uuid() {
     char* text = nullptr;  // palloc'd, freed with the memory context
-    pg_call([&] {
+    pg_call([&]() noexcept {
         pg_uuid_t uuid;
         if (!pg_strong_random(uuid.data, UUID_LEN))
             ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),

@@ -9,7 +9,8 @@
 //   the variables of PL/pgSQL bound as PL/pgSQL binds them, which a statement's text alone
 //   cannot give.
 // The search_path suite (26) plants overrides of all of them.
-// The Postgres side is plain C: it runs inside pg_call and holds no C++ object.
+// The Postgres side is plain C: it runs inside pg_call and holds no C++ object; a statement
+// that fails analysis is undone by spi::in_subtransaction.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,7 +20,6 @@
 #include "pg/entry.hpp"
 
 extern "C" {
-#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "nodes/nodeFuncs.h"
@@ -31,7 +31,6 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/regproc.h"
-#include "utils/resowner.h"
 #include "utils/tuplestore.h"
 }
 
@@ -134,68 +133,63 @@ void put_row(ReturnSetInfo* rsinfo, const char* kind, const char* text, const ui
     tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
-// Analyzes one raw statement and collects its routines; a parse-analysis error is returned
-// (as a message), not raised, and rolled back with its subtransaction.
-char* analyze_one(RawStmt* raw, const char* sql, int nargs, Collector* collector,
-                  const char** utility_tag) {
-    MemoryContext caller_context = CurrentMemoryContext;
-    ResourceOwner caller_owner = CurrentResourceOwner;
-    char* volatile error = nullptr;
-    BeginInternalSubTransaction(nullptr);
-    MemoryContextSwitchTo(caller_context);
-    PG_TRY();
-    {
-        Query* query = nullptr;
-        if (nargs >= 0) {
-            Oid* types = static_cast<Oid*>(palloc(sizeof(Oid) * (nargs + 1)));
-            for (int i = 0; i < nargs; i++) types[i] = TEXTOID;
-            query = parse_analyze_fixedparams(raw, sql, types, nargs, nullptr);
-        } else {
-            Oid* types = nullptr;
-            int count = 0;
-            query = parse_analyze_varparams(raw, sql, &types, &count, nullptr);
-        }
-        if (query->commandType == CMD_UTILITY)
-            *utility_tag = GetCommandTagName(CreateCommandTag(query->utilityStmt));
-        else
-            collect_walker(reinterpret_cast<Node*>(query), collector);
-        ReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(caller_context);
-        CurrentResourceOwner = caller_owner;
+// Analyzes one raw statement and collects its routines. Plain C: runs inside pg_call.
+void analyze(RawStmt* raw, const char* sql, int nargs, Collector* collector,
+             const char** utility_tag) {
+    Query* query = nullptr;
+    if (nargs >= 0) {
+        Oid* types = static_cast<Oid*>(palloc(sizeof(Oid) * (nargs + 1)));
+        for (int i = 0; i < nargs; i++) types[i] = TEXTOID;
+        query = parse_analyze_fixedparams(raw, sql, types, nargs, nullptr);
+    } else {
+        Oid* types = nullptr;
+        int count = 0;
+        query = parse_analyze_varparams(raw, sql, &types, &count, nullptr);
     }
-    PG_CATCH();
-    {
-        MemoryContextSwitchTo(caller_context);
-        ErrorData* edata = CopyErrorData();
-        FlushErrorState();
-        RollbackAndReleaseCurrentSubTransaction();
-        MemoryContextSwitchTo(caller_context);
-        CurrentResourceOwner = caller_owner;
-        error = edata->message != nullptr ? edata->message : pstrdup("error");
-    }
-    PG_END_TRY();
-    return error;
+    if (query->commandType == CMD_UTILITY)
+        *utility_tag = GetCommandTagName(CreateCommandTag(query->utilityStmt));
+    else
+        collect_walker(reinterpret_cast<Node*>(query), collector);
 }
 
+// Each statement is analyzed in a subtransaction: a parse-analysis error becomes a row
+// ('error', message), its work undone.
 Datum routines_used(FunctionCallInfo fcinfo) {
-    InitMaterializedSRF(fcinfo, 0);
-    auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    if (PG_ARGISNULL(0)) return 0;
-    char* sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
-    const int nargs = PG_ARGISNULL(1) ? -1 : PG_GETARG_INT32(1);
-    List* raw_statements = raw_parser(sql, RAW_PARSE_DEFAULT);
+    using waitroom::pg::pg_call;
+    ReturnSetInfo* rsinfo = nullptr;
+    char* sql = nullptr;
+    int nargs = -1;
+    List* raw_statements = NIL;
+    pg_call([&]() noexcept {
+        InitMaterializedSRF(fcinfo, 0);
+        rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+        if (PG_ARGISNULL(0)) return;
+        sql = text_to_cstring(PG_GETARG_TEXT_PP(0));
+        nargs = PG_ARGISNULL(1) ? -1 : PG_GETARG_INT32(1);
+        raw_statements = raw_parser(sql, RAW_PARSE_DEFAULT);
+    });
     ListCell* cell = nullptr;
     foreach (cell, raw_statements) {
+        auto* raw = lfirst_node(RawStmt, cell);
         Collector collector{NIL, 0, CurrentMemoryContext};
         const char* utility_tag = nullptr;
-        char* error = analyze_one(lfirst_node(RawStmt, cell), sql, nargs, &collector, &utility_tag);
-        if (error != nullptr) put_row(rsinfo, "error", error, nullptr, nullptr);
-        if (utility_tag != nullptr) put_row(rsinfo, "utility", utility_tag, nullptr, nullptr);
-        ListCell* use_cell = nullptr;
-        foreach (use_cell, collector.uses) {
-            const auto* use = static_cast<const RoutineUse*>(lfirst(use_cell));
-            put_row(rsinfo, kind_name(use->kind), signature(use), nullptr, nullptr);
-        }
+        const waitroom::pg::spi::Subtransaction analysis =
+            waitroom::pg::spi::in_subtransaction([&] {
+                pg_call([&]() noexcept { analyze(raw, sql, nargs, &collector, &utility_tag); });
+                return true;
+            });
+        pg_call([&]() noexcept {
+            if (analysis.error != nullptr)
+                put_row(rsinfo, "error",
+                        analysis.error->message != nullptr ? analysis.error->message : "error",
+                        nullptr, nullptr);
+            if (utility_tag != nullptr) put_row(rsinfo, "utility", utility_tag, nullptr, nullptr);
+            ListCell* use_cell = nullptr;
+            foreach (use_cell, collector.uses) {
+                const auto* use = static_cast<const RoutineUse*>(lfirst(use_cell));
+                put_row(rsinfo, kind_name(use->kind), signature(use), nullptr, nullptr);
+            }
+        });
     }
     return 0;
 }
@@ -274,18 +268,15 @@ Datum waitroom_statements(PG_FUNCTION_ARGS) {
         const char* cstr = text.c_str();
         Datum result = 0;
         waitroom::pg::pg_call(
-            [&] { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(cstr)); });
+            [&]() noexcept { result = DirectFunctionCall1(jsonb_in, CStringGetDatum(cstr)); });
         return result;
     });
 }
 
 PG_FUNCTION_INFO_V1(waitroom_routines_used);
 Datum waitroom_routines_used(PG_FUNCTION_ARGS) {
-    return waitroom::pg::invoke(fcinfo, [](FunctionCallInfo call) -> Datum {
-        Datum result = 0;
-        waitroom::pg::pg_call([&] { result = routines_used(call); });
-        return result;
-    });
+    return waitroom::pg::invoke(fcinfo,
+                                [](FunctionCallInfo call) -> Datum { return routines_used(call); });
 }
 
 PG_FUNCTION_INFO_V1(waitroom_record_routines);
@@ -305,7 +296,7 @@ PG_FUNCTION_INFO_V1(waitroom_recorded_routines);
 Datum waitroom_recorded_routines(PG_FUNCTION_ARGS) {
     return waitroom::pg::invoke(fcinfo, [](FunctionCallInfo call) -> Datum {
         Datum result = 0;
-        waitroom::pg::pg_call([&] { result = recorded_routines(call); });
+        waitroom::pg::pg_call([&]() noexcept { result = recorded_routines(call); });
         return result;
     });
 }

@@ -350,21 +350,14 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
 
 bool lock_in_snapshot(const std::function<bool()>& lock, bool* stale) {
     if (!IsolationUsesXactSnapshot()) return lock();
-    spi::begin_subtransaction();
     bool result = false;
-    try {
+    const spi::Subtransaction attempt = spi::in_subtransaction([&] {
         result = lock();
-    } catch (const PgError& e) {
-        spi::rollback_subtransaction();
-        if (e.edata()->sqlerrcode != ERRCODE_T_R_SERIALIZATION_FAILURE) throw;
-        *stale = true;
-        return false;
-    } catch (...) {
-        spi::rollback_subtransaction();
-        throw;
-    }
-    spi::release_subtransaction();
-    return result;
+        return true;  // a failed re-check keeps its locks, as at READ COMMITTED
+    });
+    if (!attempt.undone_by(ERRCODE_T_R_SERIALIZATION_FAILURE)) return result;
+    *stale = true;
+    return false;
 }
 
 void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait) {
@@ -407,30 +400,18 @@ spi::Statement restore_lock_wait_sql{"SELECT set_config('lock_timeout', $1, true
 }  // namespace
 
 bool in_lock_attempt(bool bounded, const std::function<bool()>& fn) {
-    spi::begin_subtransaction();
-    bool keep = false;
-    try {
+    const spi::Subtransaction attempt = spi::in_subtransaction([&] {
         spi::Value previous;
         if (bounded) {
             const std::string half = std::to_string(std::max(1, DeadlockTimeout / 2)) + "ms";
             previous = spi::run(bound_lock_wait_sql, {half}).at(0).at(0);
         }
-        keep = fn();
+        if (!fn()) return false;  // undoes fn's work and the lock_timeout change
         if (bounded) spi::run(restore_lock_wait_sql, {previous});
-    } catch (const PgError& e) {
-        spi::rollback_subtransaction();  // undoes fn's work and the lock_timeout change
-        if (e.edata()->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE) return false;
-        throw;
-    } catch (...) {
-        spi::rollback_subtransaction();
-        throw;
-    }
-    if (!keep) {
-        spi::rollback_subtransaction();
-        return false;
-    }
-    spi::release_subtransaction();
-    return true;
+        return true;
+    });
+    if (attempt.undone_by(ERRCODE_LOCK_NOT_AVAILABLE)) return false;
+    return attempt.kept;
 }
 
 }  // namespace waitroom::pg

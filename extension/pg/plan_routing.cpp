@@ -194,26 +194,16 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
             continue;
         }
         // A pass never waits for rows: the app's UPDATE holds rows of its own.
-        bool current = false;
-        spi::begin_subtransaction();
-        try {
-            current = lock_and_recheck(reservations, loaded.request.offers,
-                                       loaded.missing_stock_rows, /*nowait=*/true);
-        } catch (const PgError& e) {
-            // Never let an error leave the internal subtransaction open.
-            spi::rollback_subtransaction();
-            if (e.edata()->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE) throw;
+        const spi::Subtransaction locked = spi::in_subtransaction([&] {
+            // Rows that changed are released (undone): no lock held while we decide again.
+            return lock_and_recheck(reservations, loaded.request.offers, loaded.missing_stock_rows,
+                                    /*nowait=*/true);
+        });
+        if (locked.undone_by(ERRCODE_LOCK_NOT_AVAILABLE)) {
             result.outcome = RouteOutcome::Deferred;
             return result;
-        } catch (...) {
-            spi::rollback_subtransaction();
-            throw;
         }
-        if (current) {
-            spi::release_subtransaction();
-            break;
-        }
-        spi::rollback_subtransaction();  // releases the row locks: no lock held while we retry
+        if (locked.kept) break;
         if (attempt >= kOptimisticAttempts) {
             result.outcome = RouteOutcome::Deferred;
             return result;

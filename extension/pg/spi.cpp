@@ -1,5 +1,6 @@
 #include "pg/spi.hpp"
 
+#include <functional>
 #include <stdexcept>
 
 #include "pg/guard.hpp"
@@ -86,13 +87,13 @@ std::string array_literal(const std::vector<std::string>& values) {
 }
 
 void connect() {
-    pg_call([] {
+    pg_call([]() noexcept {
         if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "waitroom: SPI_connect failed");
     });
 }
 
 void finish() {
-    pg_call([] { SPI_finish(); });
+    pg_call([]() noexcept { SPI_finish(); });
 }
 
 namespace {
@@ -103,7 +104,7 @@ Rows take_result() {
     int natts = 0;
     char** cells = nullptr;  // nrows * natts, palloc'd in the SPI context
     SPITupleTable* table = nullptr;
-    pg_call([&] {
+    pg_call([&]() noexcept {
         table = SPI_tuptable;
         if (table == nullptr) return;
         nrows = SPI_processed;
@@ -138,7 +139,7 @@ Rows take_result() {
         rows.push_back(std::move(row));
     }
     if (table != nullptr) {
-        pg_call([&] {
+        pg_call([&]() noexcept {
             for (uint64 i = 0; i < nrows * natts; ++i)
                 if (cells[i] != nullptr) pfree(cells[i]);
             pfree(cells);
@@ -157,7 +158,7 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
     for (std::size_t i = 0; i < params.size(); ++i)
         cparams[i] = params[i] ? params[i]->c_str() : nullptr;
 
-    pg_call([&] {
+    pg_call([&]() noexcept {
         if (statement.plan == nullptr) {
             Oid types[kMaxArgs];
             for (Oid& type : types) type = TEXTOID;
@@ -195,10 +196,12 @@ void reset_subtransactions(XactEvent event, void* /*arg*/) noexcept {
 
 void register_callbacks() { RegisterXactCallback(reset_subtransactions, nullptr); }
 
+namespace {
+
 void begin_subtransaction() {
     if (subxact_depth >= kMaxSubtransactionDepth)
         throw std::logic_error("waitroom: subtransactions nested too deep");
-    pg_call([] {
+    pg_call([]() noexcept {
         subxact_context[subxact_depth] = CurrentMemoryContext;
         subxact_owner[subxact_depth] = CurrentResourceOwner;
         BeginInternalSubTransaction(nullptr);
@@ -209,7 +212,7 @@ void begin_subtransaction() {
 
 void release_subtransaction() {
     if (subxact_depth <= 0) throw std::logic_error("waitroom: no subtransaction to end");
-    pg_call([] {
+    pg_call([]() noexcept {
         ReleaseCurrentSubTransaction();
         MemoryContextSwitchTo(subxact_context[subxact_depth - 1]);
         CurrentResourceOwner = subxact_owner[subxact_depth - 1];
@@ -219,12 +222,38 @@ void release_subtransaction() {
 
 void rollback_subtransaction() {
     if (subxact_depth <= 0) throw std::logic_error("waitroom: no subtransaction to end");
-    pg_call([] {
+    pg_call([]() noexcept {
         RollbackAndReleaseCurrentSubTransaction();
         MemoryContextSwitchTo(subxact_context[subxact_depth - 1]);
         CurrentResourceOwner = subxact_owner[subxact_depth - 1];
     });
     --subxact_depth;  // only once it ended: a failure leaves the count matching Postgres
+}
+
+}  // namespace
+
+Subtransaction in_subtransaction(const std::function<bool()>& fn) {
+    begin_subtransaction();
+    Subtransaction result;
+    try {
+        result.kept = fn();
+    } catch (const PgError& e) {
+        result.error = e.edata();
+    } catch (...) {
+        rollback_subtransaction();  // never leave an internal subtransaction open
+        throw;
+    }
+    if (result.kept)
+        release_subtransaction();
+    else
+        rollback_subtransaction();
+    return result;
+}
+
+bool Subtransaction::undone_by(int sqlstate) const {
+    if (error == nullptr) return false;
+    if (error->sqlerrcode != sqlstate) throw PgError(error);
+    return true;
 }
 
 const std::string& text(const Row& row, std::size_t column) {

@@ -4,10 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
+
+struct ErrorData;  // utils/elog.h
 
 namespace waitroom::pg::spi {
 
@@ -54,10 +57,19 @@ void connect();
 void finish();
 Rows run(Statement& statement, const std::vector<Value>& params);
 
-// Subtransaction around a lock attempt: rolled back, it releases the row locks taken in it.
-void begin_subtransaction();
-void release_subtransaction();
-void rollback_subtransaction();
+// What became of work run in a subtransaction.
+struct Subtransaction {
+    bool kept = false;           // fn returned true: its work stays
+    ErrorData* error = nullptr;  // a Postgres error undid it (copied out into the caller's
+                                 // memory context)
+    // Whether an error of this SQLSTATE (ERRCODE_*) undid it; any other error is rethrown.
+    [[nodiscard]] bool undone_by(int sqlstate) const;
+};
+
+// Runs fn in a subtransaction (the one place waitroom begins and ends one). Keeps fn's work
+// when fn returns true; undoes it (its row and article locks too) when fn returns false or
+// raises a Postgres error, which it returns. Any other exception is rethrown once undone.
+Subtransaction in_subtransaction(const std::function<bool()>& fn);
 // Registers the transaction-end reset of the subtransaction count (from _PG_init).
 void register_callbacks();
 

@@ -63,7 +63,7 @@ void forget_raised_in_aborted_subxact(SubXactEvent event, SubTransactionId /*sub
 // restock, of an article nobody waits for, costs this and its lock alone.
 bool index_has_row(const char* table, const char* index, const std::string* key) {
     bool found = false;
-    pg_call([&] {
+    pg_call([&]() noexcept {
         const Oid schema = get_namespace_oid("waitroom", false);
         Relation rel = table_open(get_relname_relid(table, schema), AccessShareLock);
         const Oid index_oid = get_relname_relid(index, schema);
@@ -125,7 +125,7 @@ std::vector<std::string> articles_to_defer(const std::vector<std::string>& artic
 // reserves and its availability rose, or it moved to another (facility, article).
 bool availability_rose(HeapTuple old_row, HeapTuple new_row, TupleDesc desc) {
     bool rose = false;
-    pg_call([&] {
+    pg_call([&]() noexcept {
         const int on_hand_no = SPI_fnumber(desc, "on_hand");
         const int reserved_no = SPI_fnumber(desc, "reserved");
         bool null_old = false;  // any NULL read from the old row (columns are NOT NULL)
@@ -160,7 +160,7 @@ bool availability_rose(HeapTuple old_row, HeapTuple new_row, TupleDesc desc) {
 
 void note_article(HeapTuple row, TupleDesc desc) {
     char* article = nullptr;
-    pg_call([&] {
+    pg_call([&]() noexcept {
         bool isnull = false;
         Datum value = heap_getattr(row, SPI_fnumber(desc, "tenant_article_id"), desc, &isnull);
         if (!isnull) article = TextDatumGetCString(value);

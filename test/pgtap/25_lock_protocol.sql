@@ -4,7 +4,7 @@
 -- DBA query spells a class, bucket or tag of its own.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(17);
+SELECT plan(20);
 
 \ir lib/helpers.psql
 
@@ -69,6 +69,19 @@ SELECT set_eq($$SELECT pg_temp.held() EXCEPT
   $$VALUES ('strategy:-:ShareLock:true'),
            ('waiting:' || waitroom.article_lock_bucket('sku-wait') || ':ShareLock:true')$$,
   'a decision to wait holds the strategy lock and its article''s waiting lock, shared');
+
+-- ---------------------------------------------------------------- subtransactions (spi::in_subtransaction)
+-- A bounded lock attempt (the pass above, serving w1 once sku-wait is restocked) restores
+-- lock_timeout when it keeps its work.
+SET LOCAL lock_timeout = '7s';
+UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id = 'sku-wait';
+SELECT is(pg_temp.line_state('w1'), '1:1/0/0/0/0', 'the restock routes w1');
+SELECT is(current_setting('lock_timeout'), '7s', 'and lock_timeout is what it was');
+-- A statement that fails analysis is undone in its subtransaction; the next is analyzed.
+SELECT results_eq(
+  $$SELECT kind FROM waitroom._routines_used('SELECT no_such_function(1); SELECT 1 = 1')$$,
+  $$VALUES ('error'), ('operator')$$,
+  '_routines_used: an error row for the failed statement, then the next statement''s routines');
 
 -- ---------------------------------------------------------------- who reads them
 SELECT ok(has_table_privilege('waitroom_reader', 'waitroom.lock_holders', 'SELECT')
