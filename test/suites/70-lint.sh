@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Suite 70: a warning is a bug. One check per C++ file for clang-format (.clang-format) and one
 # per translation unit for clang-tidy (.clang-tidy; extension/pg has its own for the Postgres
-# C API). Ends with "suite-result: P passed, F failed".
+# C API). A file counts as clean only when clang-tidy ran to its end on it (exit 0 and its check
+# profile written) without a finding in our code: a missing or crashed clang-tidy is a failure.
+# CLANG_TIDY names another binary (to see those failures). Ends with "suite-result: P passed,
+# F failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -32,11 +35,29 @@ units=$(python3 -c 'import json; print("\n".join(sorted(e["file"] for e in json.
 # The glue is built by PGXS: the same flags by hand (-Wno-register as in the Makefile).
 pg_flags=(-std=c++17 -Wno-register -Iextension -I"$(pg_config --includedir-server)" -I"$(pg_config --includedir)/internal")
 
-tidy() {  # tidy FILE LOG: clang-tidy findings in our own code (system headers are not ours)
+CLANG_TIDY=${CLANG_TIDY:-clang-tidy}
+if "$CLANG_TIDY" --version >"$out/tidy-version" 2>&1; then
+  result OK "clang-tidy runs: $(grep -m1 -o 'version [0-9.]*' "$out/tidy-version")"
+else
+  result FAIL "clang-tidy runs ($CLANG_TIDY)" "$out/tidy-version"
+fi
+
+tidy() {  # tidy FILE LOG: clean = clang-tidy finished (exit 0, check profile stored) and found
+          # nothing in our own code (system headers are not ours)
+  local profile rc
+  profile=$(mktemp -d "$out/profile.XXXXXX")
+  local run=("$CLANG_TIDY" --quiet --enable-check-profile --store-check-profile="$profile" "$1")
   if [[ $1 == */extension/pg/* || $1 == extension/pg/* ]]; then
-    clang-tidy --quiet "$1" -- "${pg_flags[@]}" >"$2" 2>/dev/null
+    "${run[@]}" -- "${pg_flags[@]}" >"$2" 2>"$2.err"
   else
-    clang-tidy --quiet -p build "$1" >"$2" 2>/dev/null
+    "${run[@]}" -p build >"$2" 2>"$2.err"
+  fi
+  rc=$?
+  if [ "$rc" -ne 0 ] || [ -z "$(ls -A "$profile")" ]; then
+    { echo "clang-tidy did not finish (exit $rc, check profile: $(ls "$profile" | wc -l))"
+      cat "$2"; grep -v '^[0-9]* warnings* generated\.$' "$2.err"; } >"$2.why"
+    mv "$2.why" "$2"
+    return 1
   fi
   ! grep -E '(warning|error):' "$2" | grep -qv '^/usr/'
 }
