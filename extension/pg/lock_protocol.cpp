@@ -46,11 +46,11 @@
 // function can build: SQL's advisory functions set the tag's fourth field to 1 (bigint key)
 // or 2 (two int4 keys), Citus uses 4..13; ours is kArticleLockSpace. So no role can take,
 // stall or collide with them through pg_advisory_lock*, and an app's own advisory locks in
-// any class are its own. A DBA sees them in pg_locks as
-//   locktype = 'advisory', database = the database's oid, classid = 7 (waiting), 8 (pass) or
-//   9 (strategy), objid = the bucket (hashtext(article) & 1023; 0 for the strategy), objsubid =
-//   22354, mode = 'ShareLock' or 'ExclusiveLock'
-// (pg_blocking_pids() and the wait event "Lock: advisory" name them as for any lock).
+// any class are its own. In pg_locks they are locktype 'advisory' rows of the database;
+// tag_of() below makes every tag, and SQL reads them from there (sql/src/34_lock_protocol.sql):
+// waitroom.lock_holders decodes pg_locks into (kind, bucket, mode, granted, pid),
+// waitroom.lock_tags() lists every tag and waitroom.article_lock_bucket(article) an article's
+// bucket (pg_blocking_pids() and the wait event "Lock: advisory" name them as for any lock).
 #include "pg/lock_protocol.hpp"
 
 #include <algorithm>
