@@ -163,7 +163,7 @@ SELECT pg_temp.rejects(jsonb_set((SELECT body FROM long_order), '{orderLineItems
 SELECT pg_temp.raises($$SELECT waitroom.cancel_order((SELECT order_id FROM waitroom.orders WHERE tenant_order_id = 'LONG'),
                     (SELECT jsonb_agg(jsonb_build_object('lineId', i::text, 'quantity', CASE WHEN i = 1000 THEN 1e400 ELSE 1 END))
                        FROM generate_series(1, 1000) i))$$,
-                      '22023', 'quantity.*"1000"', 'cancel_order: 1,000 lines, the last with quantity 1e400: 22023 naming it');
+                      '22023', 'lines\[999\]\.quantity', 'cancel_order: 1,000 lines, the last with quantity 1e400: 22023 naming lines[999].quantity');
 SELECT pg_temp.rejects(jsonb_set((SELECT body FROM long_order), '{orderLineItems,9999,id}', '"1"')::text,
                        '22023', 'orderLineItems\[9999\]\.id.*duplicate', 'line 10,000 repeating id "1": 22023 naming the field');
 
