@@ -108,12 +108,16 @@ SELECT is((SELECT count(*) FROM waitroom.waiting_room WHERE tenant_article_id LI
           'the 50 orders wanting 2 still wait');
 SELECT is((SELECT sum(reserved) FROM waitroom.stock WHERE tenant_article_id LIKE 'bulk-%'), 450::bigint,
           'bulk: 450 units reserved');
-SELECT is((SELECT count(*) FROM waitroom.event
-            WHERE event = 'PICK_JOB_CREATED' AND event_id > (SELECT v FROM mark WHERE k = 'bulk')),
-          450::bigint, 'bulk: 450 PICK_JOB_CREATED events');
-SELECT is((SELECT count(*) FROM waitroom.event
-            WHERE event = 'ROUTING_PLAN_WAITING' AND event_id > (SELECT v FROM mark WHERE k = 'bulk')),
-          0::bigint, 'bulk: no new ROUTING_PLAN_WAITING for the plans that still wait');
+SELECT is((SELECT string_agg(event || ':' || n, ' ' ORDER BY event) FROM (
+             SELECT event, count(*) AS n FROM waitroom.event
+              WHERE event_id > (SELECT v FROM mark WHERE k = 'bulk') GROUP BY event) s),
+          'PICK_JOB_CREATED:450 ROUTING_PLAN_ROUTED:450',
+          'bulk: 450 ROUTING_PLAN_ROUTED and 450 PICK_JOB_CREATED, nothing else (no new ROUTING_PLAN_WAITING for the plans that still wait)');
+SELECT is((SELECT count(*) FROM (
+             SELECT array_agg(e.event ORDER BY e.event_id) AS seq FROM waitroom.event e
+              WHERE e.event_id > (SELECT v FROM mark WHERE k = 'bulk') GROUP BY e.order_id) s
+            WHERE s.seq = ARRAY['ROUTING_PLAN_ROUTED', 'PICK_JOB_CREATED']), 450::bigint,
+          'bulk: each served order has exactly ROUTING_PLAN_ROUTED then PICK_JOB_CREATED');
 
 -- ---------------------------------------------------------------- invariants
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = sum of open pick lines on every stock row');
