@@ -7,7 +7,7 @@
 -- and "shortQuantity" the part of it not picked.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(23);
+SELECT plan(24);
 
 \ir lib/helpers.psql
 
@@ -73,6 +73,10 @@ SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = pg_temp.o
           1::bigint, 'rule 4 at cap 1: the cap counts every routed plan of the decision, rule 4''s included');
 SELECT is(pg_temp.reserved('f2', 'b5'), NULL, 'rule 4 at cap 1: nothing reserved (no stock row created) at F2');
 
+SELECT is((SELECT count(*) FROM waitroom.orders o
+            WHERE EXISTS (SELECT FROM waitroom.routing_plan p WHERE p.order_id = o.order_id AND p.status = 'ROUTED')
+              AND EXISTS (SELECT FROM waitroom.routing_plan p WHERE p.order_id = o.order_id AND p.status = 'NOT_ROUTABLE')),
+          0::bigint, 'no order here has a NOT_ROUTABLE plan next to a ROUTED one');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'reserved = open pick lines at every stock row');
 SELECT is(pg_temp.lost_lines(), 0::bigint, 'nothing lost: picked + short + not routable = ordered');
 SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');
