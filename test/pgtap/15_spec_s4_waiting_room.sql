@@ -1,6 +1,7 @@
--- SPEC.md §4 (the waiting room, manual actions; the events of each scenario, §5, beside it), clause by clause, from the outside: what an app or a DBA sees through
--- plain SQL. One file per SPEC section (15_spec_s1 ... s6); each has its own data, one article
--- family per scenario (the stock trigger and reroute_all act on every order of an article).
+-- SPEC.md §4: the waiting room, manual actions; the events of each scenario, §5, beside it.
+-- Clause by clause, from the outside: what an app or a DBA sees through plain SQL. One file
+-- per SPEC section (15_spec_s1 ... s6), each with its own data; one article family per
+-- scenario (the stock trigger and reroute_all act on every order of an article).
 BEGIN;
 CREATE EXTENSION waitroom;
 SELECT plan(65);
