@@ -4,7 +4,7 @@
 -- DBA query spells a class, bucket or tag of its own.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(20);
+SELECT plan(21);
 
 \ir lib/helpers.psql
 
@@ -69,6 +69,11 @@ SELECT set_eq($$SELECT pg_temp.held() EXCEPT
   $$VALUES ('strategy:-:ShareLock:true'),
            ('waiting:' || waitroom.article_lock_bucket('sku-wait') || ':ShareLock:true')$$,
   'a decision to wait holds the strategy lock and its article''s waiting lock, shared');
+
+-- A change of the strategy takes the strategy lock exclusive (it waits for every decision).
+UPDATE waitroom.routing_strategy SET waiting_room_priority = waiting_room_priority;
+SELECT ok('strategy:-:ExclusiveLock:true' IN (SELECT pg_temp.held()),
+  'a change of the strategy holds the strategy lock, exclusive');
 
 -- ---------------------------------------------------------------- subtransactions (spi::in_subtransaction)
 -- A bounded lock attempt (the pass above, serving w1 once sku-wait is restocked) restores
