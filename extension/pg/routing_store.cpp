@@ -28,7 +28,7 @@ spi::Statement load_offers_sql{
 // STRICT_FIFO's held-back quantity per article: the probe rows of waitroom.waiting_queue.
 spi::Statement held_back_sql{
     "SELECT q.tenant_article_id, q.ahead"
-    "  FROM waitroom.waiting_queue($1::text[], $2::uuid, $3::uuid) q WHERE q.probe",
+    "  FROM waitroom.waiting_queue($1::text[], $2::uuid[], $3::uuid) q WHERE q.probe",
     3};
 
 core::FenceMode fence_mode(const std::string& s) {
@@ -134,9 +134,10 @@ std::map<std::string, std::int64_t> held_back_before(const std::vector<std::stri
                                                      const std::string& plan_id,
                                                      const std::string& order_id) {
     std::map<std::string, std::int64_t> held;
-    spi::Value plan = plan_id.empty() ? std::nullopt : spi::Value(plan_id);
-    for (const spi::Row& r :
-         spi::run(held_back_sql, {spi::array_literal(articles), plan, order_id}))
+    // The plan being re-routed, or else a new plan of the order.
+    const spi::Value plan = plan_id.empty() ? std::nullopt : spi::Value("{" + plan_id + "}");
+    const spi::Value order = plan_id.empty() ? spi::Value(order_id) : std::nullopt;
+    for (const spi::Row& r : spi::run(held_back_sql, {spi::array_literal(articles), plan, order}))
         held[spi::text(r, 0)] = spi::integer(r, 1);
     return held;
 }

@@ -1,6 +1,9 @@
 -- The waiting room's queue and what the router may use, one definition each (issue 11): the
 -- pass, the batch, the decision (STRICT_FIFO's held-back quantity), reroute and the
 -- waiting_room view all read these functions.
+-- Their statements are planned once, generic, as the C module plans its own (spi.cpp): a
+-- custom plan per call (the default for an array argument) cost more to plan than to run
+-- (bench/queue_sql.sh).
 
 -- Candidate offers of some articles (SPEC §3): the facility is ONLINE and its listing ACTIVE.
 -- `available` = max(on_hand - reserved, 0), 0 for a PREORDER listing not released by `at`
@@ -15,7 +18,8 @@ CREATE FUNCTION candidate_offer(articles text[], at timestamptz DEFAULT now())
 RETURNS TABLE (facility_ref text, tenant_article_id text, out_of_stock_behaviour text,
                preorder_available_from timestamptz, on_hand int, reserved int, available int,
                preorder_pending bool, lat double precision, lon double precision)
-LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp
+SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
@@ -36,78 +40,69 @@ BEGIN
                AND l.status = 'ACTIVE' AND f.status = 'ONLINE') x;
 END $$;
 
--- The queue order (SPEC §4 waiting_room_priority): PRIORITY serves higher `priority` first;
--- then, and in FIFO and STRICT_FIFO, the older order_date, then the older plan (plan_no).
--- Ranks the given plans (1 = served first; a plan's lines share its rank) and, if
--- `new_plan_of` is given, a new plan of that order (routing_plan_id NULL): it queues by its
--- order's date, behind the plans of the same date. Each plan and order is read by its key.
-CREATE FUNCTION queue_order(plan_ids uuid[], new_plan_of uuid DEFAULT NULL)
-RETURNS TABLE (routing_plan_id uuid, status text, queue_rank bigint)
-LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+-- The queue (SPEC §4 waiting_room_priority): PRIORITY serves higher `priority` first; then,
+-- and in FIFO and STRICT_FIFO, the older order_date, then the older plan (plan_no). This is
+-- the one place that orders it.
+-- Rows: every waiting line of `articles` (in WAITING plans), with `queue_rank` (1 = served
+-- first; a plan's lines share its rank) and `ahead`, the quantity of its article waiting in
+-- plans ahead of its plan: STRICT_FIFO holds that much back from a decision (a later one may
+-- use only what is available minus it). Probe rows (probe true, quantity 0) rank other plans:
+-- one per article (article NULL without articles) for each of `probe_plan_ids` (a plan being
+-- re-routed, waiting or NOT_ROUTABLE) and for a new plan of `probe_order_id` (routing_plan_id
+-- NULL), which queues by its order's date behind the plans of that date.
+-- Each article's waiting lines come from the partial index, each plan and order by its key:
+-- the cost follows those articles' queues, not the size of the waiting room.
+CREATE FUNCTION waiting_queue(articles text[], probe_plan_ids uuid[] DEFAULT NULL,
+                              probe_order_id uuid DEFAULT NULL)
+RETURNS TABLE (tenant_article_id text, routing_plan_id uuid, line_id text, quantity int,
+               queue_rank bigint, ahead bigint, probe bool)
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp
+SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
     by_priority bool := (SELECT s.waiting_room_priority = 'PRIORITY' FROM routing_strategy s);
 BEGIN
     RETURN QUERY
-    SELECT k.routing_plan_id, k.status,
-           dense_rank() OVER (ORDER BY CASE WHEN by_priority THEN k.priority END DESC NULLS LAST,
-                                       k.order_date, k.plan_no NULLS LAST)
-      FROM (SELECT p.routing_plan_id, p.status, p.plan_no, p.order_date, p.priority
-              FROM (SELECT DISTINCT x.id FROM unnest(plan_ids) AS x(id)) x
-             CROSS JOIN LATERAL (SELECT p.routing_plan_id, p.status, p.plan_no, o.order_date, o.priority
-                                   FROM routing_plan p JOIN orders o ON o.order_id = p.order_id
-                                  WHERE p.routing_plan_id = x.id OFFSET 0) p
-            UNION ALL
-            SELECT NULL, NULL, NULL, o.order_date, o.priority FROM orders o
-             WHERE o.order_id = new_plan_of) k;
-END $$;
-
--- The waiting lines of some articles in queue order, each with `ahead`: the quantity of its
--- article still waiting in plans ahead of its plan. STRICT_FIFO holds that much back from a
--- decision (SPEC §4: a later decision may use only what is available minus it). A probe row
--- (probe true, quantity 0) per article gives `ahead` for `probe_plan_id` (a plan being
--- re-routed, waiting or NOT_ROUTABLE), or for a new plan of `probe_order_id`. Each article's waiting lines
--- come from the partial index: the cost follows those articles' queues, not the waiting room.
-CREATE FUNCTION waiting_queue(articles text[], probe_plan_id uuid DEFAULT NULL,
-                              probe_order_id uuid DEFAULT NULL)
-RETURNS TABLE (tenant_article_id text, routing_plan_id uuid, line_id text, quantity int,
-               queue_rank bigint, ahead bigint, probe bool)
-LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
-#variable_conflict use_column
-BEGIN
-    RETURN QUERY
-    WITH lines AS MATERIALIZED (
-        SELECT a.article, w.routing_plan_id, w.line_id, w.quantity
-          FROM unnest(articles) AS a(article)
-         CROSS JOIN LATERAL (SELECT l.routing_plan_id, l.line_id, l.quantity
-                               FROM routing_plan_line l
-                              WHERE l.waiting AND l.tenant_article_id = a.article OFFSET 0) w),
-    ranked AS MATERIALIZED (
-        SELECT * FROM queue_order(ARRAY(SELECT li.routing_plan_id FROM lines li
-                                        UNION SELECT probe_plan_id WHERE probe_plan_id IS NOT NULL),
-                                  CASE WHEN probe_plan_id IS NULL THEN probe_order_id END)),
-    entries AS (
-        SELECT li.article, li.routing_plan_id, li.line_id, li.quantity, r.queue_rank, false AS probe
-          FROM lines li JOIN ranked r ON r.routing_plan_id = li.routing_plan_id
-         WHERE r.status = 'WAITING'
-        UNION ALL
-        SELECT a.article, r.routing_plan_id, NULL, 0, r.queue_rank, true
-          FROM unnest(articles) AS a(article)
-         CROSS JOIN ranked r
-         WHERE r.routing_plan_id IS NOT DISTINCT FROM probe_plan_id
-           AND (probe_plan_id IS NOT NULL OR probe_order_id IS NOT NULL))
-    SELECT e.article, e.routing_plan_id, e.line_id, e.quantity, e.queue_rank,
-           coalesce(sum(e.quantity) OVER (PARTITION BY e.article ORDER BY e.queue_rank
+    SELECT r.article, r.routing_plan_id, r.line_id, r.quantity, r.queue_rank,
+           coalesce(sum(r.quantity) OVER (PARTITION BY r.article ORDER BY r.queue_rank
                                           RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
                                           EXCLUDE GROUP), 0)::bigint,
-           e.probe
-      FROM entries e;
+           r.probe
+      FROM (SELECT e.*,
+                   dense_rank() OVER (ORDER BY CASE WHEN by_priority THEN e.priority END DESC NULLS LAST,
+                                               e.order_date, e.plan_no NULLS LAST) AS queue_rank
+              FROM (SELECT a.article, w.routing_plan_id, w.line_id, w.quantity, w.priority,
+                           w.order_date, w.plan_no, false AS probe
+                      FROM unnest(articles) AS a(article)
+                     CROSS JOIN LATERAL (
+                           SELECT l.routing_plan_id, l.line_id, l.quantity, o.priority,
+                                  o.order_date, p.plan_no
+                             FROM routing_plan_line l
+                             JOIN routing_plan p ON p.routing_plan_id = l.routing_plan_id
+                             JOIN orders o ON o.order_id = p.order_id
+                            WHERE l.waiting AND l.tenant_article_id = a.article
+                              AND p.status = 'WAITING' OFFSET 0) w
+                    UNION ALL
+                    SELECT a.article, k.routing_plan_id, NULL, 0, k.priority, k.order_date,
+                           k.plan_no, true
+                      FROM (SELECT p.routing_plan_id, o.priority, o.order_date, p.plan_no
+                              FROM unnest(probe_plan_ids) AS x(id)
+                             CROSS JOIN LATERAL (
+                                   SELECT p.routing_plan_id, p.plan_no, p.order_id
+                                     FROM routing_plan p
+                                    WHERE p.routing_plan_id = x.id OFFSET 0) p
+                              JOIN orders o ON o.order_id = p.order_id
+                            UNION ALL
+                            SELECT NULL, o.priority, o.order_date, NULL
+                              FROM orders o WHERE o.order_id = probe_order_id) k
+                      LEFT JOIN LATERAL unnest(articles) AS a(article) ON true) e) r;
 END $$;
 
 -- Pre-orders due by `at` (SPEC §4, release_due): articles with a waiting line and an ACTIVE
 -- PREORDER listing whose preorder_available_from has come.
 CREATE FUNCTION due_preorder_articles(at timestamptz) RETURNS SETOF text
-LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp
+SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     RETURN QUERY
     SELECT DISTINCT l.tenant_article_id
@@ -121,12 +116,22 @@ END $$;
 -- NOT_ROUTABLE plan (of the order), ranked in queue order.
 CREATE FUNCTION unrouted_plans(order_id uuid)
 RETURNS TABLE (routing_plan_id uuid, queue_rank bigint)
-LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
-    SELECT q.routing_plan_id, q.queue_rank
-      FROM queue_order(ARRAY(SELECT p.routing_plan_id FROM routing_plan p
-                              WHERE p.status IN ('WAITING', 'NOT_ROUTABLE')
-                                AND (unrouted_plans.order_id IS NULL
-                                     OR p.order_id = unrouted_plans.order_id))) q $$;
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp
+SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+DECLARE
+    ids uuid[];
+BEGIN
+    IF unrouted_plans.order_id IS NULL THEN  -- the partial index of unrouted plans
+        ids := ARRAY(SELECT p.routing_plan_id FROM routing_plan p
+                      WHERE p.status IN ('WAITING', 'NOT_ROUTABLE'));
+    ELSE  -- the order's plans by its index
+        ids := ARRAY(SELECT p.routing_plan_id FROM routing_plan p
+                      WHERE p.order_id = unrouted_plans.order_id
+                        AND p.status IN ('WAITING', 'NOT_ROUTABLE'));
+    END IF;
+    RETURN QUERY SELECT q.routing_plan_id, q.queue_rank FROM waiting_queue(NULL, ids) q;
+END $$;
 
 -- One row per waiting line, with why it waits and its place in the queue for its article.
 -- The reason follows what the router does (SPEC §3): a line (a unit) is served by one
@@ -135,7 +140,7 @@ LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
 -- of its plan, is short of it. A filter on tenant_article_id reaches the indexes (it is the
 -- queue's partition); any other filter still computes the queues of every waiting article.
 CREATE VIEW waiting_room AS
-SELECT p.order_id, o.tenant_order_id, q.routing_plan_id, q.line_id, wa.tenant_article_id,
+SELECT x.order_id, x.tenant_order_id, q.routing_plan_id, q.line_id, wa.tenant_article_id,
        q.quantity,
        CASE
            WHEN coalesce(a.best, 0) < q.quantity AND coalesce(a.preorder_pending, false)
@@ -143,22 +148,25 @@ SELECT p.order_id, o.tenant_order_id, q.routing_plan_id, q.line_id, wa.tenant_ar
            WHEN coalesce(a.best, 0) < q.quantity THEN 'BACKORDER_NO_STOCK'
            WHEN st.waiting_room_priority = 'STRICT_FIFO' AND coalesce(a.total, 0) - q.ahead < q.quantity
                THEN 'QUEUED_BEHIND_EARLIER_ORDERS'
-           WHEN ol.bundle_ref IS NOT NULL THEN 'BUNDLE_INCOMPLETE'
+           WHEN x.bundle_ref IS NOT NULL THEN 'BUNDLE_INCOMPLETE'
            ELSE 'WAITING_FOR_OTHER_ITEMS'
        END AS reason,
-       p.waiting_since, a.preorder_available_from,
-       row_number() OVER (PARTITION BY wa.tenant_article_id ORDER BY q.queue_rank, ol.position)
+       x.waiting_since, a.preorder_available_from,
+       row_number() OVER (PARTITION BY wa.tenant_article_id ORDER BY q.queue_rank, x.position)
            AS queue_position
   FROM (SELECT DISTINCT w.tenant_article_id FROM routing_plan_line w WHERE w.waiting) wa
  CROSS JOIN LATERAL waiting_queue(ARRAY[wa.tenant_article_id]) q
-  JOIN routing_plan p ON p.routing_plan_id = q.routing_plan_id
-  JOIN orders o ON o.order_id = p.order_id
-  JOIN order_line ol ON ol.order_id = p.order_id AND ol.line_id = q.line_id
+ -- Each line's plan, order and order line by their keys (a join could read them whole).
+ CROSS JOIN LATERAL (
+       SELECT p.order_id, p.waiting_since, o.tenant_order_id, ol.position, ol.bundle_ref
+         FROM routing_plan p
+         JOIN orders o ON o.order_id = p.order_id
+         JOIN order_line ol ON ol.order_id = p.order_id AND ol.line_id = q.line_id
+        WHERE p.routing_plan_id = q.routing_plan_id OFFSET 0) x
  CROSS JOIN routing_strategy st
  CROSS JOIN LATERAL (
        SELECT max(c.available) AS best, sum(c.available) AS total,
               bool_or(c.preorder_pending) AS preorder_pending,
               min(c.preorder_available_from) FILTER (WHERE c.out_of_stock_behaviour = 'PREORDER')
                   AS preorder_available_from
-         FROM candidate_offer(ARRAY[wa.tenant_article_id], now()) c) a
- WHERE NOT q.probe;
+         FROM candidate_offer(ARRAY[wa.tenant_article_id], now()) c) a;

@@ -68,8 +68,8 @@ GRANT EXECUTE ON FUNCTION lock_tags(), article_lock_bucket(text) TO waitroom_rea
 GRANT SELECT ON lock_holders TO waitroom_reader;
 
 -- The waiting_room view calls these as its reader (31_waiting_queue.sql); they only read.
-GRANT EXECUTE ON FUNCTION candidate_offer(text[], timestamptz), queue_order(uuid[], uuid),
-    waiting_queue(text[], uuid, uuid) TO waitroom_app, waitroom_reader;
+GRANT EXECUTE ON FUNCTION candidate_offer(text[], timestamptz), waiting_queue(text[], uuid[], uuid)
+    TO waitroom_app, waitroom_reader;
 
 -- ---------------------------------------------------------------- waitroom_daemon
 GRANT EXECUTE ON FUNCTION claim_deliveries(bool, text, int, int),

@@ -55,7 +55,7 @@ SELECT is((SELECT array_agg(q.ahead ORDER BY q.queue_rank) FROM waitroom.waiting
 SELECT pg_temp.place_one('SH-3', '2026-01-03', 'nowhere', 1);
 SELECT is((SELECT array_agg(q.ahead) FROM waitroom.waiting_queue('{held}', NULL, pg_temp.order_of('SH-3')) q WHERE q.probe),
           '{3}'::bigint[], 'held back from a new order: every waiting plan of an earlier date');
-SELECT is((SELECT array_agg(q.ahead) FROM waitroom.waiting_queue('{held}', pg_temp.plan_of('SH-2', 'WAITING')) q WHERE q.probe),
+SELECT is((SELECT array_agg(q.ahead) FROM waitroom.waiting_queue('{held}', ARRAY[pg_temp.plan_of('SH-2', 'WAITING')]) q WHERE q.probe),
           '{2}'::bigint[], 'held back from a waiting plan: what waits ahead of it (its own lines left out)');
 
 -- ---------------------------------------------------------------- one order for the pass and the view
