@@ -15,9 +15,21 @@ DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA         = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql))
 EXTRA_CLEAN  = $(DATA_built)
 
+# make installcheck: pg_regress tests (test/sql/*.sql, expected output test/expected/*.out, as
+# pgvector) against a running server with default settings. Listed in run order: each builds on
+# the one before in the same database.
+REGRESS      = create_extension order_flow api_errors drop_extension
+REGRESS_OPTS = --inputdir=test --outputdir=$(TESTOUT)/regress
+# Where both write results/ and regression.diffs (test/suites/55-installcheck.sh uses a temp dir).
+TESTOUT     ?= test/out
+
 # Isolation specs: what two sessions do at once (test/specs/*.spec).
 ISOLATION      = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
-ISOLATION_OPTS = --inputdir=test --outputdir=test/out --load-extension=waitroom
+# make installcheck first makes the specs' database as test/suites/30-isolation.sh does: as
+# pg_isolation_regress makes it, with the extension, the specs' helpers (test/isolation/helpers.sql)
+# and a deadlock_timeout long enough that a bounded lock wait always shows as blocked.
+ISOLATION_OPTS = --inputdir=test --outputdir=$(TESTOUT) --use-existing
+REGRESS_PREP   = installcheck-prep
 
 PG_CONFIG   ?= pg_config
 PG_CXXFLAGS  = -std=c++17 -fPIC -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register \
@@ -38,3 +50,12 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql))
 
 # Objects depend on their headers.
 $(OBJS): $(wildcard extension/core/*.hpp extension/pg/*.hpp)
+
+.PHONY: installcheck-prep
+installcheck-prep:
+	mkdir -p $(TESTOUT)/regress
+ifdef ISOLATION
+	$(pg_isolation_regress_installcheck) $(filter-out --use-existing,$(ISOLATION_OPTS)) --load-extension=$(EXTENSION)
+	$(bindir)/psql -X -q -v ON_ERROR_STOP=1 -d $(ISOLATION_TESTDB) -f test/isolation/helpers.sql \
+	  -c "ALTER DATABASE $(ISOLATION_TESTDB) SET deadlock_timeout = '10s'"
+endif
