@@ -2,8 +2,10 @@
 -- shared_preload_libraries). The roles may exist already (another database of the cluster has
 -- the extension, or an earlier run): CREATE EXTENSION creates them only when missing.
 CREATE EXTENSION waitroom;
-SELECT extname, extversion, extnamespace::regnamespace AS schema, extrelocatable
-  FROM pg_extension WHERE extname = 'waitroom';
+SELECT e.extname, e.extversion = a.default_version AS default_version, e.extrelocatable
+  FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname
+ WHERE e.extname = 'waitroom';
+SELECT nspname FROM pg_namespace WHERE nspname = 'waitroom';
 SELECT rolname FROM pg_roles WHERE rolname IN ('waitroom_app', 'waitroom_reader', 'waitroom_daemon')
  ORDER BY rolname;
 -- The one routing strategy row, with its defaults.
