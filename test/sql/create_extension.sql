@@ -8,7 +8,9 @@ SELECT e.extname, e.extversion = a.default_version AS default_version, e.extrelo
 SELECT nspname FROM pg_namespace WHERE nspname = 'waitroom';
 SELECT rolname FROM pg_roles WHERE rolname IN ('waitroom_app', 'waitroom_reader', 'waitroom_daemon')
  ORDER BY rolname;
--- The one routing strategy row, with its defaults.
-SELECT * FROM waitroom.routing_strategy;
+-- The one routing strategy row, with SPEC §1's defaults.
+SELECT complete_stock_fence_active, complete_stock_fence_mode, order_split_active, max_split_count,
+       use_waiting_room_for_pre_back_order_items, waiting_room_priority
+  FROM waitroom.routing_strategy;
 -- Nothing broken on an empty install.
 SELECT * FROM waitroom.check_invariants();
