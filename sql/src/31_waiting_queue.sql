@@ -64,9 +64,10 @@ DECLARE
 BEGIN
     RETURN QUERY
     SELECT r.article, r.routing_plan_id, r.line_id, r.quantity, r.queue_rank,
-           coalesce(sum(r.quantity) OVER (PARTITION BY r.article ORDER BY r.queue_rank
-                                          RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                                          EXCLUDE GROUP), 0)::bigint,
+           -- Up to and including its plan, less its plan's own lines (one sort for both; a
+           -- frame EXCLUDE GROUP would sum the frame again for every row: quadratic).
+           (coalesce(sum(r.quantity) OVER (PARTITION BY r.article ORDER BY r.queue_rank), 0)
+            - coalesce(sum(r.quantity) OVER (PARTITION BY r.article, r.queue_rank), 0))::bigint,
            r.probe
       FROM (SELECT e.*,
                    dense_rank() OVER (ORDER BY CASE WHEN by_priority THEN e.priority END DESC NULLS LAST,
