@@ -3,6 +3,12 @@
 
 \echo Use "CREATE EXTENSION waitroom" to load this file. \quit
 
+-- The schema is the extension's own (waitroom.control installs the extension itself in
+-- pg_catalog), so DROP EXTENSION drops it too. CREATE SCHEMA without IF NOT EXISTS: a schema
+-- someone else made beforehand is never adopted.
+CREATE SCHEMA waitroom;
+SET LOCAL search_path = waitroom, pg_catalog;
+
 -- ---------------------------------------------------------------- network and inventory
 
 CREATE TABLE facility (
@@ -200,7 +206,9 @@ CREATE TRIGGER routing_plan_line_order BEFORE INSERT ON routing_plan_line
 CREATE TRIGGER pick_line_facility BEFORE INSERT ON pick_line
     FOR EACH ROW WHEN (NEW.facility_ref IS NULL) EXECUTE FUNCTION _fill_internal_columns();
 
--- pg_dump keeps the merchant's data of extension-owned tables.
+-- ---------------------------------------------------------------- pg_dump and pg_restore
+-- pg_dump keeps the merchant's data of extension-owned tables, and the plan_no sequence, so
+-- that plans created after a restore get numbers above the restored ones.
 SELECT pg_catalog.pg_extension_config_dump('facility', '');
 SELECT pg_catalog.pg_extension_config_dump('listing', '');
 SELECT pg_catalog.pg_extension_config_dump('stock', '');
@@ -212,3 +220,53 @@ SELECT pg_catalog.pg_extension_config_dump('routing_plan_line', '');
 SELECT pg_catalog.pg_extension_config_dump('pick_job', '');
 SELECT pg_catalog.pg_extension_config_dump('pick_line', '');
 SELECT pg_catalog.pg_extension_config_dump('event', '');
+SELECT pg_catalog.pg_extension_config_dump(
+    pg_catalog.pg_get_serial_sequence('waitroom.routing_plan', 'plan_no')::regclass, '');
+
+-- A restore (`pg_restore -d db dump` or `psql db < dump.sql`) runs CREATE EXTENSION, whose
+-- triggers then see the dump's rows arrive. Run, they would fan restored events out a second
+-- time (the dump's delivery rows then collide), re-route restored plans from half-loaded tables
+-- and fail on the strategy row CREATE EXTENSION made. So a dump's COPY into one of the tables
+-- with such triggers switches its transaction to session_replication_role replica: no trigger
+-- of ours, nor foreign-key check, fires for the rest of that transaction (what --disable-triggers
+-- does in a data-only restore; pg_restore and psql commit each COPY unless run as one
+-- transaction, and then the rest of it is the restore too), and the strategy row is replaced by
+-- the dumped one.
+-- A dump load is recognised by what pg_dump and pg_restore always do and applications do not:
+-- the preamble sets check_function_bodies and row_security off (pg_backup_archiver.c), the data
+-- comes as COPY ... FROM stdin, and the session user is a superuser (only one can create
+-- waitroom). Dumps made with --inserts, or restored with --enable-row-security, are not
+-- recognised: their load fails loudly (a duplicate delivery or strategy key), never silently.
+CREATE FUNCTION _dump_load_starts() RETURNS trigger
+LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp AS $$
+BEGIN
+    IF current_setting('row_security') = 'off'
+       AND current_setting('check_function_bodies') = 'off'
+       AND current_query() ~* '^\s*COPY\s.*\sFROM\s+STDIN'
+       AND (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = session_user) THEN
+        IF current_setting('session_replication_role') = 'origin' THEN
+            PERFORM set_config('session_replication_role', 'replica', true);
+        END IF;
+        -- Rows CREATE EXTENSION made; the dump brings them as they were.
+        IF TG_TABLE_NAME = 'routing_strategy' THEN
+            DELETE FROM routing_strategy;
+        ELSIF TG_TABLE_NAME = 'subscription' THEN
+            DELETE FROM subscription WHERE subscription_id = 'stdout';
+        END IF;
+    END IF;
+    RETURN NULL;
+END $$;
+-- "_" sorts before the other triggers' names: the switch comes before any of them. ALWAYS: in
+-- a restore run as one transaction, the strategy row arrives after an earlier COPY switched.
+CREATE TRIGGER _dump_load_starts BEFORE INSERT ON listing
+    FOR EACH STATEMENT EXECUTE FUNCTION _dump_load_starts();
+CREATE TRIGGER _dump_load_starts BEFORE INSERT ON stock
+    FOR EACH STATEMENT EXECUTE FUNCTION _dump_load_starts();
+CREATE TRIGGER _dump_load_starts BEFORE INSERT ON routing_strategy
+    FOR EACH STATEMENT EXECUTE FUNCTION _dump_load_starts();
+CREATE TRIGGER _dump_load_starts BEFORE INSERT ON event
+    FOR EACH STATEMENT EXECUTE FUNCTION _dump_load_starts();
+ALTER TABLE listing ENABLE ALWAYS TRIGGER _dump_load_starts;
+ALTER TABLE stock ENABLE ALWAYS TRIGGER _dump_load_starts;
+ALTER TABLE routing_strategy ENABLE ALWAYS TRIGGER _dump_load_starts;
+ALTER TABLE event ENABLE ALWAYS TRIGGER _dump_load_starts;
