@@ -8,7 +8,7 @@
 #   3. after the restore: check_invariants() is empty, a new order's plan_no is above the
 #      restored ones, a restock serves the restored waiting plans, and as waitroom_daemon
 #      release_due() drains the deferred reroute_queue and claim_deliveries() hands out the
-#      restored pending deliveries
+#      restored pending deliveries; waitroomd (when built: suite 47 builds it) publishes them
 #   4. DROP EXTENSION waitroom (CASCADE when a user's view and function depend on it) leaves
 #      the database's catalog as it was before CREATE EXTENSION (test/dump/catalog.sql);
 #      only the cluster's roles stay (SECURITY.md)
@@ -146,6 +146,30 @@ for db in r_fc r_plain; do
   check "$db: check_invariants() empty after the new order, the restock and the daemon's calls" \
     test -z "$(q "$db" "SELECT * FROM waitroom.check_invariants()")"
 done
+
+# waitroomd itself on the plain-format copy, when a build is at hand (suite 47 builds it
+# earlier in test/run-all.sh): it publishes every pending stdout delivery.
+WAITROOMD=${WAITROOMD:-build/service/waitroomd}
+if [ -x "$WAITROOMD" ]; then
+  q postgres "CREATE ROLE dump_daemon LOGIN IN ROLE waitroom_daemon"
+  q r_plain "SELECT d.event_id, d.order_id FROM waitroom.delivery d
+              WHERE d.subscription_id = 'stdout' AND d.state = 'pending' ORDER BY 1" | tr '|' '\t' >"$work/expected"
+  PGUSER=dump_daemon PGDATABASE=r_plain "$WAITROOMD" --name restored --no-webhooks --http-port 0 \
+    --poll-interval 0.2 >"$work/published.jsonl" 2>"$work/waitroomd.err" &
+  daemon=$!
+  for _ in $(seq 1 100); do
+    [ "$(q r_plain "SELECT count(*) FROM waitroom.delivery WHERE subscription_id = 'stdout' AND state = 'pending'")" = 0 ] && break
+    sleep 0.1
+  done
+  kill -TERM "$daemon"; wait "$daemon" 2>/dev/null
+  summary=$(python3 test/daemon/check_delivery.py --expected "$work/expected" --stdout "$work/published.jsonl" --ordered)
+  rc=$?
+  check "waitroomd on the restored copy publishes its $(grep -c . "$work/expected") pending stdout events, in order per order ($summary)" \
+    test "$rc" = 0
+  [ "$rc" = 0 ] || show "$work/waitroomd.err" 5
+else
+  echo "# no waitroomd build at $WAITROOMD: its run on the restored copy is left out"
+fi
 
 # ---------------------------------------------------------------- 4. DROP EXTENSION
 catalog() { wr_psql -At -d "$1" -f test/dump/catalog.sql >"$work/$1.catalog" || echo "catalog.sql failed in $1" >>"$work/$1.catalog"; }
