@@ -59,8 +59,6 @@ RETURNS TABLE (tenant_article_id text, routing_plan_id uuid, line_id text, quant
 LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
-DECLARE
-    by_priority bool := (SELECT s.waiting_room_priority = 'PRIORITY' FROM routing_strategy s);
 BEGIN
     RETURN QUERY
     SELECT r.article, r.routing_plan_id, r.line_id, r.quantity, r.queue_rank,
@@ -70,7 +68,9 @@ BEGIN
             - coalesce(sum(r.quantity) OVER (PARTITION BY r.article, r.queue_rank), 0))::bigint,
            r.probe
       FROM (SELECT e.*,
-                   dense_rank() OVER (ORDER BY CASE WHEN by_priority THEN e.priority END DESC NULLS LAST,
+                   dense_rank() OVER (ORDER BY CASE WHEN (SELECT s.waiting_room_priority = 'PRIORITY'
+                                                            FROM routing_strategy s)
+                                                      THEN e.priority END DESC NULLS LAST,
                                                e.order_date, e.plan_no NULLS LAST) AS queue_rank
               FROM (SELECT a.article, w.routing_plan_id, w.line_id, w.quantity, w.priority,
                            w.order_date, w.plan_no, false AS probe
