@@ -67,7 +67,12 @@ CREATE TABLE outbox_setting (
     delivered_retention interval NOT NULL CHECK (delivered_retention >= interval '0')
 );
 
-SELECT pg_catalog.pg_extension_config_dump('subscription', $$WHERE subscription_id <> 'stdout'$$);
+-- Every row, the built-in stdout one too (paused, events, max_attempts are the merchant's):
+-- a dump load replaces the row CREATE EXTENSION made (_dump_load_starts, 10_schema.sql).
+SELECT pg_catalog.pg_extension_config_dump('subscription', '');
+CREATE TRIGGER _dump_load_starts BEFORE INSERT ON subscription
+    FOR EACH STATEMENT EXECUTE FUNCTION _dump_load_starts();
+ALTER TABLE subscription ENABLE ALWAYS TRIGGER _dump_load_starts;
 SELECT pg_catalog.pg_extension_config_dump('delivery', '');
 SELECT pg_catalog.pg_extension_config_dump('outbox_setting', '');
 -- The outbox's id sequence too: without it a restored database hands out event ids again from 1.
