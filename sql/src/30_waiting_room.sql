@@ -12,6 +12,10 @@ CREATE TABLE reroute_queue (
     tenant_article_id text NOT NULL,
     enqueued_at       timestamptz NOT NULL DEFAULT clock_timestamp()
 );
+-- Deferred work survives a dump and restore (release_due drains it on the restored copy).
+SELECT pg_catalog.pg_extension_config_dump('reroute_queue', '');
+SELECT pg_catalog.pg_extension_config_dump(
+    pg_catalog.pg_get_serial_sequence('waitroom.reroute_queue', 'entry_id')::regclass, '');
 
 -- Row triggers note each row whose availability rose; the statement trigger then runs one
 -- pass for the statement, however many rows: a nightly import of 10,000 rows re-routes once.

@@ -127,16 +127,17 @@ for db in r_fc r_plain; do
                       \"orderLineItems\": [{\"tenantArticleId\": \"shirt\", \"quantity\": 1}]}')->>'orderId'" 2>&1)
   new=$(q "$db" "SELECT min(plan_no) FROM waitroom.routing_plan WHERE order_id = '$order'" 2>&1)
   check "$db: a new order's plan gets plan_no $new, above the restored $top" test "${new:-0}" -gt "${top:-0}" 2>/dev/null
+  # Counted before the restock: its pass drains the queue too.
+  queued=$(q "$db" "SELECT count(*) FROM waitroom.reroute_queue")
   waiting=$(q "$db" "SELECT count(*) FROM waitroom.routing_plan_line WHERE waiting AND tenant_article_id = 'lamp'")
   q "$db" "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('berlin', 'lamp', 100)" >/dev/null 2>&1
   left=$(q "$db" "SELECT count(*) FROM waitroom.routing_plan_line WHERE waiting AND tenant_article_id = 'lamp'")
   check "$db: a restock of lamp serves the $waiting restored waiting lamp lines ($left left waiting)" \
     test "$waiting" -gt 0 -a "$left" = 0
-  queued=$(q "$db" "SELECT count(*) FROM waitroom.reroute_queue")
   released=$(q "$db" "SET ROLE waitroom_daemon; SELECT waitroom.release_due()" 2>&1)
   drained=$(q "$db" "SELECT count(*) FROM waitroom.reroute_queue")
   check "$db: release_due() as waitroom_daemon runs ($released)" test -n "$released" -a -z "${released//[0-9]/}"
-  check_todo reroute_queue "$db: release_due() drains the $queued restored reroute_queue entries ($drained left)" \
+  check_todo reroute_queue "$db: the restock and release_due() drain the $queued restored reroute_queue entries ($drained left)" \
     test "$queued" -gt 0 -a "$drained" = 0
   claimed=$(q "$db" "SET ROLE waitroom_daemon;
                      SELECT count(*) FROM waitroom.claim_deliveries(false, 'stdout', 1000, 1000)" 2>&1 | tail -1)
