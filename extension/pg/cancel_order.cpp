@@ -40,12 +40,15 @@ spi::Statement plans_sql{
     "  FROM waitroom.routing_plan WHERE order_id = $1::uuid ORDER BY plan_no",
     1};
 
-// From the order's plans: routing_plan_line has no index by order.
+// From the order's plans: routing_plan_line has no index by order. Each plan's lines by its
+// key (a plain join let the generic plan hash-join a scan of every plan line).
 spi::Statement plan_lines_sql{
-    "SELECT l.routing_plan_id, l.line_id, l.quantity"
-    "  FROM waitroom.routing_plan p JOIN waitroom.routing_plan_line l"
-    "       ON l.routing_plan_id = p.routing_plan_id"
-    " WHERE p.order_id = $1::uuid AND p.status <> 'CANCELLED' AND l.quantity > 0",
+    "SELECT p.routing_plan_id, l.line_id, l.quantity"
+    "  FROM waitroom.routing_plan p"
+    " CROSS JOIN LATERAL (SELECT l.line_id, l.quantity FROM waitroom.routing_plan_line l"
+    "                      WHERE l.routing_plan_id = p.routing_plan_id AND l.quantity > 0"
+    "                     OFFSET 0) l"
+    " WHERE p.order_id = $1::uuid AND p.status <> 'CANCELLED'",
     1};
 
 spi::Statement pick_lines_sql{

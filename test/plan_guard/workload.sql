@@ -198,3 +198,6 @@ SELECT count(*) FROM waitroom.check_invariants(false);
 -- A strategy change that can serve nothing new (FIFO <-> PRIORITY) runs no pass.
 UPDATE waitroom.routing_strategy SET waiting_room_priority = 'PRIORITY';
 UPDATE waitroom.routing_strategy SET waiting_room_priority = 'FIFO';
+-- The DBA's view of waitroom's own locks (lock_protocol.cpp's tags, decoded from pg_locks).
+SELECT count(*) FROM waitroom.lock_holders;
+SELECT waitroom.article_lock_bucket('a-1') BETWEEN 0 AND 1023;
