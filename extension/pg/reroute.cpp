@@ -26,22 +26,16 @@ namespace {
 spi::Statement unrouted_plans_sql{
     "SELECT u.routing_plan_id FROM waitroom.unrouted_plans($1::uuid) u ORDER BY u.queue_rank", 1};
 
-spi::Statement articles_of_plans_sql{
-    "SELECT DISTINCT l.tenant_article_id FROM waitroom.routing_plan_line l"
-    " WHERE l.routing_plan_id = ANY($1::uuid[]) AND l.quantity > 0",
-    1};
-
 // Locks up front all that re-routing these plans can take: their order and plan rows, the
 // waiting locks of their articles, every candidate stock row of those. Re-routing one plan after
 // another then never waits while holding stock rows (nor order rows it took out of order).
 void lock_ahead(const std::vector<std::string>& plan_ids) {
     if (plan_ids.empty()) return;
-    const std::string ids = spi::array_literal(plan_ids);
     // Every manual action takes order rows, plan rows, then article locks, then stock rows
     // (each set in its fixed order), as cancel_order takes order, plans, stock: no cycle
     // between them (issue 10, gap 4).
     lock_plans_and_orders(plan_ids);
-    const std::vector<std::string> articles = first_column(spi::run(articles_of_plans_sql, {ids}));
+    const std::vector<std::string> articles = articles_of(load_plans(plan_ids));
     lock_articles_shared(articles);
     lock_all_candidate_rows(articles, /*nowait=*/false);
 }

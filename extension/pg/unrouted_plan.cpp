@@ -10,6 +10,7 @@
 #include "pg/lock_protocol.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/retry_queue.hpp"
+#include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
 
 namespace waitroom::pg {
@@ -55,6 +56,13 @@ std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& pl
         plan.lines.push_back(std::move(line));
     }
     return plans;
+}
+
+std::vector<std::string> articles_of(const std::map<std::string, PlanToRoute>& plans) {
+    std::vector<core::Line> lines;
+    for (const auto& entry : plans)
+        lines.insert(lines.end(), entry.second.lines.begin(), entry.second.lines.end());
+    return articles_of(lines);
 }
 
 std::optional<PlanToRoute> load_plan(const std::string& plan_id) {

@@ -14,6 +14,8 @@ namespace waitroom::pg {
 
 // The plans' lines (quantity > 0, in line order), by plan id.
 std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& plan_ids);
+// The distinct articles of the plans' lines, sorted (routing_store's articles_of, for many plans).
+std::vector<std::string> articles_of(const std::map<std::string, PlanToRoute>& plans);
 std::optional<PlanToRoute> load_plan(const std::string& plan_id);
 
 // The first column of the rows, as text.

@@ -121,10 +121,7 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
         if (waiting.empty()) return true;
 
         std::map<std::string, PlanToRoute> plans = load_plans(waiting);
-        std::set<std::string> article_set;
-        for (const auto& entry : plans)
-            for (const auto& line : entry.second.lines) article_set.insert(line.article);
-        const std::vector<std::string> articles(article_set.begin(), article_set.end());
+        const std::vector<std::string> articles = articles_of(plans);
         const OfferTable seen = load_offers(articles);
         std::optional<HeldBack> held_back;
         if (strict) held_back.emplace(articles);
