@@ -83,7 +83,7 @@ CREATE TRIGGER facility_updated AFTER UPDATE ON facility
 -- max_split_count, the waiting room on or off) can serve waiting plans: the statement serves
 -- the whole waiting room under the new strategy, as a pass (what it cannot serve stays
 -- WAITING). Before it writes, it waits for every decision made under the old strategy
--- (extension/pg/article_locks.cpp, the strategy lock), so none of them is left waiting after
+-- (extension/pg/lock_protocol.cpp, the strategy lock), so none of them is left waiting after
 -- this pass; decisions that start meanwhile wait for its commit and read the new strategy.
 CREATE FUNCTION _strategy_changing() RETURNS trigger
 AS 'MODULE_PATHNAME', 'waitroom_strategy_changing' LANGUAGE C
