@@ -14,7 +14,6 @@
 --   outcome(sql)            a call's plan statuses (sorted) or its result, or 'ERROR <SQLSTATE>'
 --   chk_plans()             every plan: order, its status, plan status, facility, run type, lines
 --   chk_stock()             every stock row with reserved = open picks, no oversell, queued retries
---   chk_locks()             advisory locks other sessions hold on article A's bucket (pg_locks)
 --   chk()                   every plan with the one stock row and the queued retries (one article)
 
 CREATE FUNCTION place_items(tid text, minute int, priority int, items text[]) RETURNS text
@@ -92,13 +91,6 @@ CREATE FUNCTION chk_stock() RETURNS TABLE (facility_ref text, article text, on_h
          s.reserved <= s.on_hand,
          (SELECT count(*) FROM waitroom.reroute_queue)
     FROM waitroom.stock s ORDER BY 1, 2
-$$;
-CREATE FUNCTION chk_locks() RETURNS TABLE (classid oid, objsubid int2, mode text, granted bool)
-LANGUAGE sql AS $$
-  SELECT l.classid, l.objsubid, l.mode, l.granted FROM pg_locks l
-   WHERE l.locktype = 'advisory' AND l.pid <> pg_backend_pid()
-     AND l.objid = (hashtext('A') & 1023)::oid
-   ORDER BY 1, 2, 3
 $$;
 CREATE FUNCTION chk() RETURNS TABLE (tenant_order_id text, status text, facility_ref text, on_hand int,
     reserved int, queued bigint) LANGUAGE sql AS $$

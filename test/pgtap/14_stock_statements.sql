@@ -6,13 +6,12 @@ SELECT plan(24);
 
 \ir lib/helpers.psql
 
--- The article locks this session holds for a bucket: 7 = waiting lock, 8 = pass lock (waitroom's
--- own advisory tag, objsubid 22354, which no SQL function can take).
+-- The article locks this session holds on an article's bucket, by kind (waitroom.lock_holders
+-- decodes waitroom's own lock tags, which no SQL function can take).
 CREATE FUNCTION pg_temp.article_locks(a text) RETURNS text LANGUAGE sql AS $$
-  SELECT coalesce(string_agg(classid::text, ',' ORDER BY classid), '')
-    FROM pg_locks
-   WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND objsubid = 22354
-     AND objid = (hashtext(a) & 1023) $$;
+  SELECT coalesce(string_agg(h.kind, ',' ORDER BY h.kind), '')
+    FROM waitroom.lock_holders h
+   WHERE h.pid = pg_backend_pid() AND h.bucket = waitroom.article_lock_bucket(a) $$;
 
 INSERT INTO waitroom.facility (facility_ref) VALUES ('fa'), ('fb');
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)
@@ -72,7 +71,7 @@ SELECT is(pg_temp.article_locks('sku-quiet'), '', 'a statement that raises nothi
 -- A restock nobody waits for: the waiting lock only (no pass lock, no plan touched).
 SELECT pg_temp.mark('quiet');
 UPDATE waitroom.stock SET on_hand = 4 WHERE tenant_article_id = 'sku-quiet';
-SELECT is(pg_temp.article_locks('sku-quiet'), '7', 'a restock nobody waits for takes the waiting lock, no pass lock');
+SELECT is(pg_temp.article_locks('sku-quiet'), 'waiting', 'a restock nobody waits for takes the waiting lock, no pass lock');
 SELECT is(pg_temp.events_since('quiet'), '{}', 'and writes no event');
 
 -- ---------------------------------------------------------------- the retry queue is drained by any restock
