@@ -60,7 +60,7 @@ GRANT EXECUTE ON FUNCTION order_json(uuid), check_invariants(bool, bool, timesta
     TO waitroom_reader;
 GRANT SELECT ON facility, listing, stock, routing_strategy, orders, order_line, routing_plan,
     routing_plan_line, pick_job, pick_line, event, reroute_queue, delivery, outbox_setting,
-    waiting_room, dead_letter, outbox_status TO waitroom_reader;
+    waiting_room, dead_letter, outbox_status, stats TO waitroom_reader;
 GRANT SELECT (subscription_id, kind, events, url, max_attempts, active, created_at)
     ON subscription TO waitroom_reader;
 -- waitroom's locks (34_lock_protocol.sql): the view calls lock_tags() as its reader.

@@ -1,0 +1,38 @@
+-- ---------------------------------------------------------------- stats (issue 12)
+-- One row for a DBA or an exporter to poll every few seconds. Each figure reads only what is
+-- bounded by the open work (waiting plans, queued articles, open deliveries), through partial
+-- indexes, never the history: ROUTED and CANCELLED plans grow without bound, so their counts
+-- are estimates from the last ANALYZE (pg_stats; NULL before the first one).
+-- Lines per reason need the waiting_room view, whose cost follows the waiting room: not here
+-- (README: a GROUP BY on the view, to run rarely).
+
+-- The oldest waiting plan is the first entry, not a walk of every waiting plan.
+CREATE INDEX routing_plan_waiting_since ON routing_plan (waiting_since) WHERE status = 'WAITING';
+-- Dead letters are few and wait for a person: counting them must not read every pending one.
+CREATE INDEX delivery_dead ON delivery (event_id) WHERE state = 'dead';
+
+CREATE VIEW stats AS
+SELECT (SELECT count(*) FROM routing_plan p WHERE p.status = 'WAITING') AS plans_waiting,
+       (SELECT count(*) FROM routing_plan p WHERE p.status = 'NOT_ROUTABLE') AS plans_not_routable,
+       est.routed AS plans_routed_estimate,
+       est.cancelled AS plans_cancelled_estimate,
+       (SELECT count(*) FROM routing_plan_line l WHERE l.waiting) AS waiting_lines,
+       old.since AS oldest_waiting_since,
+       now() - old.since AS oldest_waiting_age,
+       (SELECT count(*) FROM reroute_queue) AS reroute_queue_depth,
+       (SELECT count(*) FROM delivery d WHERE d.state = 'pending') AS deliveries_pending,
+       (SELECT count(*) FROM delivery d WHERE d.state = 'dead') AS deliveries_dead
+  FROM (SELECT min(p.waiting_since) AS since FROM routing_plan p WHERE p.status = 'WAITING') old
+ LEFT JOIN (
+       SELECT round(c.reltuples * coalesce(s.most_common_freqs[pg_catalog.array_position(
+                  s.most_common_vals::text::text[], 'ROUTED')], 0))::bigint AS routed,
+              round(c.reltuples * coalesce(s.most_common_freqs[pg_catalog.array_position(
+                  s.most_common_vals::text::text[], 'CANCELLED')], 0))::bigint AS cancelled
+         FROM pg_catalog.pg_class c
+         LEFT JOIN pg_catalog.pg_stats s
+                ON s.schemaname = 'waitroom' AND s.tablename = 'routing_plan'
+               AND s.attname = 'status'
+        -- reltuples is -1 before the first VACUUM or ANALYZE: no estimate, not 0.
+        WHERE c.oid = 'routing_plan'::regclass AND c.reltuples >= 0 AND s.attname IS NOT NULL) est
+        ON true;
+
