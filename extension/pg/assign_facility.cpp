@@ -22,9 +22,6 @@ extern "C" {
 namespace waitroom::pg {
 namespace {
 
-spi::Statement facility_exists_sql{
-    "SELECT 1 FROM waitroom.facility WHERE facility_ref = $1 FOR KEY SHARE", 1};
-
 // assign_facility: the whole plan, or the given lines split off into their own plan, routed
 // to the facility without fences or stock checks (SPEC §4 manual actions).
 std::string assign(const std::string& plan_id, const std::string& facility_ref,
@@ -45,7 +42,7 @@ std::string assign(const std::string& plan_id, const std::string& facility_ref,
         throw core::UserError(core::sqlstate::kObjectNotInState,
                               "routing plan " + plan_id + " is " + *current +
                                   "; only WAITING or NOT_ROUTABLE plans can be assigned");
-    if (spi::run(facility_exists_sql, {facility_ref}).empty())
+    if (!lock_facility_key(facility_ref))
         throw core::UserError(core::sqlstate::kNoDataFound,
                               "facility_ref \"" + facility_ref + "\" not found");
     PlanToRoute plan = *load_plan(plan_id);

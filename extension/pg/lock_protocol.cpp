@@ -4,6 +4,7 @@
 //   1. order rows, then plan rows (FOR NO KEY UPDATE), each order's row before its plans';
 //      several by (order_id, plan_no). The manual actions (assign_facility, cancel_order,
 //      reroute) lock the order; re-routing a plan locks its order and plan rows first.
+//      assign_facility then takes its facility's row FOR KEY SHARE (lock_facility_key).
 //   2. the strategy lock: shared by every decision when it reads the routing strategy,
 //      exclusive by a change of the strategy before it writes;
 //   3. the article locks of the articles' buckets, in ascending bucket order: the pass lock
@@ -22,6 +23,9 @@
 // it. Everyone else (place_order, reroute, the manual actions) takes 1-4 in order and waits.
 // A change of the strategy takes its lock by trying first (lock_strategy_exclusive), then
 // runs only a pass.
+//
+// Outside the order: a drain claims reroute_queue entries FOR UPDATE SKIP LOCKED
+// (retry_queue.cpp), which never waits, so it adds no edge to any lock cycle.
 //
 // At REPEATABLE READ / SERIALIZABLE a row changed after the transaction's snapshot cannot be
 // locked (40001): lock_in_snapshot undoes the attempt, and the decision leaves the work to a
@@ -88,6 +92,9 @@ namespace waitroom::pg {
 
 namespace {
 
+spi::Statement lock_facility_key_sql{
+    "SELECT 1 FROM waitroom.facility WHERE facility_ref = $1 FOR KEY SHARE", 1};
+
 spi::Statement lock_order_sql{
     "SELECT status FROM waitroom.orders WHERE order_id = $1::uuid FOR NO KEY UPDATE", 1};
 
@@ -130,6 +137,10 @@ std::optional<std::string> first_status(const spi::Rows& rows) {
 }
 
 }  // namespace
+
+bool lock_facility_key(const std::string& facility_ref) {
+    return !spi::run(lock_facility_key_sql, {facility_ref}).empty();
+}
 
 std::optional<std::string> lock_order(const std::string& order_id) {
     return first_status(spi::run(lock_order_sql, {order_id}));

@@ -28,6 +28,9 @@ std::vector<std::pair<std::string, std::string>> lock_plans_skip_locked(
     const std::vector<std::string>& plan_ids);
 // The plans' order and plan rows by (order_id, plan_no): each order's row before its plans'.
 void lock_plans_and_orders(const std::vector<std::string>& plan_ids);
+// A facility's row FOR KEY SHARE (assign_facility, after the order and plan rows): it cannot
+// be deleted before the commit. Whether it exists.
+bool lock_facility_key(const std::string& facility_ref);
 
 // 2. The strategy lock and the article locks (heavyweight locks only this module can take).
 
