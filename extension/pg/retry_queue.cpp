@@ -14,12 +14,6 @@ spi::Statement defer_articles_sql{
     "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
     1};
 
-spi::Statement enqueue_plan_articles_sql{
-    "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
-    "  SELECT DISTINCT tenant_article_id FROM waitroom.routing_plan_line"
-    "   WHERE routing_plan_id = $1::uuid AND waiting RETURNING 1)"
-    "SELECT pg_notify('waitroom_reroute', '') WHERE EXISTS (SELECT 1 FROM queued)",
-    1};
 spi::Statement enqueue_plans_articles_sql{
     "WITH queued AS (INSERT INTO waitroom.reroute_queue (tenant_article_id)"
     "  SELECT DISTINCT l.tenant_article_id FROM unnest($1::uuid[]) AS x(id)"
@@ -44,9 +38,7 @@ void defer_articles(const std::vector<std::string>& articles) {
     if (!articles.empty()) spi::run(defer_articles_sql, {spi::array_literal(articles)});
 }
 
-void defer_plan_articles(const std::string& plan_id) {
-    spi::run(enqueue_plan_articles_sql, {plan_id});
-}
+void defer_plan_articles(const std::string& plan_id) { defer_plans_articles({plan_id}); }
 
 void defer_plans_articles(const std::vector<std::string>& plan_ids) {
     if (!plan_ids.empty()) spi::run(enqueue_plans_articles_sql, {spi::array_literal(plan_ids)});
