@@ -2,7 +2,7 @@
 # glue (extension/pg) are linked into one module. `make install` installs it into the
 # server found by pg_config. Tests: test/run-all.sh (see README).
 EXTENSION    = waitroom
-EXTVERSION   = 0.1.0
+EXTVERSION   = 0.2.0
 MODULE_big   = waitroom
 
 CORE_SRCS    = $(sort $(wildcard extension/core/*.cpp))
@@ -10,9 +10,11 @@ GLUE_SRCS    = $(sort $(wildcard extension/pg/*.cpp))
 OBJS         = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
 # The install script is assembled from sql/src/*.sql in name order (like pgvector's
-# sql/vector.sql -> vector--X.Y.Z.sql); upgrade scripts sql/waitroom--A--B.sql are kept as is.
-DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA         = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*--*.sql))
+# sql/vector.sql -> vector--X.Y.Z.sql). Each upgrade script sql/waitroom--A--B.sql is assembled
+# the same way from sql/upgrade/A--B/*.sql, one piece per change. Every schema change ships one
+# (test/suites/52-upgrade.sh compares an upgraded database with a fresh install).
+UPGRADES     = 0.1.0--0.2.0
+DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql $(foreach u,$(UPGRADES),sql/$(EXTENSION)--$(u).sql)
 EXTRA_CLEAN  = $(DATA_built)
 
 # make installcheck: pg_regress tests (test/sql/*.sql, expected output test/expected/*.out, as
@@ -43,9 +45,13 @@ SHLIB_LINK   = -lstdc++
 override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
+.SECONDEXPANSION:
 include $(PGXS)
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql))
+	cat $^ > $@
+
+sql/$(EXTENSION)--%.sql: $$(sort $$(wildcard sql/upgrade/%/*.sql))
 	cat $^ > $@
 
 # Objects depend on their headers.

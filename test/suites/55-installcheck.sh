@@ -203,7 +203,7 @@ check "META.json is valid and matches this tree" meta_check META.json
 check "rejects: no abstract" meta_rejects "del m['abstract']"
 check "rejects: provides file not the install script" meta_rejects "m['provides']['waitroom']['file']='sql/src/10_schema.sql'"
 check "rejects: provides file missing" meta_rejects "m['provides']['waitroom'].pop('file')"
-check "rejects: version not EXTVERSION" meta_rejects "m['version']='0.2.0'"
+check "rejects: version not EXTVERSION" meta_rejects "m['version']='9.9.9'"
 check "rejects: provides version not EXTVERSION" meta_rejects "m['provides']['waitroom']['version']='0.0.9'"
 check "rejects: unknown license" meta_rejects "m['license']='PostgreSQL License'"
 check "rejects: meta-spec 2.0" meta_rejects "m['meta-spec']['version']='2.0.0'"
