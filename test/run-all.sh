@@ -10,7 +10,7 @@ total_pass=0 total_fail=0 failed_suites=()
 for suite in test/suites/*.sh; do
   name=$(basename "$suite" .sh)
   echo "=== $name"
-  log=$(mktemp)
+  log=$(mktemp) start=$SECONDS
   bash "$suite" 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
   line=$(grep -E '^suite-result: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
@@ -23,7 +23,7 @@ for suite in test/suites/*.sh; do
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
   [ "$f" -gt 0 ] && failed_suites+=("$name")
-  echo "=== $name: $p passed, $f failed"
+  echo "=== $name: $p passed, $f failed ($((SECONDS - start)) s)"
 done
 
 [ ${#failed_suites[@]} -gt 0 ] && echo "failed suites: ${failed_suites[*]}"
