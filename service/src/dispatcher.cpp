@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <set>
 
 #include "log.hpp"
@@ -20,6 +21,11 @@ const char* const kRerouteChannel = "waitroom_reroute";
 // The delivery loop as a task for /healthz: a claim or acknowledgement that the database refuses
 // (e.g. a login without waitroom_daemon) must not look healthy.
 const char* const kDeliverTask = "deliver";
+// The database-wide gauges of /metrics: waitroom.stats reads only the open work (~27 ms at
+// 100,000 waiting plans) and each subscription's backlog its pending deliveries, every few
+// seconds; lines per reason compute every waiting article's queue, so less often.
+constexpr double kStatsInterval = 5;
+constexpr double kReasonsInterval = 30;
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
@@ -39,7 +45,9 @@ Dispatcher::Dispatcher(const Options& options, Metrics& metrics)
       reconnect_backoff_(options.reconnect_base, options.reconnect_max),
       release_due_timer_(options.release_due_interval),
       purge_timer_(options.purge_interval),
-      backlog_timer_(1.0) {
+      backlog_timer_(1.0),
+      stats_timer_(kStatsInterval),
+      reasons_timer_(kReasonsInterval) {
     if (release_due_timer_.enabled()) metrics_.task_enabled("release_due");
     if (purge_timer_.enabled()) metrics_.task_enabled("purge_delivered");
     metrics_.task_enabled(kDeliverTask);
@@ -57,15 +65,17 @@ int Dispatcher::run() {
         if (!db_.connected() && !connect()) break;
         try {
             run_timers();
+            if (stats_timer_.due()) poll_waiting_room(reasons_timer_.due());
             const BatchOutcome batch = deliver_batch();
             if (batch.claimed == 0 || backlog_timer_.due()) refresh_backlog();
             metrics_.task_succeeded(kDeliverTask);
             if (batch.delivered > 0) continue;  // more may be waiting: drain before sleeping
             // Claimed but nothing delivered (failures): pause a little before the next try.
             const double floor = batch.claimed > 0 ? 0.05 : 0.0;
-            wait_for_wakeup(std::max(
-                floor, std::min({options_.poll_interval, seconds_until_retry(),
-                                 release_due_timer_.remaining(), purge_timer_.remaining()})));
+            wait_for_wakeup(
+                std::max(floor, std::min({options_.poll_interval, seconds_until_retry(),
+                                          release_due_timer_.remaining(), purge_timer_.remaining(),
+                                          stats_timer_.remaining()})));
         } catch (const PgError& e) {
             if (e.connection_lost || !db_.connected()) {
                 log::warn("db_connection_lost", {{"error", e.what()}});
@@ -100,6 +110,9 @@ bool Dispatcher::connect() {
             db_.connect();
             db_.exec(std::string("LISTEN ") + kChannel);
             db_.exec(std::string("LISTEN ") + kRerouteChannel);
+            // Before "connected": a scrape that sees the daemon up sees every series.
+            latency_available_ = true;
+            poll_waiting_room(true);
             metrics_.set_connected(true);
             if (ever_connected_) metrics_.reconnected();
             ever_connected_ = true;
@@ -171,6 +184,7 @@ Dispatcher::BatchOutcome Dispatcher::deliver_batch() {
     tx.commit();
 
     for (const Delivery* d : delivered) metrics_.delivered(d->subscription_id);
+    record_latency(delivered);
     if (static_cast<size_t>(acked) < delivered.size()) {
         metrics_.duplicates(static_cast<long long>(delivered.size()) - acked);
         log::warn("duplicates", {{"count", delivered.size() - acked}});
@@ -241,6 +255,42 @@ void Dispatcher::refresh_backlog() {
                          ? Timer::Clock::now() + std::chrono::duration_cast<Timer::Clock::duration>(
                                                      std::chrono::duration<double>(*b.next_due_in))
                          : Timer::Clock::time_point::max();
+}
+
+// After the commit, so the latency ends at the acknowledgement; the ages come from the
+// database's clock (the daemon's may differ). A database without event_ages() (waitroom not yet
+// updated to this version) costs the histogram, not the delivery.
+void Dispatcher::record_latency(const std::vector<const Delivery*>& delivered) {
+    if (delivered.empty() || !latency_available_) return;
+    try {
+        const std::vector<double> ages = outbox_.event_ages(delivered);
+        for (size_t i = 0; i < delivered.size() && i < ages.size(); ++i)
+            if (!std::isnan(ages[i]))
+                metrics_.delivery_latency(delivered[i]->subscription_id, ages[i]);
+    } catch (const PgError& e) {
+        if (e.connection_lost) throw;
+        latency_available_ = false;
+        metrics_.stats_poll_failed();
+        log::warn("delivery_latency_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+    }
+}
+
+// A failed poll (e.g. a login without the grants of this version) only leaves the gauges as
+// they were: it is counted and logged, the deliveries go on.
+void Dispatcher::poll_waiting_room(bool with_reasons) {
+    stats_timer_.restart();
+    try {
+        metrics_.set_subscriptions(outbox_.subscription_backlogs());
+        metrics_.set_waiting_room(outbox_.waiting_room_stats());
+        if (with_reasons) {
+            reasons_timer_.restart();
+            metrics_.set_waiting_lines_by_reason(outbox_.waiting_lines_by_reason());
+        }
+    } catch (const PgError& e) {
+        if (e.connection_lost) throw;
+        metrics_.stats_poll_failed();
+        log::warn("stats_poll_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+    }
 }
 
 double Dispatcher::seconds_until_retry() const {

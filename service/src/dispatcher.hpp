@@ -1,7 +1,7 @@
 // The daemon's loop: keep a session (LISTEN, then scan, on every connect), claim batches of
 // deliveries, hand them to the sinks in lane order, record the outcome, and run the timers
-// (release_due, purge_delivered, lag). NOTIFY only wakes the loop; the backstop poll covers
-// lost wake-ups.
+// (release_due, purge_delivered, lag, the database-wide gauges of /metrics). NOTIFY only wakes the
+// loop; the backstop poll covers lost wake-ups.
 #pragma once
 
 #include <functional>
@@ -38,6 +38,8 @@ private:
     void run_task(const std::string& task, Timer& timer, const char* count_field,
                   const std::function<long long()>& call);
     void refresh_backlog();  // metrics, and when the next retry falls due
+    void record_latency(const std::vector<const Delivery*>& delivered);
+    void poll_waiting_room(bool with_reasons);
     double seconds_until_retry() const;
     void wait_for_wakeup(double seconds);
     bool handle_notifications();
@@ -53,6 +55,9 @@ private:
     Timer release_due_timer_;
     Timer purge_timer_;
     Timer backlog_timer_;
+    Timer stats_timer_;
+    Timer reasons_timer_;
+    bool latency_available_ = true;  // event_ages() answered (false until the next connect)
     Timer::Clock::time_point next_retry_at_ = Timer::Clock::time_point::max();
     bool ever_connected_ = false;
 };

@@ -1,5 +1,8 @@
 #include "outbox.hpp"
 
+#include <cmath>
+#include <cstdlib>
+
 namespace waitroomd {
 
 std::optional<std::string> Outbox::stdout_subscription() const {
@@ -66,6 +69,77 @@ Backlog Outbox::backlog() {
     b.oldest_pending_age = r.number(0, 1);
     if (!r.is_null(0, 2)) b.next_due_in = r.number(0, 2);
     return b;
+}
+
+std::vector<double> Outbox::event_ages(const std::vector<const Delivery*>& delivered) {
+    std::vector<double> ages;
+    if (delivered.empty()) return ages;
+    std::string event_ids = "{";
+    for (const Delivery* d : delivered) {
+        if (event_ids.size() > 1) event_ids += ',';
+        event_ids += std::to_string(d->event_id);
+    }
+    event_ids += '}';
+    const auto r = db_.exec("SELECT waitroom.event_ages($1::bigint[])", {event_ids});
+    // A float8[] in text form: {0.01,0.02,NULL}
+    const std::string text = r.is_null(0, 0) ? "{}" : r.text(0, 0);
+    size_t start = 1;
+    while (start < text.size()) {
+        size_t end = text.find_first_of(",}", start);
+        if (end == std::string::npos) end = text.size();
+        const std::string item = text.substr(start, end - start);
+        if (!item.empty())
+            ages.push_back(item == "NULL" ? std::nan("") : std::strtod(item.c_str(), nullptr));
+        start = end + 1;
+    }
+    return ages;
+}
+
+WaitingRoomStats Outbox::waiting_room_stats() {
+    const auto r = db_.exec(
+        "SELECT s.plans_waiting, s.plans_not_routable, s.plans_routed_estimate,"
+        "       s.plans_cancelled_estimate, s.waiting_lines,"
+        "       extract(epoch FROM s.oldest_waiting_age)::float8, s.reroute_queue_depth,"
+        "       s.deliveries_pending, s.deliveries_dead"
+        "  FROM waitroom.stats s");
+    auto count = [&r](int col) { return r.is_null(0, col) ? 0 : r.integer(0, col); };
+    WaitingRoomStats stats;
+    stats.plans = {{"WAITING", count(0)},
+                   {"NOT_ROUTABLE", count(1)},
+                   {"ROUTED", count(2)},
+                   {"CANCELLED", count(3)}};
+    stats.waiting_lines = count(4);
+    stats.oldest_wait_seconds = r.is_null(0, 5) ? 0 : r.number(0, 5);
+    stats.reroute_queue_depth = count(6);
+    stats.deliveries_pending = count(7);
+    stats.deliveries_dead = count(8);
+    return stats;
+}
+
+// outbox_backlog() with one subscription as its "stdout" sink is that subscription's backlog,
+// whatever its kind (0 while paused: outbox_backlog() counts what can be claimed).
+std::vector<SubscriptionBacklog> Outbox::subscription_backlogs() {
+    const auto r = db_.exec(
+        "SELECT s.subscription_id, s.active, b.pending, b.oldest_pending_age"
+        "  FROM waitroom.subscription s"
+        " CROSS JOIN LATERAL waitroom.outbox_backlog(false, s.subscription_id) b");
+    std::vector<SubscriptionBacklog> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        SubscriptionBacklog b;
+        b.subscription = r.text(i, 0);
+        b.active = r.text(i, 1) == "t";
+        b.pending = r.integer(i, 2);
+        b.lag_seconds = r.number(i, 3);
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
+std::map<std::string, long long> Outbox::waiting_lines_by_reason() {
+    const auto r = db_.exec("SELECT reason, lines FROM waitroom.waiting_lines_by_reason()");
+    std::map<std::string, long long> out;
+    for (int i = 0; i < r.rows(); ++i) out[r.text(i, 0)] = r.integer(i, 1);
+    return out;
 }
 
 long long Outbox::release_due() {

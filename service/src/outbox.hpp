@@ -1,11 +1,14 @@
 // The outbox as waitroomd sees it: the SQL API of sql/src/50_outbox.sql (claim, ack, fail,
-// backlog) and the housekeeping calls made on timers (release_due, purge_delivered).
+// backlog), what /metrics polls, and the housekeeping calls made on timers (release_due,
+// purge_delivered).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "metrics.hpp"
 #include "options.hpp"
 #include "pg_connection.hpp"
 
@@ -47,6 +50,12 @@ public:
     // Returns the new state: "pending" (retry later) or "dead".
     std::string fail(const Delivery& delivery, const std::string& error, double retry_in);
     Backlog backlog();
+    // For /metrics: seconds since each delivered event was created (NaN when unknown), in order.
+    std::vector<double> event_ages(const std::vector<const Delivery*>& delivered);
+    // The database-wide gauges: waitroom.stats, every subscription's backlog, lines per reason.
+    WaitingRoomStats waiting_room_stats();
+    std::vector<SubscriptionBacklog> subscription_backlogs();
+    std::map<std::string, long long> waiting_lines_by_reason();
     long long release_due();
     long long purge_delivered();
 
