@@ -1,6 +1,6 @@
 -- As a login granted waitroom_daemon: exactly what waitroomd calls, nothing else.
 BEGIN;
-SELECT plan(14);
+SELECT plan(19);
 
 -- ---------------------------------------------------------------- allowed
 SELECT cmp_ok((SELECT count(*) FROM waitroom.claim_deliveries(true, NULL) WHERE secret = 'whsec_c2VjcmV0'),
@@ -15,10 +15,20 @@ SELECT is(waitroom.fail_delivery('hook', (SELECT min(event_id) FROM waitroom.cla
 SELECT lives_ok($$SELECT * FROM waitroom.outbox_backlog(true, 'stdout')$$, 'daemon reads the backlog');
 SELECT is(waitroom.release_due(), 0, 'daemon releases due pre-orders');
 SELECT is(waitroom.purge_delivered(), 0, 'daemon purges delivered events');
+-- /metrics (72_metrics.sql, contrib/README.md)
+SELECT lives_ok($$SELECT * FROM waitroom.stats$$, 'daemon reads waitroom.stats (the waiting-room gauges)');
+SELECT lives_ok($$SELECT s.subscription_id, s.active, b.* FROM waitroom.subscription s,
+                         waitroom.outbox_backlog(false, s.subscription_id) b$$,
+                'daemon reads each subscription''s backlog (lag per subscription)');
+SELECT lives_ok($$SELECT * FROM waitroom.waiting_lines_by_reason()$$, 'daemon counts waiting lines per reason');
+SELECT is(array_length(waitroom.event_ages(ARRAY[(SELECT min(event_id) FROM waitroom.claim_deliveries(false, 'stdout'))]), 1),
+          1, 'daemon reads the age of an event it delivers (latency)');
 
 -- ---------------------------------------------------------------- refused
-SELECT throws_ok($$SELECT * FROM waitroom.subscription$$, '42501', NULL, 'daemon reads no table directly');
+SELECT throws_ok($$SELECT * FROM waitroom.subscription$$, '42501', NULL, 'daemon reads no table whole');
 SELECT throws_ok($$SELECT * FROM waitroom.event$$, '42501', NULL, 'daemon reads events only through its claim');
+SELECT throws_ok($$SELECT secret FROM waitroom.subscription$$, '42501', NULL,
+                 'daemon reads subscription secrets only through its claim');
 SELECT throws_ok($$UPDATE waitroom.delivery SET state = 'delivered'$$, '42501', NULL,
                  'daemon cannot write deliveries by hand');
 SELECT throws_ok($$SELECT waitroom.place_order('{}')$$, '42501', NULL, 'daemon cannot place orders');

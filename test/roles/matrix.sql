@@ -29,7 +29,9 @@ SELECT set_eq($$SELECT pg_temp.executable('waitroom_reader')$$,
 SELECT set_eq($$SELECT pg_temp.executable('waitroom_daemon')$$,
   ARRAY['waitroom.claim_deliveries(boolean,text,integer,integer)', 'waitroom.ack_deliveries(text[],bigint[],text)',
         'waitroom.fail_delivery(text,bigint,text,interval,integer,text)', 'waitroom.outbox_backlog(boolean,text)',
-        'waitroom.release_due(timestamp with time zone)', 'waitroom.purge_delivered(interval,integer)'],
+        'waitroom.release_due(timestamp with time zone)', 'waitroom.purge_delivered(interval,integer)',
+        -- /metrics (72_metrics.sql)
+        'waitroom.waiting_lines_by_reason()', 'waitroom.event_ages(bigint[])'],
   'waitroom_daemon executes what waitroomd calls only');
 SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
                    LEFT JOIN LATERAL aclexplode(p.proacl) a ON true
