@@ -51,5 +51,49 @@ if [ -z "${WR_DOCS:-}" ]; then
   echo "# every function, view and table has a heading"
   python3 test/docs/run_examples.py catalog docs_template docs | tee "$log"
   tally "$log"
+
+  # The checks themselves: each must fail on a page that is wrong in one way, naming it.
+  echo "# the checks fail when they should"
+  bad=$(mktemp -d)
+  rejects() {  # rejects NAME PATTERN MODE DB PATH: run_examples.py fails, printing PATTERN
+    local name=$1 pattern=$2; shift 2
+    if ! python3 test/docs/run_examples.py "$@" >"$log" 2>&1 && grep -qE "$pattern" "$log"; then
+      pass=$((pass + 1)); echo "ok - rejects $name: $(grep -m1 -E "$pattern" "$log")"
+    else
+      fail=$((fail + 1)); echo "not ok - rejects $name"; sed 's/^/#   /' "$log" | head -20
+    fi
+  }
+  cat >"$bad/page.md" <<'MD'
+```sql
+SELECT 1 AS one;
+```
+
+```output
+ one
+-----
+   2
+(1 row)
+```
+
+```sql-error 22023
+SELECT waitroom.cancel_order('00000000-0000-0000-0000-000000000001');
+```
+
+```sql
+SELECT 1 / 0;
+```
+
+```sql
+SELECT 1;
+```
+MD
+  q postgres "CREATE DATABASE docs_bad TEMPLATE docs_template" >/dev/null
+  rejects "a wrong output block" '^#   \+   1$' blocks docs_bad "$bad/page.md"
+  rejects "a wrong SQLSTATE" '^#   expected SQLSTATE 22023, got P0002' blocks docs_bad "$bad/page.md"
+  rejects "an error in a sql block" '^#   psql:.*ERROR:  22012' blocks docs_bad "$bad/page.md"
+  rejects "the blocks after it" '^#   not run: the session stopped' blocks docs_bad "$bad/page.md"
+  mkdir "$bad/docs" && cp docs/*.md "$bad/docs/" && sed -i '/^### waitroom\.stats\b/d' "$bad/docs/"*.md
+  rejects "a missing heading" '^not ok - view waitroom\.stats has a heading' catalog docs_template "$bad/docs"
+  rm -rf "$bad"
 fi
 finish
