@@ -113,3 +113,8 @@ GRANT SELECT (facility_ref, tenant_article_id, status, out_of_stock_behaviour,
               preorder_available_from) ON listing TO waitroom_daemon;
 GRANT SELECT (facility_ref, status, lat, lon) ON facility TO waitroom_daemon;
 GRANT SELECT (facility_ref, tenant_article_id, on_hand, reserved) ON stock TO waitroom_daemon;
+
+-- ---------------------------------------------------------------- redeliver (issue 12, 9a)
+-- A DBA's decision, like retry_dead_letter and discard_dead_letter: no role is granted it (the
+-- owner or a superuser runs it; waitroomd never re-queues on its own).
+REVOKE EXECUTE ON FUNCTION redeliver(text, bigint, bigint, boolean) FROM PUBLIC;

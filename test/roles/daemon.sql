@@ -37,6 +37,8 @@ SELECT throws_ok($$INSERT INTO waitroom.subscription (subscription_id, url) VALU
                  '42501', NULL, 'daemon cannot add subscriptions');
 SELECT throws_ok($$SELECT waitroom.discard_dead_letter()$$, '42501', NULL,
                  'daemon cannot discard dead letters (a DBA decides)');
+SELECT throws_ok($$SELECT waitroom.redeliver('hook', 1, 10)$$, '42501', NULL,
+                 'daemon cannot redeliver a range of events (a DBA decides)');
 
 SELECT * FROM finish();
 ROLLBACK;
