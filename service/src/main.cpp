@@ -1,4 +1,7 @@
 // waitroomd: publishes waitroom's outbox to stdout (JSON lines) and HTTP webhooks.
+#include <memory>
+
+#include "dashboard.hpp"
 #include "dispatcher.hpp"
 #include "http_endpoint.hpp"
 #include "log.hpp"
@@ -13,7 +16,11 @@ int main(int argc, char** argv) {
     stop_signal::install();
 
     Metrics metrics;
-    HttpEndpoint http(metrics);
+    // The dashboard reads over a session of its own, from the HTTP threads only.
+    std::unique_ptr<Dashboard> dashboard;
+    if (options.dashboard && options.http_port > 0)
+        dashboard = std::make_unique<Dashboard>(options.conninfo, metrics);
+    HttpEndpoint http(metrics, dashboard.get());
     if (options.http_port > 0 && !http.start(options.http_host, options.http_port)) return 2;
 
     Dispatcher dispatcher(options, metrics);

@@ -22,6 +22,7 @@ Options parse_options(int argc, char** argv) {
     o.name = default_name();
     bool no_stdout = false;
     bool no_webhooks = false;
+    bool no_dashboard = false;
 
     CLI::App app{
         "waitroomd: publishes waitroom's outbox (waitroom.event) at least once, in order per "
@@ -82,9 +83,13 @@ Options parse_options(int argc, char** argv) {
         ->check(CLI::PositiveNumber);
     app.add_option("--reconnect-max", o.reconnect_max, "longest reconnect delay, seconds")
         ->check(CLI::PositiveNumber);
-    app.add_option("--http-host", o.http_host, "address of /healthz and /metrics");
-    app.add_option("--http-port", o.http_port, "port of /healthz and /metrics (0: off)")
+    app.add_option("--http-host", o.http_host, "address of /healthz, /metrics and the dashboard");
+    app.add_option("--http-port", o.http_port,
+                   "port of /healthz, /metrics and the dashboard (0: off)")
         ->check(CLI::Range(0, 65535));
+    app.add_flag(
+        "--no-dashboard", no_dashboard,
+        "do not serve the dashboard (/ and /dashboard.json) nor open its database session");
     app.add_flag("-v,--verbose", o.verbose, "log one line per delivery");
 
     try {
@@ -94,6 +99,7 @@ Options parse_options(int argc, char** argv) {
     }
     if (no_stdout) o.stdout_subscription.clear();
     if (no_webhooks) o.webhooks = false;
+    if (no_dashboard) o.dashboard = false;
     return o;
 }
 

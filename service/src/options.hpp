@@ -28,8 +28,9 @@ struct Options {
     double purge_interval = 3600.0;      // 0 = never call waitroom.purge_delivered()
     double reconnect_base = 0.5;
     double reconnect_max = 30.0;
-    std::string http_host = "127.0.0.1";  // /healthz and /metrics
+    std::string http_host = "127.0.0.1";  // /healthz, /metrics and the dashboard
     int http_port = 9187;                 // 0 = no HTTP endpoint
+    bool dashboard = true;                // the page and /dashboard.json on the HTTP port
     bool verbose = false;                 // one log line per delivery
 };
 
