@@ -36,7 +36,7 @@ const char* const kDashboardHtml = R"html(<!DOCTYPE html>
   <section class="panel">
     <h2>Why they wait</h2>
     <p id="reasons-cover" class="muted"></p>
-    <table id="reasons"><thead><tr><th>reason</th><th class="num">lines</th><th class="num">quantity</th><th></th></tr></thead><tbody></tbody></table>
+    <table id="reasons"><thead><tr><th>reason</th><th class="num">lines</th><th class="num">quantity</th><th class="barcol"></th></tr></thead><tbody></tbody></table>
   </section>
   <section class="panel">
     <h2>Largest queues, by article</h2>
@@ -49,7 +49,7 @@ const char* const kDashboardHtml = R"html(<!DOCTYPE html>
   <section class="panel wide">
     <h2>Releases over the last hour</h2>
     <p id="releases-total" class="muted"></p>
-    <svg id="releases-chart" viewBox="0 0 600 120" preserveAspectRatio="none" role="img" aria-label="plans released and entering the waiting room per minute"></svg>
+    <svg id="releases-chart" viewBox="0 0 600 82" role="img" aria-label="plans released and entering the waiting room per minute"></svg>
     <p class="legend"><span class="key released"></span>released (routed from the waiting room) <span class="key entered"></span>entered the waiting room</p>
   </section>
   <section class="panel">
@@ -96,11 +96,13 @@ th { color: var(--muted); font-weight: 500; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .muted { color: var(--muted); }
 .empty td { color: var(--muted); font-style: italic; }
+th.barcol { width: 40%; }
 .bar { height: .8em; background: var(--accent); border-radius: 2px; min-width: 1px; }
-svg { width: 100%; height: 140px; background: #fafbfc; border: 1px solid var(--line); }
+svg { width: 100%; height: auto; background: #fafbfc; border: 1px solid var(--line); }
 svg .released { fill: var(--released); }
 svg .entered { fill: var(--entered); }
 svg .axis { stroke: var(--line); }
+svg text { fill: var(--muted); font-size: 6px; }
 .legend .key { display: inline-block; width: .8em; height: .8em; margin: 0 .3em 0 1em; }
 .legend .key.released { background: var(--released); }
 .legend .key.entered { background: var(--entered); }
@@ -212,7 +214,7 @@ const char* const kDashboardJs = R"js(
       released += m.released; entered += m.entered;
       most = Math.max(most, m.released, m.entered);
     }
-    const w = 600 / 60, h = 110;
+    const w = 600 / 60, h = 70;
     const axis = document.createElementNS(SVG_NS, 'line');
     axis.setAttribute('class', 'axis');
     axis.setAttribute('x1', '0'); axis.setAttribute('x2', '600');
@@ -236,8 +238,16 @@ const char* const kDashboardJs = R"js(
         svg.appendChild(bar);
       });
     }
-    let text = 'Released: ' + count(released) + ' plans; entered: ' + count(entered) +
-      ' plans (most in one minute: ' + count(most) + ').';
+    [['60 min ago', 2, 'start'], ['now', 598, 'end']].forEach(([label, x, anchor]) => {
+      const t = document.createElementNS(SVG_NS, 'text');
+      t.setAttribute('x', String(x));
+      t.setAttribute('y', '80');
+      t.setAttribute('text-anchor', anchor);
+      t.textContent = label;
+      svg.appendChild(t);
+    });
+    let text = 'Plans released: ' + count(released) + ', entered: ' + count(entered) +
+      ' (at most ' + count(most) + ' in one minute).';
     if (r.scanned >= r.limit && r.since && r.since > start) {
       text += ' Only the newest ' + count(r.limit) + ' events are read: the chart starts at ' +
         new Date(r.since * 1000).toISOString().slice(11, 16) + ' UTC.';
