@@ -87,6 +87,12 @@ struct TracedDecision {
 // route(), and the trace of the decision. The decision equals route(request)'s.
 TracedDecision route_traced(const RoutingRequest& request);
 
+namespace detail {
+struct Model;
+// The trace of a decision route() made on the model.
+DecisionTrace trace_of(const Model& model, const RoutingDecision& decision);
+}  // namespace detail
+
 // A PREORDER listing whose release time has not come (SPEC §3: it counts 0 available).
 [[nodiscard]] inline bool preorder_pending(const Offer& offer, Timestamp now) {
     return offer.behaviour == OutOfStockBehaviour::Preorder && offer.preorder_available_from &&

@@ -21,10 +21,24 @@
 #include <vector>
 
 #include "decision_builder.hpp"
+#include "decision_trace.hpp"
 #include "router_model.hpp"
 #include "split_search.hpp"
 
 namespace waitroom::core {
+
+std::vector<std::int64_t> detail::plan_demand(const Model& model) {
+    std::vector<std::int64_t> demand(model.article_count(), 0);
+    for (std::size_t i = 0; i < model.request->lines.size(); ++i) {
+        demand[model.line_article[i]] += model.request->lines[i].quantity;
+    }
+    return demand;
+}
+
+bool detail::covers(const Cell& cell, std::int64_t needed) {
+    return cell.candidate && needed <= cell.available;
+}
+
 namespace {
 
 using detail::DecisionBuilder;
@@ -58,10 +72,7 @@ public:
 private:
     // Rule 1.
     [[nodiscard]] std::optional<std::size_t> single_complete_facility() const {
-        std::vector<std::int64_t> demand(model_.article_count(), 0);
-        for (std::size_t i = 0; i < model_.request->lines.size(); ++i) {
-            demand[model_.line_article[i]] += model_.request->lines[i].quantity;
-        }
+        const std::vector<std::int64_t> demand = plan_demand(model_);
         for (std::size_t a = 0; a < demand.size(); ++a) {
             if (demand[a] > model_.budget[a]) {
                 return std::nullopt;
@@ -71,8 +82,7 @@ private:
         for (std::size_t f = 0; f < model_.facility_count(); ++f) {
             bool complete = true;
             for (std::size_t a = 0; a < demand.size() && complete; ++a) {
-                const detail::Cell& cell = model_.cell(f, a);
-                complete = cell.candidate && demand[a] <= cell.available;
+                complete = covers(model_.cell(f, a), demand[a]);
             }
             if (complete && (!best || nearer(model_, f, *best))) {
                 best = f;
@@ -345,12 +355,24 @@ private:
 
 }  // namespace
 
+RoutingDecision detail::decide(const Model& model) { return Router(model).run(); }
+
 RoutingDecision route(const RoutingRequest& request) {
     if (request.debug_throw) {
         throw std::runtime_error("waitroom core: injected fault");
     }
     const Model model = detail::build_model(request);
-    return Router(model).run();
+    return detail::decide(model);
+}
+
+TracedDecision route_traced(const RoutingRequest& request) {
+    if (request.debug_throw) {
+        throw std::runtime_error("waitroom core: injected fault");
+    }
+    const Model model = detail::build_model(request);
+    TracedDecision traced{detail::decide(model), {}};
+    traced.trace = detail::trace_of(model, traced.decision);
+    return traced;
 }
 
 }  // namespace waitroom::core

@@ -3,6 +3,9 @@
 #include "cpp_only.hpp"
 #include "domain.hpp"
 
+#include <cstdint>
+#include <vector>
+
 namespace waitroom::core {
 
 // Orders with more units than this (after dropping units no facility can serve alone)
@@ -16,5 +19,16 @@ RoutingDecision route(const RoutingRequest& request);
 
 // Great-circle distance in kilometres.
 double distance_km(const Location& a, const Location& b);
+
+namespace detail {
+struct Model;
+struct Cell;
+// route() on a built model (route_traced() traces the same model).
+RoutingDecision decide(const Model& model);
+// Per article, what the plan needs of it (all its lines).
+std::vector<std::int64_t> plan_demand(const Model& model);
+// Rule 1's test of one facility and article: a candidate with `needed` available.
+bool covers(const Cell& cell, std::int64_t needed);
+}  // namespace detail
 
 }  // namespace waitroom::core
