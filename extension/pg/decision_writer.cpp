@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "pg/explain_log.hpp"
 #include "pg/ids.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
@@ -71,6 +72,14 @@ spi::Statement reserve_stock_sql{
     "   SET reserved = s.reserved + excluded.reserved",
     3};
 
+// explain's log (36_explain.sql): one row per plan the decision wrote, the latest decision.
+spi::Statement upsert_decision_logs_sql{
+    "INSERT INTO waitroom.routing_decision AS d (routing_plan_id, decided_at, log)"
+    "SELECT x.id, now(), x.log::jsonb FROM unnest($1::uuid[], $2::text[]) AS x(id, log)"
+    "    ON CONFLICT (routing_plan_id) DO UPDATE"
+    "   SET decided_at = excluded.decided_at, log = excluded.log",
+    2};
+
 }  // namespace
 
 const char* status_name(core::PlanStatus s) {
@@ -101,7 +110,8 @@ std::size_t keeper_of(const core::RoutingDecision& d) {
 }  // namespace
 
 void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d,
-                         const RouteOptions& options, EventLog& events) {
+                         const RouteOptions& options, EventLog& events,
+                         const core::DecisionTrace* trace) {
     const std::size_t keeper = keeper_of(d);
     std::vector<std::string> ids(d.parts.size());
     for (std::size_t i = 0; i < d.parts.size(); ++i)
@@ -182,6 +192,8 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
                         {pick_job_id, ids[i], *part.facility_ref, part.lines});
     }
 
+    const std::string log = decision_log(d, ids, options, trace);
+    for (const std::string& id : ids) decision_logs_.add({id, log});
     for (const auto& [key, quantity] : reservations_of(d)) reservations_[key] += quantity;
 }
 
@@ -190,6 +202,7 @@ void DecisionWriter::flush() {
     if (!updated_plans_.empty()) spi::run(update_plans_sql, updated_plans_.take());
     if (!new_lines_.empty()) spi::run(insert_plan_lines_sql, new_lines_.take());
     if (!updated_lines_.empty()) spi::run(update_plan_lines_sql, updated_lines_.take());
+    if (!decision_logs_.empty()) spi::run(upsert_decision_logs_sql, decision_logs_.take());
     if (!pick_jobs_.empty()) {
         spi::run(insert_pick_jobs_sql, pick_jobs_.take());
         spi::run(insert_pick_lines_sql, pick_lines_.take());
@@ -206,9 +219,10 @@ void DecisionWriter::flush() {
 }
 
 std::vector<WrittenPlan> write_decision(const PlanToRoute& plan, const core::RoutingDecision& d,
-                                        const RouteOptions& options, EventLog& events) {
+                                        const RouteOptions& options, EventLog& events,
+                                        const core::DecisionTrace* trace) {
     DecisionWriter writer;
-    writer.add(plan, d, options, events);
+    writer.add(plan, d, options, events, trace);
     writer.flush();
     return writer.written();
 }

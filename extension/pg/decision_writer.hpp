@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/decision_trace.hpp"
 #include "core/domain.hpp"
 #include "pg/event_log.hpp"
 #include "pg/routing_plan.hpp"
@@ -19,8 +20,10 @@ namespace waitroom::pg {
 // serves 1,000 plans writes each table once, and each stock row's `reserved` once.
 class DecisionWriter {
 public:
+    // `trace`: the router's trace of the decision, for explain's log (null: not traced).
     void add(const PlanToRoute& plan, const core::RoutingDecision& decision,
-             const RouteOptions& options, EventLog& events);
+             const RouteOptions& options, EventLog& events,
+             const core::DecisionTrace* trace = nullptr);
     void flush();
     // Every plan added since the writer was made, in the order it inserts them.
     [[nodiscard]] const std::vector<WrittenPlan>& written() const { return written_; }
@@ -33,12 +36,14 @@ private:
     spi::Columns updated_lines_{4};
     spi::Columns pick_jobs_{5};
     spi::Columns pick_lines_{6};
+    spi::Columns decision_logs_{2};
     std::map<std::pair<std::string, std::string>, std::int64_t> reservations_;
 };
 
 // Writes a decision for the plan (also used for manual assignment, which decides itself).
 std::vector<WrittenPlan> write_decision(const PlanToRoute& plan,
                                         const core::RoutingDecision& decision,
-                                        const RouteOptions& options, EventLog& events);
+                                        const RouteOptions& options, EventLog& events,
+                                        const core::DecisionTrace* trace = nullptr);
 
 }  // namespace waitroom::pg

@@ -10,6 +10,7 @@
 
 #include "core/router.hpp"
 #include "pg/decision_writer.hpp"
+#include "pg/explain_log.hpp"
 #include "pg/lock_protocol.hpp"
 #include "pg/retry_queue.hpp"
 #include "pg/routing_store.hpp"
@@ -107,6 +108,22 @@ RouteResult wait_for_fresh_snapshot(const PlanToRoute& plan, const RouteOptions&
     return result;
 }
 
+// Decides the plan; `traced`: with the router's trace and every listing of its articles in
+// view (explain's log). The decision is the same either way.
+void decide(const core::RoutingRequest& request, bool traced, const PlanToRoute& plan, bool pass,
+            RouteResult& result) {
+    if (traced) {
+        core::TracedDecision decided =
+            route_with_trace(request, NonCandidates(articles_of(plan.lines)));
+        result.decision = std::move(decided.decision);
+        result.trace = std::move(decided.trace);
+    } else {
+        result.decision = core::route(request);
+        result.trace.reset();
+    }
+    if (pass) keep_unserved_waiting(plan, result.decision);
+}
+
 }  // namespace
 
 RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, EventLog& events) {
@@ -140,8 +157,9 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
         if (strategy.waiting_room_priority == core::WaitingRoomPriority::StrictFifo)
             loaded.request.held_back = held_back_before(
                 articles, plan.is_new ? std::string() : plan.routing_plan_id, plan.order_id);
-        result.decision = core::route(loaded.request);
-        if (pass) keep_unserved_waiting(plan, result.decision);
+        // A new plan is traced (explain's log) from the start; a re-route only when it
+        // writes, below: most re-decisions leave their plan as it was.
+        decide(loaded.request, plan.is_new, plan, pass, result);
         std::map<StockKey, std::int64_t> from_stock;
         require_within_availability(result.decision, availability_of(loaded.request.offers),
                                     from_stock);
@@ -164,6 +182,7 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
             defer_waiting_of_old_snapshot(pass, result.decision);
             return result;
         }
+        if (!result.trace) decide(loaded.request, true, plan, pass, result);
 
         auto reservations = reservations_of(result.decision);
         bool stale = false;  // a row to reserve changed after the transaction's snapshot
@@ -209,7 +228,8 @@ RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, Eve
             return result;
         }
     }
-    result.written = write_decision(plan, result.decision, options, events);
+    result.written = write_decision(plan, result.decision, options, events,
+                                    result.trace ? &*result.trace : nullptr);
     result.outcome = RouteOutcome::Changed;
     defer_waiting_of_old_snapshot(pass, result.decision);
     return result;

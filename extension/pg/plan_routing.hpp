@@ -3,6 +3,9 @@
 // Used for new orders and for every re-route.
 #pragma once
 
+#include <optional>
+
+#include "core/decision_trace.hpp"
 #include "core/domain.hpp"
 #include "pg/decision_writer.hpp"
 #include "pg/event_log.hpp"
@@ -19,7 +22,8 @@ enum class RouteOutcome {
 struct RouteResult {
     RouteOutcome outcome = RouteOutcome::Unchanged;
     core::RoutingDecision decision;
-    std::vector<WrittenPlan> written;  // when Changed
+    std::optional<core::DecisionTrace> trace;  // the decision's, when written (explain's log)
+    std::vector<WrittenPlan> written;          // when Changed
 };
 
 RouteResult route_plan(const PlanToRoute& plan, const RouteOptions& options, EventLog& events);

@@ -7,6 +7,7 @@
 
 #include "core/router.hpp"
 #include "pg/decision_writer.hpp"
+#include "pg/explain_log.hpp"
 #include "pg/lock_protocol.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/retry_queue.hpp"
@@ -133,6 +134,7 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
         DecisionWriter writer;
         EventLog events;
         BatchRequests requests;
+        std::optional<NonCandidates> others;  // loaded for the first plan the batch changes
         std::map<StockKey, std::int64_t> reservations;
         const std::map<StockKey, std::int64_t> available = availability_of(seen.offers);
         std::map<StockKey, std::int64_t> from_stock;  // the batch's, for the safety net
@@ -146,9 +148,15 @@ bool serve_in_batch(const std::vector<std::string>& plan_ids, const RouteOptions
             core::RoutingDecision decision = core::route(request);
             keep_unserved_waiting(plan, decision);
             if (leaves_plan_unchanged(plan, decision)) continue;
+            // explain's log: a plan the batch changes is decided again with its trace (the same
+            // decision); the many it leaves waiting cost no trace.
+            if (!others) others.emplace(articles);
+            core::TracedDecision traced = route_with_trace(request, *others);
+            decision = std::move(traced.decision);
+            keep_unserved_waiting(plan, decision);
             if (held_back) held_back->decided(plan, decision);
             require_within_availability(decision, available, from_stock);
-            writer.add(plan, decision, options, events);
+            writer.add(plan, decision, options, events, &traced.trace);
             ++served;
             for (const auto& [key, quantity] : reservations_of(decision)) {
                 reservations[key] += quantity;

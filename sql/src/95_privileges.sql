@@ -118,3 +118,9 @@ GRANT SELECT (facility_ref, tenant_article_id, on_hand, reserved) ON stock TO wa
 -- A DBA's decision, like retry_dead_letter and discard_dead_letter: no role is granted it (the
 -- owner or a superuser runs it; waitroomd never re-queues on its own).
 REVOKE EXECUTE ON FUNCTION redeliver(text, bigint, bigint, boolean) FROM PUBLIC;
+
+-- ---------------------------------------------------------------- explain (issue 12, 5a)
+-- Apps and DBAs read why an order waits; explain() runs as its caller (it only reads what
+-- both roles may read anyway), and nobody but the decision writer writes the log.
+GRANT EXECUTE ON FUNCTION explain(uuid) TO waitroom_app, waitroom_reader;
+GRANT SELECT ON routing_decision TO waitroom_app, waitroom_reader;

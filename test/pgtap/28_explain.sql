@@ -38,7 +38,7 @@ SELECT pg_temp.offer('e2', 'off', 7, status => 'INACTIVE');
 SELECT pg_temp.place('R-1', pg_temp.one_line('x', 2));
 SELECT is(pg_temp.verdict(pg_temp.log_of('R-1', 'ROUTED'), 'e1', 'x'), 'OK 2/5/0/5',
           'routed: e1 had x 5 on hand, 0 reserved, 5 available for the 2 needed');
-SELECT is(jsonb_path_query_array(pg_temp.log_of('R-1', 'ROUTED'), '$.facilities[*] ? (@.chosen).facilityRef'),
+SELECT is(jsonb_path_query_array(pg_temp.log_of('R-1', 'ROUTED'), '$.facilities[*] ? (@.chosen == true).facilityRef'),
           '["e1"]', 'routed: e1 is the chosen facility');
 SELECT ok(pg_temp.log_of('R-1', 'ROUTED')->>'why' ~ 'rule 1', 'routed: why names rule 1');
 SELECT is((SELECT (p->>'runType') || ' ' || (p->>'decidedBy')
