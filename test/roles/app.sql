@@ -1,6 +1,6 @@
 -- As a login granted waitroom_app: what an app does is allowed, the rest is refused (42501).
 BEGIN;
-SELECT plan(36);
+SELECT plan(37);
 
 -- ---------------------------------------------------------------- allowed
 SELECT is(waitroom.place_order('{"tenantOrderId": "app-1", "orderDate": "2026-01-02T00:00:00Z",
@@ -45,6 +45,8 @@ SELECT is((SELECT p.status || ':' || p.facility_ref FROM waitroom.routing_plan p
 SELECT is((SELECT count(*) FROM waitroom.waiting_room), 0::bigint, 'app reads the waiting room');
 SELECT ok(waitroom.order_json((SELECT order_id FROM waitroom.orders WHERE tenant_order_id = 'seed-routed')) IS NOT NULL,
           'app reads an order as JSON');
+SELECT ok(waitroom.explain((SELECT order_id FROM waitroom.orders WHERE tenant_order_id = 'seed-routed'))
+          -> 'routingPlans' IS NOT NULL, 'app explains an order''s routing');
 
 -- ---------------------------------------------------------------- refused
 SELECT throws_ok($$UPDATE waitroom.stock SET reserved = 0$$, '42501', NULL, 'app cannot write stock.reserved');

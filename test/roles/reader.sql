@@ -1,6 +1,6 @@
 -- As a login granted waitroom_reader: reads everything but secrets, changes nothing.
 BEGIN;
-SELECT plan(24);
+SELECT plan(25);
 
 -- ---------------------------------------------------------------- allowed
 SELECT lives_ok(pg_catalog.format('SELECT * FROM waitroom.%I LIMIT 1', c.relname),
@@ -14,6 +14,8 @@ SELECT is((SELECT url FROM waitroom.subscription WHERE subscription_id = 'hook')
           'http://127.0.0.1:9/hook', 'reader reads a subscription''s url');
 SELECT ok(waitroom.order_json((SELECT order_id FROM waitroom.orders WHERE tenant_order_id = 'seed-routed')) IS NOT NULL,
           'reader reads an order as JSON');
+SELECT ok(waitroom.explain((SELECT order_id FROM waitroom.orders WHERE tenant_order_id = 'seed-routed'))
+          -> 'routingPlans' IS NOT NULL, 'reader explains an order''s routing');
 
 -- ---------------------------------------------------------------- refused
 SELECT throws_ok($$SELECT secret FROM waitroom.subscription$$, '42501', NULL, 'reader cannot read webhook secrets');

@@ -9,6 +9,7 @@ SELECT waitroom.reroute(:'w1') IS NOT NULL AS rerouted;
 SELECT waitroom.assign_facility(:'w2_plan', 'sp-f1', '[{"lineId": "1", "quantity": 1}]') IS NOT NULL AS assigned_part;
 SELECT waitroom.assign_facility(:'w3_plan', 'sp-f2') IS NOT NULL AS assigned_whole;
 SELECT waitroom.order_json(:'split') IS NOT NULL AS order_json;
+SELECT waitroom.explain(:'split') IS NOT NULL AS explained;
 
 -- ------------------------------------------------------------- cancels
 SELECT waitroom.cancel_order(:'routed') IS NOT NULL AS cancelled_whole;

@@ -7,3 +7,5 @@ SELECT pg_catalog.count(*) AS dead_letters FROM waitroom.dead_letter;
 SELECT pg_catalog.count(*) AS subscriptions FROM waitroom.outbox_status;
 SELECT waitroom.order_json(o.order_id) IS NOT NULL AS order_json
   FROM waitroom.orders o WHERE o.tenant_order_id OPERATOR(pg_catalog.=) 'SP-SPLIT';
+SELECT waitroom.explain(o.order_id) IS NOT NULL AS explained
+  FROM waitroom.orders o WHERE o.tenant_order_id OPERATOR(pg_catalog.=) 'SP-SPLIT';
