@@ -3,7 +3,9 @@
 -- that differs from CREATE EXTENSION's row; a paused webhook subscription and the built-in
 -- stdout sink (its max_attempts changed) with delivered, pending and dead-lettered deliveries; a retention setting; a
 -- deferred reroute_queue entry (as a pass leaves one when it cannot lock an article).
-CREATE EXTENSION waitroom;
+-- Suite 52 loads it into a database where it created waitroom 0.1.0 first (IF NOT EXISTS),
+-- so it uses what 0.1.0 has.
+CREATE EXTENSION IF NOT EXISTS waitroom;
 
 UPDATE waitroom.routing_strategy
    SET max_split_count = 2, waiting_room_priority = 'PRIORITY', use_waiting_room_for_pre_back_order_items = true;

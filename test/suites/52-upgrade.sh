@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Suite 52: ALTER EXTENSION waitroom UPDATE from 0.1.0 (its install script is frozen in
+# test/upgrade/waitroom--0.1.0.sql) to the current version, with the current waitroom.so:
+#   a. the upgraded schema equals a fresh install: the extension's members and everything of
+#      the schema waitroom as catalog facts (test/upgrade/schema.sql), `pg_dump --schema-only
+#      --binary-upgrade` (which, unlike the plain one, prints the members) with OIDs and xids
+#      normalised, and the roles (test/upgrade/roles.sql); in a database mid-flow
+#      (test/dump/midflow.sql, loaded with 0.1.0) and in an empty one. A sabotaged upgrade
+#      script (a grant and an index forgotten) must fail both comparisons, naming them.
+#   b. the mid-flow data is intact: every row of every table in the columns 0.1.0 had, every
+#      sequence, order_json() of every order; check_invariants() empty
+#   c. the pgTAP suite (test/pgtap, unchanged) passes on the upgraded extension: with no
+#      install script for the current version, each file's CREATE EXTENSION waitroom runs the
+#      0.1.0 script and then the upgrade scripts (PostgreSQL's update path)
+#   d. after the upgrade, new orders, a restock and the daemon's calls work
+# The server runs from a private copy of the PostgreSQL installation (binaries copied, every
+# other file linked; PostgreSQL finds its share and lib directories relative to its binary),
+# whose extension directory holds this tree's build and the frozen 0.1.0 script: the shared
+# installation, which other suites use at the same time, is not touched.
+# Ends with "suite-result: P passed, F failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+pass=0; fail=0
+ok()     { echo "ok - $1"; pass=$((pass + 1)); }
+not_ok() { echo "not ok - $1"; fail=$((fail + 1)); }
+check()  { local name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+finish() { echo "suite-result: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
+q() { local db=$1; shift; psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
+show() { sed 's/^/#   /' "$1" | head -"${2:-15}"; }
+
+FROM_VERSION=0.1.0
+make -s -j2 >/dev/null || { not_ok "extension builds"; finish; }
+TO_VERSION=$(sed -n "s/^default_version = '\(.*\)'/\1/p" waitroom.control)
+
+# ---------------------------------------------------------------- the private installation
+work=$(mktemp -d /tmp/waitroom-upgrade.XXXXXX)
+chmod 755 "$work"
+trap 'rm -rf "$work"' EXIT
+root=$work/pg
+bindir=$(pg_config --bindir); sharedir=$(pg_config --sharedir); pkglibdir=$(pg_config --pkglibdir)
+mirror() {  # directory, then names to leave out: its entries linked into the private copy
+  local dir=$1 f; shift
+  mkdir -p "$root$dir"
+  for f in "$dir"/*; do
+    case " $* " in *" $(basename "$f") "*) continue;; esac
+    ln -s "$f" "$root$dir/"
+  done
+}
+mkdir -p "$root$bindir"
+cp "$bindir"/postgres "$bindir"/pg_ctl "$bindir"/initdb "$root$bindir/"
+mirror "$sharedir" extension
+mirror "$sharedir/extension" $(cd "$sharedir/extension" && ls -d waitroom* 2>/dev/null)
+mirror "$pkglibdir" waitroom.so
+extdir=$root$sharedir/extension
+cp waitroom.so "$root$pkglibdir/"
+cp ./*.control sql/*--*.sql "$extdir/"  # waitroom's, and any extension shipped beside it
+cp "test/upgrade/waitroom--$FROM_VERSION.sql" "$extdir/"
+chmod -R a+rX "$work"
+echo "# $FROM_VERSION -> $TO_VERSION; upgrade scripts: $(cd "$extdir" && ls waitroom--*--*.sql | tr '\n' ' ')"
+
+export WR_PGBIN=$root$bindir
+source test/lib/cluster.sh
+wr_cluster_start || { not_ok "cluster starts"; finish; }
+trap 'wr_cluster_stop; rm -rf "$work"' EXIT
+libdir=$(q postgres "SELECT setting FROM pg_config WHERE name = 'PKGLIBDIR'")
+check "the server runs from the private copy (PKGLIBDIR $libdir)" test "$libdir" = "$root$pkglibdir"
+
+schema() { wr_psql -At -d "$1" -f test/upgrade/schema.sql >"$work/$1.schema" 2>&1; }
+roles() { wr_psql -At -d postgres -f test/upgrade/roles.sql >"$work/$1.roles" 2>&1; }
+# The dump with what differs between any two databases normalised: OIDs and relfilenodes
+# (binary_upgrade_set_next_*), xids, the extension's config table OIDs (schema.sql names
+# them), a column's missing value (ADD COLUMN ... DEFAULT on an existing table), the
+# placeholders of dropped columns (schema.sql numbers live columns), sequences' values
+# (data) and psql's random \restrict key.
+dump() {
+  pg_dump --schema-only --binary-upgrade -d "$1" 2>"$work/$1.dump.err" | sed \
+    -e '/binary_upgrade_set_next_/d' -e '/binary_upgrade_set_missing_value/d' -e '/pg\.dropped\./d' \
+    -e '/^SELECT pg_catalog\.setval(/d' -e 's/^\\\(un\)\{0,1\}restrict .*/\\\1restrict KEY/' \
+    -e "s/\(binary_upgrade_create_empty_extension(.*\)'{[0-9,]*}'/\1'{config table oids}'/" \
+    -e "s/^SET relfrozenxid = '[0-9]*', relminmxid = '[0-9]*'$/SET relfrozenxid = N, relminmxid = N/" \
+    -e "s/^WHERE oid = '[0-9]*';$/WHERE oid = N;/" >"$work/$1.dump"
+}
+same() {  # what, a, b: files $work/a.what and $work/b.what equal; else the difference shown
+  diff "$work/$2.$1" "$work/$3.$1" >"$work/$3.$1.diff" && return 0
+  echo "#   $1 of $3 (>) against $2 (<), $(grep -c '^[<>]' "$work/$3.$1.diff") lines differ:"
+  show "$work/$3.$1.diff" "${4:-30}"; return 1
+}
+
+echo "# set up in ${SECONDS}s"
+# ---------------------------------------------------------------- the fresh install
+# First in the cluster, so its roles are made by it; then dropped with the database, so the
+# upgrade's are made by 0.1.0 and its upgrade script.
+q postgres "CREATE DATABASE fresh" && q fresh "CREATE EXTENSION waitroom"
+schema fresh; dump fresh; roles fresh
+members=$(grep -c '^member ' "$work/fresh.schema")
+check "a fresh install lists $members members and $(wc -l <"$work/fresh.schema") schema facts" \
+  test "$members" -gt 50 -a "$(grep -c "^extension waitroom: version $TO_VERSION," "$work/fresh.schema")" = 1
+check "its binary-upgrade dump shows the members ($(grep -c '^ALTER EXTENSION waitroom ADD' "$work/fresh.dump") ALTER EXTENSION ADD)" \
+  test "$(grep -c '^ALTER EXTENSION waitroom ADD' "$work/fresh.dump")" = "$members"
+q postgres "DROP DATABASE fresh" && q postgres "DROP ROLE waitroom_app, waitroom_reader, waitroom_daemon"
+
+# ---------------------------------------------------------------- 0.1.0 mid-flow, then UPDATE
+# The current waitroom.so with the 0.1.0 SQL objects: what a server runs between `make
+# install` of the new version and ALTER EXTENSION UPDATE in each of its databases.
+q postgres "CREATE DATABASE midflow"
+q midflow "CREATE EXTENSION waitroom VERSION '$FROM_VERSION'"
+if ! wr_psql -d midflow -f test/dump/midflow.sql >"$work/midflow.out" 2>&1; then
+  not_ok "the current waitroom.so serves a $FROM_VERSION database: test/dump/midflow.sql fails (b and d cannot run)"
+  grep -B2 -A3 ERROR "$work/midflow.out" | head -8 | sed 's/^/#   /'
+  q midflow "ALTER EXTENSION waitroom UPDATE" >/dev/null 2>&1
+  roles midflow
+  check "a. the roles after the upgrade equal those a fresh install makes" same roles fresh midflow
+else
+  ok "the current waitroom.so serves a $FROM_VERSION database: test/dump/midflow.sql runs"
+  echo "# mid-flow with $FROM_VERSION: $(q midflow "SELECT string_agg(status || ' ' || n, ', ' ORDER BY status)
+                            FROM (SELECT status, count(*) n FROM waitroom.routing_plan GROUP BY 1) s") plans;" \
+       "$(q midflow "SELECT count(*) FROM waitroom.pick_line WHERE short_quantity > 0") short picks;" \
+       "$(q midflow "SELECT count(*) FROM waitroom.delivery WHERE state = 'pending'") pending deliveries;" \
+       "$(q midflow "SELECT count(*) FROM waitroom.reroute_queue") deferred"
+  check "the $FROM_VERSION mid-flow state is consistent (check_invariants() empty)" \
+    test -z "$(q midflow "SELECT * FROM waitroom.check_invariants()")"
+
+  # The data as 0.1.0 has it: each table in its 0.1.0 columns (rows sorted as text), each
+  # sequence, each order as order_json() returns it.
+  q midflow "SELECT c.relname, string_agg(quote_ident(a.attname), ',' ORDER BY a.attnum)
+               FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+              WHERE c.relnamespace = 'waitroom'::regnamespace AND c.relkind = 'r' GROUP BY 1 ORDER BY 1" >"$work/columns"
+  q midflow "SELECT relname FROM pg_class WHERE relnamespace = 'waitroom'::regnamespace AND relkind = 'S' ORDER BY 1" >"$work/sequences"
+  data() {  # database: its data in the 0.1.0 columns
+    local db=$1 t cols
+    while IFS='|' read -r t cols; do
+      echo "== $t ($cols)"
+      psql -X -At -d "$db" -c "COPY (SELECT $cols FROM waitroom.$t) TO STDOUT" 2>&1 | LC_ALL=C sort
+    done <"$work/columns"
+    while read -r t; do
+      echo "== sequence $t: $(q "$db" "SELECT last_value || ' ' || is_called FROM waitroom.$t" 2>&1)"
+    done <"$work/sequences"
+    echo "== order_json"
+    q "$db" "SELECT o.order_id, waitroom.order_json(o.order_id) FROM waitroom.orders o ORDER BY 1" 2>&1
+  }
+  data midflow >"$work/before.data"
+  rows=$(grep -vc '^==' "$work/before.data")
+
+  updated=$(q midflow "ALTER EXTENSION waitroom UPDATE; SELECT extversion FROM pg_extension WHERE extname = 'waitroom'" 2>&1)
+  check "ALTER EXTENSION waitroom UPDATE on the mid-flow database: $FROM_VERSION -> ${updated//$'\n'/ }" test "$updated" = "$TO_VERSION"
+  roles midflow
+
+  # a. the schema
+  schema midflow; dump midflow
+  check "a. mid-flow: the upgraded schema's facts equal a fresh install's" same schema fresh midflow
+  check "a. mid-flow: the upgraded pg_dump --schema-only --binary-upgrade equals a fresh install's" same dump fresh midflow
+  check "a. the roles after the upgrade equal those a fresh install makes" same roles fresh midflow
+
+  # b. the data
+  data midflow >"$work/after.data"
+  check "b. every row of the mid-flow data ($rows rows, $(wc -l <"$work/columns") tables in their $FROM_VERSION columns, $(wc -l <"$work/sequences") sequences, order_json of $(q midflow "SELECT count(*) FROM waitroom.orders") orders) is unchanged" \
+    same data before after
+  check "b. check_invariants() is empty after the upgrade" test -z "$(q midflow "SELECT * FROM waitroom.check_invariants()" 2>&1)"
+
+  # d. the upgraded database at work
+  top=$(q midflow "SELECT max(plan_no) FROM waitroom.routing_plan")
+  placed=$(q midflow "SELECT waitroom.place_order('{\"tenantOrderId\": \"after-upgrade\",
+                        \"orderLineItems\": [{\"tenantArticleId\": \"shirt\", \"quantity\": 1}]}')->>'status'" 2>&1)
+  new=$(q midflow "SELECT min(p.plan_no) || ' ' || min(p.status) FROM waitroom.routing_plan p JOIN waitroom.orders o USING (order_id)
+                    WHERE o.tenant_order_id = 'after-upgrade'" 2>&1)
+  check "d. a new order after the upgrade is placed ($placed), its plan ${new:-none} above plan_no $top" \
+    test "${new#* }" = ROUTED -a "${new%% *}" -gt "$top" 2>/dev/null
+  waiting=$(q midflow "SELECT count(*) FROM waitroom.routing_plan_line WHERE waiting AND tenant_article_id = 'lamp'")
+  q midflow "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('berlin', 'lamp', 100)" >"$work/restock.out" 2>&1
+  left=$(q midflow "SELECT count(*) FROM waitroom.routing_plan_line WHERE waiting AND tenant_article_id = 'lamp'")
+  check "d. a restock of lamp serves its $waiting waiting lines ($left left waiting)" test "$waiting" -gt 0 -a "$left" = 0
+  released=$(q midflow "SET ROLE waitroom_daemon; SELECT waitroom.release_due()" 2>&1)
+  claimed=$(q midflow "SET ROLE waitroom_daemon; SELECT count(*) FROM waitroom.claim_deliveries(false, 'stdout', 1000, 1000)" 2>&1 | tail -1)
+  check "d. as waitroom_daemon, release_due() ($released) and claim_deliveries() ($claimed claimed) run" \
+    test -n "$released" -a -z "${released//[0-9]/}" -a "${claimed:-0}" -gt 0 2>/dev/null
+  check "d. check_invariants() is empty after the new order, the restock and the daemon's calls" \
+    test -z "$(q midflow "SELECT * FROM waitroom.check_invariants()" 2>&1)"
+fi
+
+# An empty database, upgraded.
+q postgres "CREATE DATABASE empty"
+q empty "CREATE EXTENSION waitroom VERSION '$FROM_VERSION'; ALTER EXTENSION waitroom UPDATE"
+schema empty; dump empty
+check "a. empty: the upgraded schema's facts equal a fresh install's" same schema fresh empty
+check "a. empty: the upgraded binary-upgrade dump equals a fresh install's" same dump fresh empty
+
+# ---------------------------------------------------------------- the comparisons can fail
+# The upgrade script with a grant and an index forgotten, as a piece might forget them.
+cp "$extdir/waitroom--$FROM_VERSION--$TO_VERSION.sql" "$work/upgrade.sql"
+cat >>"$extdir/waitroom--$FROM_VERSION--$TO_VERSION.sql" <<'SQL'
+REVOKE EXECUTE ON FUNCTION waitroom.order_json(uuid) FROM waitroom_reader;
+DROP INDEX waitroom.routing_plan_by_order;
+SQL
+q postgres "CREATE DATABASE sabotaged"
+q sabotaged "CREATE EXTENSION waitroom VERSION '$FROM_VERSION'; ALTER EXTENSION waitroom UPDATE"
+cp "$work/upgrade.sql" "$extdir/waitroom--$FROM_VERSION--$TO_VERSION.sql"
+schema sabotaged; dump sabotaged
+same schema fresh sabotaged >/dev/null
+named=$(grep '^>\|^<' "$work/sabotaged.schema.diff" | grep -c 'order_json(\|routing_plan_by_order')
+check "a. self-test: an upgrade that forgets a grant and an index differs from a fresh install in $(grep -c '^[<>]' "$work/sabotaged.schema.diff") facts, $named naming them" \
+  test "$named" -ge 4 -a "$named" = "$(grep -c '^[<>]' "$work/sabotaged.schema.diff")"
+same dump fresh sabotaged >/dev/null
+check "a. self-test: ... and its binary-upgrade dump differs ($(grep -c '^[<>]' "$work/sabotaged.dump.diff") lines)" \
+  grep -q 'routing_plan_by_order' "$work/sabotaged.dump.diff"
+
+echo "# a, b, d and the self-test done at ${SECONDS}s"
+# ---------------------------------------------------------------- c. pgTAP on the update path
+rm "$extdir/waitroom--$TO_VERSION.sql"
+path=$(q postgres "BEGIN; CREATE EXTENSION waitroom;
+                   SELECT extversion FROM pg_extension WHERE extname = 'waitroom'; ROLLBACK" 2>&1)
+check "c. with no $TO_VERSION install script, CREATE EXTENSION waitroom runs $FROM_VERSION and the update (version $path)" \
+  test "$path" = "$TO_VERSION"
+q postgres "CREATE EXTENSION pgtap"
+pg_prove --verbose --ext .sql test/pgtap/ >"$work/pgtap.log" 2>&1
+rc=$?
+passed=$(grep -cE '^ok [0-9]+' "$work/pgtap.log")
+failed=$(grep -E '^not ok [0-9]+' "$work/pgtap.log" | grep -vc '# TODO')
+files=$(ls test/pgtap/*.sql | wc -l)
+if [ "$rc" = 0 ] && [ "$failed" = 0 ] && [ "$passed" -gt 0 ]; then
+  ok "c. pgTAP on the upgraded extension: $files files, $passed assertions pass"
+else
+  not_ok "c. pgTAP on the upgraded extension: $files files, $passed assertions pass, $failed fail (pg_prove exit $rc)"
+  grep -E '^not ok|Failed|Dubious|ERROR' "$work/pgtap.log" | head -20 | sed 's/^/#   /'
+fi
+pass=$((pass + passed)); fail=$((fail + failed))
+echo "# pgTAP done at ${SECONDS}s"
+finish
