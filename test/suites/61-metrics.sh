@@ -200,42 +200,43 @@ bad = [r.get('alert') for r in rules if not (r.get('alert') and r.get('expr') an
 print('#   rules:', len(rules), 'incomplete:', bad); sys.exit(bool(bad) or len(rules) < 5)" "$RULES"
 
 # ------------------------------------------------------------------ the checker rejects what it should
-# broken CHECK_ARGS...: the checker must fail on a mutated input (its complaint is shown)
-rejects() {
-  local out
-  out=$("$CHECK" "$@" 2>&1) && { echo "#   accepted: $*"; return 1; }
-  grep -v '^# ' <<<"$out" | head -2 | sed 's/^/#   /'
-  return 0
-}
-mutate() {  # mutate SRC DEST SED_EXPR
-  sed -e "$3" "$1" >"$2"
-  cmp -s "$1" "$2" && { echo "#   mutation $3 changed nothing"; return 1; }
-  return 0
+# Each case mutates an input the checks above accepted (the real scrape, rules, dashboard,
+# README) and the checker must then fail; its complaint is shown.
+base_ok=0
+[ "$("$CHECK" exposition "$WR_TMP/after.prom" >/dev/null; echo $?)$("$CHECK" names "$WR_TMP/after.prom" "$RULES" "$DASHBOARD" >/dev/null; echo $?)$("$CHECK" documented "$WR_TMP/after.prom" "$README" >/dev/null; echo $?)" = 000 ] && base_ok=1
+# rejected NAME SRC SED_EXPR CHECK_ARGS...: CHECK_ARGS with the word MUTATED for the mutated copy
+rejected() {
+  local name=$1 src=$2 expr=$3 dest out arg args=(); shift 3
+  dest=$WR_TMP/mutated.$RANDOM.${src##*.}
+  sed -e "$expr" "$src" >"$dest"
+  for arg in "$@"; do args+=("${arg/MUTATED/$dest}"); done
+  if [ "$base_ok" != 1 ]; then not_ok "$name (the unmutated inputs fail already)"
+  elif cmp -s "$src" "$dest"; then not_ok "$name (the mutation $expr changed nothing)"
+  elif out=$("$CHECK" "${args[@]}" 2>&1); then not_ok "$name (accepted)"
+  else ok "$name"; grep -v '^# ' <<<"$out" | head -2 | sed 's/^/#   /'
+  fi
 }
 a=$WR_TMP/after.prom
-mutate "$a" "$WR_TMP/bad1.prom" '/^# TYPE waitroom_plans /d' &&
-  check "checker rejects a family without TYPE" rejects exposition "$WR_TMP/bad1.prom"
-mutate "$a" "$WR_TMP/bad2.prom" 's/^\(waitroomd_delivery_latency_seconds_bucket{subscription="stdout",le="300"}\) .*/\1 0/' &&
-  check "checker rejects non-cumulative histogram buckets" rejects exposition "$WR_TMP/bad2.prom"
-mutate "$a" "$WR_TMP/bad3.prom" 's/^\(waitroomd_delivery_latency_seconds_count{subscription="stdout"}\) .*/\1 999999/' &&
-  check "checker rejects a histogram whose +Inf bucket is not its _count" rejects exposition "$WR_TMP/bad3.prom"
-{ cat "$a"; echo 'waitroom_plans{status="WAITING"} 1'; } >"$WR_TMP/bad4.prom"
-check "checker rejects a series twice (and a family split)" rejects exposition "$WR_TMP/bad4.prom"
-mutate "$a" "$WR_TMP/bad5.prom" 's/^waitroom_reroute_queue_depth .*/waitroom_reroute_queue_depth zero/' &&
-  check "checker rejects a value that is not a number" rejects exposition "$WR_TMP/bad5.prom"
-mutate "$RULES" "$WR_TMP/typo-rules.yml" 's/waitroom_subscription_lag_seconds/waitroom_subscription_lag_second/' &&
-  check "checker rejects an alert naming a metric the daemon does not export (a typo)" \
-    rejects names "$a" "$WR_TMP/typo-rules.yml" "$DASHBOARD"
-mutate "$RULES" "$WR_TMP/label-rules.yml" 's/max by (subscription)/max by (subscriptions)/' &&
-  check "checker rejects an alert grouping by a label no series has" \
-    rejects names "$a" "$WR_TMP/label-rules.yml" "$DASHBOARD"
-mutate "$DASHBOARD" "$WR_TMP/typo.json" 's/waitroom_waiting_lines_by_reason/waitroom_waiting_lines_per_reason/' &&
-  check "checker rejects a Grafana panel naming a metric the daemon does not export" \
-    rejects names "$a" "$RULES" "$WR_TMP/typo.json"
-mutate "$DASHBOARD" "$WR_TMP/hist.json" 's/waitroomd_delivery_latency_seconds_bucket/waitroomd_delivery_latency_seconds/' &&
-  check "checker rejects a histogram's family name used as a series" \
-    rejects names "$a" "$RULES" "$WR_TMP/hist.json"
-mutate "$README" "$WR_TMP/README.md" '/^| `waitroom_reroute_queue_depth`/d' &&
-  check "checker rejects a README missing a scraped family" rejects documented "$a" "$WR_TMP/README.md"
+rejected "checker rejects a family without TYPE" "$a" '/^# TYPE waitroom_plans /d' exposition MUTATED
+rejected "checker rejects non-cumulative histogram buckets" "$a" \
+  's/^\(waitroomd_delivery_latency_seconds_bucket{subscription="stdout",le="300"}\) .*/\1 0/' exposition MUTATED
+rejected "checker rejects a histogram whose +Inf bucket is not its _count" "$a" \
+  's/^\(waitroomd_delivery_latency_seconds_count{subscription="stdout"}\) .*/\1 999999/' exposition MUTATED
+rejected "checker rejects a series twice (and a family split)" "$a" '$a waitroom_plans{status="WAITING"} 1' \
+  exposition MUTATED
+rejected "checker rejects a value that is not a number" "$a" \
+  's/^waitroom_reroute_queue_depth .*/waitroom_reroute_queue_depth zero/' exposition MUTATED
+rejected "checker rejects an alert naming a metric the daemon does not export (a typo)" "$RULES" \
+  's/waitroom_subscription_lag_seconds/waitroom_subscription_lag_second/' names "$a" MUTATED "$DASHBOARD"
+rejected "checker rejects an alert grouping by a label no series has" "$RULES" \
+  's/max by (subscription)/max by (subscriptions)/' names "$a" MUTATED "$DASHBOARD"
+rejected "checker rejects an alert matching a label its metric lacks" "$RULES" \
+  's/{task="release_due"}/{tsak="release_due"}/' names "$a" MUTATED "$DASHBOARD"
+rejected "checker rejects a Grafana panel naming a metric the daemon does not export" "$DASHBOARD" \
+  's/waitroom_waiting_lines_by_reason/waitroom_waiting_lines_per_reason/' names "$a" "$RULES" MUTATED
+rejected "checker rejects a histogram's family name used as a series" "$DASHBOARD" \
+  's/waitroomd_delivery_latency_seconds_bucket/waitroomd_delivery_latency_seconds/' names "$a" "$RULES" MUTATED
+rejected "checker rejects a README missing a scraped family" "$README" \
+  '/^| `waitroom_reroute_queue_depth`/d' documented "$a" MUTATED
 
 finish
