@@ -16,6 +16,10 @@ OBJS         = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 UPGRADES     = 0.1.0--0.2.0
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql $(foreach u,$(UPGRADES),sql/$(EXTENSION)--$(u).sql)
 EXTRA_CLEAN  = $(DATA_built)
+# waitroom_pgtap, a second extension: pgTAP helpers for the merchant's own suites
+# (docs/pgtap-helpers.md; CREATE EXTENSION waitroom_pgtap CASCADE). Plain files, installed beside
+# waitroom's.
+DATA         = waitroom_pgtap.control sql/waitroom_pgtap--$(EXTVERSION).sql
 
 # make installcheck: pg_regress tests (test/sql/*.sql, expected output test/expected/*.out, as
 # pgvector) against a running server with default settings. Listed in run order: each builds on

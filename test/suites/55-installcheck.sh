@@ -166,6 +166,30 @@ if isinstance(pv, dict):
         if spec.get("version") != extversion: bad(f"provides.{extension}.version {spec.get('version')!r} != EXTVERSION {extversion}")
         if spec.get("file") != script: bad(f"provides.{extension}.file {spec.get('file')!r} is not the install script {script}")
     import os
+    # Every extension of the tree (a control file at the top) is provided, with its own control
+    # file's version and install script, installed by the Makefile; one that requires waitroom
+    # says so.
+    controls = sorted(f[:-len(".control")] for f in os.listdir(".") if f.endswith(".control"))
+    for ext in controls:
+        if ext not in pv: bad(f"provides names no {ext!r} ({ext}.control is in the tree)")
+    for ext, spec in pv.items():
+        if ext == extension or not isinstance(spec, dict): continue
+        if ext not in controls: bad(f"provides.{ext}: no {ext}.control"); continue
+        with open(f"{ext}.control") as f:
+            ctl = f.read()
+        m = re.search(r"^default_version\s*=\s*'([^']*)'", ctl, re.M)
+        version = m.group(1) if m else None
+        if version != extversion: bad(f"{ext}.control default_version {version!r} != EXTVERSION {extversion}")
+        if spec.get("version") != version: bad(f"provides.{ext}.version {spec.get('version')!r} != {ext}.control default_version {version!r}")
+        script = f"sql/{ext}--{version}.sql"
+        if spec.get("file") != script: bad(f"provides.{ext}.file {spec.get('file')!r} is not its install script {script}")
+        data = re.search(r"^DATA\s*=(.*)$", mk, re.M)
+        installed = data.group(1).replace("$(EXTVERSION)", extversion).split() if data else []
+        for f in (f"{ext}.control", script):
+            if f not in installed: bad(f"the Makefile's DATA does not install {f}")
+        m = re.search(r"^requires\s*=\s*'([^']*)'", ctl, re.M)
+        if extension not in [r.strip() for r in (m.group(1).split(",") if m else [])]:
+            bad(f"{ext}.control does not require {extension}")
     for ext, spec in pv.items():
         if isinstance(spec, dict):
             for k in ("file", "docfile"):
@@ -210,6 +234,13 @@ check "rejects: meta-spec 2.0" meta_rejects "m['meta-spec']['version']='2.0.0'"
 check "rejects: prereq not a version range" meta_rejects "m['prereqs']['runtime']['requires']['PostgreSQL']='fifteen'"
 check "rejects: maintainer empty" meta_rejects "m['maintainer']=[]"
 check "rejects: unknown top-level key" meta_rejects "m['homepage']='https://example.org'"
+check "rejects: waitroom_pgtap not provided" meta_rejects "del m['provides']['waitroom_pgtap']"
+check "rejects: waitroom_pgtap file not its install script" \
+  meta_rejects "m['provides']['waitroom_pgtap']['file']='sql/waitroom--0.2.0.sql'"
+check "rejects: waitroom_pgtap version not its control file's" \
+  meta_rejects "m['provides']['waitroom_pgtap']['version']='0.1.0'"
+check "rejects: a provided extension with no control file" \
+  meta_rejects "m['provides']['waitroom_extra']=dict(m['provides']['waitroom_pgtap'])"
 
 # ---------------------------------------------------------------- make installcheck
 wr_cluster_start || fail "cluster did not start"
