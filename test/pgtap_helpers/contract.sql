@@ -5,25 +5,18 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS waitroom;
 SELECT plan(30);
 
--- Everything in the catalog but temp objects, before the extension.
-CREATE TEMP TABLE before_objects AS
-SELECT 'schema ' || n.nspname AS o FROM pg_namespace n WHERE n.nspname !~ '^pg_(toast_)?temp'
-UNION ALL SELECT 'function ' || p.oid::regprocedure FROM pg_proc p
- WHERE p.pronamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname ~ '^pg_(toast_)?temp')
-UNION ALL SELECT 'relation ' || c.oid::regclass FROM pg_class c
- WHERE c.relnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname ~ '^pg_(toast_)?temp')
-UNION ALL SELECT 'type ' || t.oid::regtype FROM pg_type t
- WHERE t.typnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname ~ '^pg_(toast_)?temp')
-UNION ALL SELECT 'extension ' || e.extname FROM pg_extension e;
+-- Everything in the catalog but temp objects; kept before the extension is created.
 CREATE FUNCTION pg_temp.objects_now() RETURNS SETOF text LANGUAGE sql AS $$
-  SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE n.nspname !~ '^pg_(toast_)?temp'
+  WITH temp_schema AS (SELECT oid FROM pg_namespace WHERE nspname ~ '^pg_(toast_)?temp')
+  SELECT 'schema ' || n.nspname FROM pg_namespace n WHERE n.oid NOT IN (SELECT oid FROM temp_schema)
   UNION ALL SELECT 'function ' || p.oid::regprocedure FROM pg_proc p
-   WHERE p.pronamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname ~ '^pg_(toast_)?temp')
+   WHERE p.pronamespace NOT IN (SELECT oid FROM temp_schema)
   UNION ALL SELECT 'relation ' || c.oid::regclass FROM pg_class c
-   WHERE c.relnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname ~ '^pg_(toast_)?temp')
+   WHERE c.relnamespace NOT IN (SELECT oid FROM temp_schema)
   UNION ALL SELECT 'type ' || t.oid::regtype FROM pg_type t
-   WHERE t.typnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname ~ '^pg_(toast_)?temp')
+   WHERE t.typnamespace NOT IN (SELECT oid FROM temp_schema)
   UNION ALL SELECT 'extension ' || e.extname FROM pg_extension e $$;
+CREATE TEMP TABLE before_objects AS SELECT o FROM pg_temp.objects_now() o;
 
 CREATE EXTENSION waitroom_pgtap;
 
