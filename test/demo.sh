@@ -44,6 +44,16 @@ done
 say "The waiting room (what waits, why, and who is next per article)"
 q "SELECT tenant_order_id, tenant_article_id, quantity, reason, queue_position FROM waitroom.waiting_room ORDER BY tenant_article_id, queue_position"
 
+say "Why does A-1002 wait? waitroom.explain(order_id): the decision log stored when it was routed"
+explain="waitroom.explain((SELECT order_id FROM waitroom.orders WHERE tenant_order_id = 'A-1002'))"
+q "SELECT p->>'status' AS status, p->>'decidedBy' AS decided_by, p->'decision'->>'why' AS why
+     FROM jsonb_array_elements($explain->'routingPlans') p"
+q "SELECT f->>'facilityRef' AS facility, f->>'status' AS status, a->>'tenantArticleId' AS article,
+          a->'listing'->>'kind' AS listing, a->>'check' AS rule_check, (a->>'needed')::int AS needed,
+          (a->>'onHand')::int AS on_hand, (a->>'available')::int AS available
+     FROM jsonb_path_query($explain, '\$.routingPlans[*].decision.facilities[*]') f,
+          jsonb_array_elements(f->'articles') a ORDER BY 1"
+
 say "3 sneakers arrive in Munich: one UPDATE, the trigger releases waiting orders in priority order"
 q "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('munich', 'sneaker-42', 3)"
 say "Served in this order (PRIORITY: higher priority first, then oldest order first)"
