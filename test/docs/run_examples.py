@@ -24,7 +24,7 @@ import re
 import subprocess
 import sys
 
-FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
+FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
 SQLSTATE = re.compile(r"^[0-9A-Z]{5}$")
 MARK = "@@wr-docs"
 SESSION_SECONDS = int(os.environ.get("WR_DOCS_SESSION_SECONDS", "300"))
