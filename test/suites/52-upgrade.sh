@@ -149,7 +149,7 @@ else
     local db=$1 t cols
     while IFS='|' read -r t cols; do
       echo "== $t ($cols)"
-      psql -X -At -d "$db" -c "COPY (SELECT $cols FROM waitroom.$t) TO STDOUT" 2>&1 | LC_ALL=C sort
+      psql -X -At -d "$db" -c "COPY (SELECT $cols FROM waitroom.$t) TO STDOUT" 2>&1 | LC_ALL=C sort | sed "s/^/$t: /"
     done <"$work/columns"
     while read -r t; do
       echo "== sequence $t: $(q "$db" "SELECT last_value || ' ' || is_called FROM waitroom.$t" 2>&1)"
