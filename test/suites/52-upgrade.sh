@@ -13,6 +13,10 @@
 #      install script for the current version, each file's CREATE EXTENSION waitroom runs the
 #      0.1.0 script and then the upgrade scripts (PostgreSQL's update path)
 #   d. after the upgrade, new orders, a restock and the daemon's calls work
+# and, before the UPDATE, that the current waitroom.so serves the 0.1.0 SQL objects (a server
+# runs them so between `make install` and ALTER EXTENSION UPDATE). The mid-flow state is made
+# with the current waitroom.so, or with WR_UPGRADE_FROM_SO (a waitroom.so built from v0.1.0)
+# when given.
 # The server runs from a private copy of the PostgreSQL installation (binaries copied, every
 # other file linked; PostgreSQL finds its share and lib directories relative to its binary),
 # whose extension directory holds this tree's build and the frozen 0.1.0 script: the shared
