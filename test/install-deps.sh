@@ -18,6 +18,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev                     # libFuzzer, ASan, UBSan (suite 12-fuzz)
   procps iproute2 curl
   python3-matplotlib                              # bench/run.sh plots
+  chromium                                        # suite 62 loads the dashboard headless
   python3-yaml                                    # suite 61 reads contrib/prometheus/*.yml
 )
 
