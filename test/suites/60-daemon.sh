@@ -596,6 +596,58 @@ wr_psql -c "ALTER ROLE $WR_DAEMON_USER RESET default_transaction_isolation" >/de
 check "with REPEATABLE READ as the login's default, the daemon still drains a deferred restock (queued: $rr_deferred, $rr_status)" \
   test "$rr_deferred" -ge 1 -a "$rr_status" = ROUTED
 
+# ------------------------------------------------------------------ redeliver (issue 12, 9a)
+# [redeliver block] A DBA re-sends a range already delivered to a webhook, and backfills a
+# subscription created after the events (waitroom.redeliver, docs/redeliver.md): waitroomd sends
+# them again, each order's in event order. Fresh receivers, so each log holds only the replay.
+start_receiver r_rd_first ok; port_rd_first=$WR_PORT
+wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret)
+            VALUES ('hook_redeliver', 'http://127.0.0.1:$port_rd_first/', '$WR_SECRET')"
+start_daemon d_rd "${FAST[@]}" --http-port 0 --no-stdout
+gen_events rd1 1 4 5
+wait_for 30 count_is 20 delivered_count rd1 hook_redeliver
+expected_events rd1 "$WR_TMP/rd1.expected"
+rd_range=$(wr_psql -At -c "SELECT min(event_id) || ', ' || max(event_id) FROM waitroom.event WHERE payload->>'run' = 'rd1'")
+start_receiver r_rd_again ok; port_rd_again=$WR_PORT
+start_receiver r_rd_backfill ok; port_rd_backfill=$WR_PORT
+wr_psql -c "UPDATE waitroom.subscription SET url = 'http://127.0.0.1:$port_rd_again/' WHERE subscription_id = 'hook_redeliver';
+            INSERT INTO waitroom.subscription (subscription_id, url, secret)
+            VALUES ('hook_backfill', 'http://127.0.0.1:$port_rd_backfill/', '$WR_SECRET')"
+rd_queued=$(wr_psql -At -c "SELECT waitroom.redeliver('hook_redeliver', $rd_range)")
+rd_backfilled=$(wr_psql -At -c "SELECT waitroom.redeliver('hook_backfill', $rd_range)")
+wait_for 30 lines_at_least 20 "$WR_TMP/r_rd_again.log"
+wait_for 30 lines_at_least 20 "$WR_TMP/r_rd_backfill.log"
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/rd1.expected" \
+          --receiver-log "$WR_TMP/r_rd_again.log" --ordered --only-ok)
+check "redeliver: 20 delivered events queued again ($rd_queued) reach the webhook again, in order per order ($summary)" \
+  test $? -eq 0 -a "$rd_queued" = 20
+summary=$("$WR_DAEMON_TESTS/check_delivery.py" --expected "$WR_TMP/rd1.expected" \
+          --receiver-log "$WR_TMP/r_rd_backfill.log" --ordered --only-ok)
+check "redeliver: a subscription created after the events is backfilled ($rd_backfilled) and receives them in order ($summary)" \
+  test $? -eq 0 -a "$rd_backfilled" = 20
+stop_daemon d_rd
+# A delivery claimed by a daemon when redeliver comes: redeliver waits for that transaction
+# (it locks the range's deliveries before reading their state), so the event acknowledged
+# meanwhile is queued again, not skipped as pending.
+gen_events rd2 1 1 1
+rd_claimed=$(wr_psql -At -c "SELECT event_id FROM waitroom.event WHERE payload->>'run' = 'rd2'")
+(wr_psql -c "BEGIN" -c "SELECT count(*) FROM waitroom.claim_deliveries(true, NULL) WHERE subscription_id = 'hook_redeliver'" \
+         -c "SELECT pg_sleep(1.5)" \
+         -c "SELECT waitroom.ack_deliveries(ARRAY['hook_redeliver'], ARRAY[$rd_claimed]::bigint[], 'holder')" \
+         -c "COMMIT" >/dev/null) &
+rd_holder=$!
+wait_for 10 count_is 1 wr_psql -At -c "SELECT count(*) FROM pg_stat_activity
+                                        WHERE state = 'active' AND query = 'SELECT pg_sleep(1.5)'"
+rd_requeued=$(wr_psql -At -c "SELECT waitroom.redeliver('hook_redeliver', $rd_claimed, $rd_claimed)")
+wait "$rd_holder"
+rd_state=$(wr_psql -At -c "SELECT state || '/' || attempts FROM waitroom.delivery
+                            WHERE subscription_id = 'hook_redeliver' AND event_id = $rd_claimed")
+check "redeliver while a daemon holds the delivery: waits, then queues it again ($rd_requeued, $rd_state)" \
+  test "$rd_requeued" = 1 -a "$rd_state" = pending/0
+for r in r_rd_first r_rd_again r_rd_backfill; do stop_receiver $r; done
+wr_psql -c "DELETE FROM waitroom.subscription WHERE subscription_id IN ('hook_redeliver', 'hook_backfill')"
+# [end of redeliver block]
+
 # ------------------------------------------------------------------ backup and restore
 # A dump restored into an empty database with nothing before or after (README "Backup and
 # restore"; suite 50 checks every table): the delivery state comes back as it was, new events
