@@ -103,7 +103,8 @@ check "a fresh install lists $members members and $(wc -l <"$work/fresh.schema")
   test "$members" -gt 50 -a "$(grep -c "^extension waitroom: version $TO_VERSION," "$work/fresh.schema")" = 1
 check "its binary-upgrade dump shows the members ($(grep -c '^ALTER EXTENSION waitroom ADD' "$work/fresh.dump") ALTER EXTENSION ADD)" \
   test "$(grep -c '^ALTER EXTENSION waitroom ADD' "$work/fresh.dump")" = "$members"
-q postgres "DROP DATABASE fresh" && q postgres "DROP ROLE waitroom_app, waitroom_reader, waitroom_daemon"
+q postgres "DROP DATABASE fresh WITH (FORCE)" &&
+  q postgres "DROP ROLE $(q postgres "SELECT string_agg(quote_ident(rolname), ', ') FROM pg_roles WHERE rolname LIKE 'waitroom\_%'")"
 
 # ---------------------------------------------------------------- 0.1.0 mid-flow, then UPDATE
 # Made with the current waitroom.so, or with WR_UPGRADE_FROM_SO when given (a waitroom.so built
