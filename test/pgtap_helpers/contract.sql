@@ -3,7 +3,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS waitroom;
-SELECT plan(30);
+SELECT plan(32);
 
 -- Everything in the catalog but temp objects; kept before the extension is created.
 CREATE FUNCTION pg_temp.objects_now() RETURNS SETOF text LANGUAGE sql AS $$
@@ -67,6 +67,14 @@ SELECT throws_like($$SELECT waitroom_pgtap.plans_are('A-1', '[{"status": "ROUTED
                    '%plans[1].lines.1: an integer > 0, got 0%', 'plans_are rejects a zero quantity (plans list lines > 0)');
 SELECT throws_like($$SELECT waitroom_pgtap.plans_are('A-1', '[{"status": "ROUTED", "facilty": "F1"}]')$$,
                    '%plans[1].facilty: unknown key%', 'plans_are rejects a misspelt key');
+
+-- ---------------------------------------------------------------- plans_are by order_id
+CREATE TEMP TABLE placed AS
+SELECT (waitroom.place_order('{"tenantOrderId": "U-1", "orderLineItems": [{"tenantArticleId": "a", "quantity": 2}]}')
+        ->> 'orderId')::uuid AS order_id;
+SELECT waitroom_pgtap.plans_are((SELECT order_id FROM placed),
+                                '[{"status": "ROUTED", "facility": "F1", "lines": {"1": 2}}]', 'plans_are by order_id');
+SELECT waitroom_pgtap.plans_are('U-1', '[{"status": "ROUTED", "facility": "F1", "lines": {"1": 2}}]');
 
 -- ---------------------------------------------------------------- search_path and privileges
 SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_proc p
