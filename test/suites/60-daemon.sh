@@ -644,6 +644,24 @@ rd_state=$(wr_psql -At -c "SELECT state || '/' || attempts FROM waitroom.deliver
                             WHERE subscription_id = 'hook_redeliver' AND event_id = $rd_claimed")
 check "redeliver while a daemon holds the delivery: waits, then queues it again ($rd_requeued, $rd_state)" \
   test "$rd_requeued" = 1 -a "$rd_state" = pending/0
+# purge_delivered() during a redeliver of delivered events: the purge skips the events the
+# redeliver holds (without that lock it would delete them, and the queued deliveries with them).
+gen_events rd3 1 1 2
+wr_psql -c "UPDATE waitroom.delivery SET state = 'delivered' WHERE event_id IN
+              (SELECT event_id FROM waitroom.event WHERE payload->>'run' = 'rd3')"
+rd_range=$(wr_psql -At -c "SELECT min(event_id) || ', ' || max(event_id) FROM waitroom.event WHERE payload->>'run' = 'rd3'")
+(wr_psql -c "BEGIN" -c "SELECT waitroom.redeliver('hook_redeliver', $rd_range)" -c "SELECT pg_sleep(1.6)" \
+         -c "COMMIT" >/dev/null) &
+rd_holder=$!
+wait_for 10 count_is 1 wr_psql -At -c "SELECT count(*) FROM pg_stat_activity
+                                        WHERE state = 'active' AND query = 'SELECT pg_sleep(1.6)'"
+wr_psql -c "SELECT waitroom.purge_delivered('0 seconds')" >/dev/null
+wait "$rd_holder"
+rd_kept=$(wr_psql -At -c "SELECT count(*) || ' events, ' || count(*) FILTER (WHERE d.state = 'pending') || ' pending'
+                           FROM waitroom.event e LEFT JOIN waitroom.delivery d
+                             ON d.event_id = e.event_id AND d.subscription_id = 'hook_redeliver'
+                          WHERE e.payload->>'run' = 'rd3'")
+check "purge_delivered() during a redeliver keeps the events it queues ($rd_kept)" test "$rd_kept" = "2 events, 2 pending"
 for r in r_rd_first r_rd_again r_rd_backfill; do stop_receiver $r; done
 wr_psql -c "DELETE FROM waitroom.subscription WHERE subscription_id IN ('hook_redeliver', 'hook_backfill')"
 # [end of redeliver block]
