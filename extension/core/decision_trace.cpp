@@ -111,6 +111,8 @@ DecisionTrace detail::trace_of(const Model& model, const RoutingDecision& decisi
     const std::size_t nf = model.facility_count();
     const std::size_t na = model.article_count();
     DecisionTrace t;
+    t.strategy = request.strategy;
+    t.now = request.now;
     t.max_split_count = request.strategy.max_split_count;
 
     std::vector<const Offer*> offer_at(nf * na, nullptr);

@@ -75,7 +75,7 @@ spi::Statement reserve_stock_sql{
 // explain's log (36_explain.sql): one row per plan the decision wrote, the latest decision.
 spi::Statement upsert_decision_logs_sql{
     "INSERT INTO waitroom.routing_decision AS d (routing_plan_id, decided_at, log)"
-    "SELECT x.id, now(), x.log::jsonb FROM unnest($1::uuid[], $2::text[]) AS x(id, log)"
+    "SELECT x.id, now(), x.log::json FROM unnest($1::uuid[], $2::text[]) AS x(id, log)"
     "    ON CONFLICT (routing_plan_id) DO UPDATE"
     "   SET decided_at = excluded.decided_at, log = excluded.log",
     2};

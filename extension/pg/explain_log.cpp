@@ -4,7 +4,7 @@
 
 #include <cstdio>
 #include <ctime>
-#include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -94,40 +94,120 @@ std::string iso_time(core::Timestamp t) {
     return out;
 }
 
-nlohmann::json facilities_json(const core::DecisionTrace& t) {
-    nlohmann::json facilities = nlohmann::json::array();
-    for (const auto& f : t.facilities) {
-        nlohmann::json articles = nlohmann::json::array();
-        for (const auto& o : f.articles) {
-            nlohmann::json listing = nullptr;
-            if (o.has_listing) {
-                listing = {{"status", o.listing_status == core::ListingStatus::Active ? "ACTIVE"
-                                                                                     : "INACTIVE"},
-                           {"kind", behaviour_name(o.behaviour)}};
-                if (o.preorder_available_from) {
-                    listing["preorderAvailableFrom"] = iso_time(*o.preorder_available_from);
-                    listing["preorderReleased"] = *o.preorder_available_from <= t.now;
-                }
-            }
-            articles.push_back({{"tenantArticleId", o.article},
-                                {"needed", o.needed},
-                                {"listing", listing},
-                                {"onHand", o.on_hand},
-                                {"reserved", o.reserved},
-                                {"available", o.available},
-                                {"candidate", o.candidate},
-                                {"check", core::check_name(o.check)}});
-        }
-        facilities.push_back(
-            {{"facilityRef", f.ref},
-             {"status", facility_status_name(f.status)},
-             {"distanceKm", f.distance_km ? nlohmann::json(*f.distance_km) : nlohmann::json()},
-             {"penalty", f.penalty},
-             {"completeStock", f.complete},
-             {"chosen", f.chosen},
-             {"articles", std::move(articles)}});
+// The log's JSON text, appended straight into one string (a pass writes thousands): compact,
+// positional arrays that waitroom.explain() expands into named keys when it is read.
+class LogText {
+public:
+    LogText& raw(const char* s) {
+        out_ += s;
+        return *this;
     }
-    return facilities;
+    LogText& str(const std::string& s) {
+        out_ += '"';
+        for (const char c : s) {
+            if (c == '"' || c == '\\') {
+                out_ += '\\';
+                out_ += c;
+            } else if (static_cast<unsigned char>(c) < 0x20) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+                out_ += escaped;
+            } else {
+                out_ += c;
+            }
+        }
+        out_ += '"';
+        return *this;
+    }
+    LogText& num(std::int64_t n) {
+        out_ += std::to_string(n);
+        return *this;
+    }
+    LogText& real(double x) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.1f", x);
+        out_ += text;
+        return *this;
+    }
+    LogText& flag(bool b) { return raw(b ? "true" : "false"); }
+    [[nodiscard]] std::string take() { return std::move(out_); }
+
+private:
+    std::string out_;
+};
+
+// One facility's verdicts without its ref and distance: facilities with the same text form one
+// group (a restock's usual log: most facilities have none of the article, alike).
+// [status, completeStock, chosen,
+//  [[listingStatus, kind, preorderAvailableFrom, onHand, reserved, available, candidate, check]
+//   per article, in the order of "articles"]]
+std::string verdicts_text(const core::FacilityTrace& f) {
+    LogText out;
+    out.str(facility_status_name(f.status)).raw(",").flag(f.complete).raw(",").flag(f.chosen);
+    out.raw(",[");
+    for (std::size_t k = 0; k < f.articles.size(); ++k) {
+        const auto& o = f.articles[k];
+        out.raw(k == 0 ? "[" : ",[");
+        if (o.has_listing)
+            out.str(o.listing_status == core::ListingStatus::Active ? "ACTIVE" : "INACTIVE")
+                .raw(",")
+                .str(behaviour_name(o.behaviour));
+        else
+            out.raw("null,null");
+        out.raw(",");
+        if (o.has_listing && o.preorder_available_from)
+            out.str(iso_time(*o.preorder_available_from));
+        else
+            out.raw("null");
+        out.raw(",").num(o.on_hand).raw(",").num(o.reserved).raw(",").num(o.available);
+        out.raw(",").flag(o.candidate).raw(",").str(core::check_name(o.check)).raw("]");
+    }
+    out.raw("]");
+    return out.take();
+}
+
+// "facilities": [[[ref, ...], [distanceKm, ...] or null, <verdicts_text>], ...]: groups in
+// the order of their first facility (by ref), refs ascending, a distance per ref when the
+// consumer's location is known.
+void facilities_text(LogText& out, const core::DecisionTrace& t) {
+    std::vector<std::string> verdicts;
+    std::vector<std::vector<std::size_t>> members;
+    std::map<std::string, std::size_t> group_of;
+    for (std::size_t i = 0; i < t.facilities.size(); ++i) {
+        std::string v = verdicts_text(t.facilities[i]);
+        const auto [it, fresh] = group_of.emplace(v, verdicts.size());
+        if (fresh) {
+            verdicts.push_back(std::move(v));
+            members.emplace_back();
+        }
+        members[it->second].push_back(i);
+    }
+    out.raw(",\"facilities\":[");
+    for (std::size_t g = 0; g < verdicts.size(); ++g) {
+        out.raw(g == 0 ? "[[" : ",[[");
+        bool located = false;
+        for (std::size_t k = 0; k < members[g].size(); ++k) {
+            const auto& f = t.facilities[members[g][k]];
+            out.raw(k == 0 ? "" : ",").str(f.ref);
+            located = located || f.distance_km.has_value();
+        }
+        out.raw("],");
+        if (located) {
+            for (std::size_t k = 0; k < members[g].size(); ++k) {
+                const auto& f = t.facilities[members[g][k]];
+                out.raw(k == 0 ? "[" : ",");
+                if (f.distance_km)
+                    out.real(*f.distance_km);
+                else
+                    out.raw("null");
+            }
+            out.raw("]");
+        } else {
+            out.raw("null");
+        }
+        out.raw(",").raw(verdicts[g].c_str()).raw("]");
+    }
+    out.raw("]");
 }
 
 }  // namespace
@@ -179,67 +259,69 @@ core::TracedDecision route_with_trace(const core::RoutingRequest& request,
 
 std::string decision_log(const core::RoutingDecision& d, const std::vector<std::string>& ids,
                          const RouteOptions& options, const core::DecisionTrace* trace) {
-    nlohmann::json plans = nlohmann::json::array();
+    LogText out;
+    out.raw("{\"rule\":").str(d.rule).raw(",\"why\":");
+    if (trace != nullptr)
+        out.str(trace->why);
+    else
+        out.str(std::string(options.run_type) == "MANUAL_ASSIGNMENT"
+                    ? "manual assignment (assign_facility): the facility was named by hand; no "
+                      "routing rule, fence or stock was checked"
+                    : "not traced: " + d.rule);
+    // [[routingPlanId, status, facilityRef, [[lineId, article, quantity, short, beyondStock,
+    //   reason]]]]
+    out.raw(",\"plans\":[");
     for (std::size_t i = 0; i < d.parts.size(); ++i) {
         const auto& part = d.parts[i];
-        nlohmann::json lines = nlohmann::json::array();
-        for (const auto& l : part.lines) {
-            nlohmann::json line = {{"lineId", l.line_id},
-                                   {"tenantArticleId", l.article},
-                                   {"quantity", l.quantity},
-                                   {"shortQuantity", l.short_quantity}};
-            if (l.beyond_stock) line["beyondStock"] = true;
-            if (part.status == core::PlanStatus::Waiting) {
-                // A pass keeps what the rules found not routable waiting (SPEC §4).
-                const char* reason = "UNKNOWN";
-                if (trace != nullptr) {
-                    const auto found = trace->waiting.find(l.line_id);
-                    reason = found == trace->waiting.end() ? "NOT_ROUTABLE_KEPT_WAITING"
-                                                           : core::reason_name(found->second);
-                }
-                line["reason"] = reason;
+        out.raw(i == 0 ? "[" : ",[").str(ids[i]).raw(",").str(status_name(part.status)).raw(",");
+        if (part.facility_ref)
+            out.str(*part.facility_ref);
+        else
+            out.raw("null");
+        out.raw(",[");
+        for (std::size_t k = 0; k < part.lines.size(); ++k) {
+            const auto& l = part.lines[k];
+            out.raw(k == 0 ? "[" : ",[").str(l.line_id).raw(",").str(l.article).raw(",");
+            out.num(l.quantity).raw(",").num(l.short_quantity).raw(",").flag(l.beyond_stock).raw(",");
+            if (part.status != core::PlanStatus::Waiting) {
+                out.raw("null]");
+                continue;
             }
-            lines.push_back(std::move(line));
+            // A pass keeps what the rules found not routable waiting (SPEC §4).
+            const char* reason = "UNKNOWN";
+            if (trace != nullptr) {
+                const auto found = trace->waiting.find(l.line_id);
+                reason = found == trace->waiting.end() ? "NOT_ROUTABLE_KEPT_WAITING"
+                                                       : core::reason_name(found->second);
+            }
+            out.str(reason).raw("]");
         }
-        plans.push_back({{"routingPlanId", ids[i]},
-                         {"status", status_name(part.status)},
-                         {"facilityRef", part.facility_ref ? nlohmann::json(*part.facility_ref)
-                                                           : nlohmann::json()},
-                         {"lines", std::move(lines)}});
+        out.raw("]]");
     }
-    nlohmann::json log = {{"rule", d.rule}, {"plans", std::move(plans)}};
-    if (trace == nullptr) {
-        log["why"] = std::string(options.run_type) == "MANUAL_ASSIGNMENT"
-                         ? "manual assignment (assign_facility): the facility was named by hand; "
-                           "no routing rule, fence or stock was checked"
-                         : "not traced: " + d.rule;
-        return log.dump();
-    }
+    out.raw("]");
+    if (trace == nullptr) return out.raw("}").take();
     const core::DecisionTrace& t = *trace;
-    log["why"] = t.why;
-    log["decidedWith"] = iso_time(t.now);
-    log["strategy"] = {
-        {"completeStockFenceActive", t.strategy.complete_stock_fence_active},
-        {"completeStockFenceMode",
-         t.strategy.complete_stock_fence_mode == core::FenceMode::Static ? "static" : "reactive"},
-        {"orderSplitActive", t.strategy.order_split_active},
-        {"maxSplitCount", t.strategy.max_split_count},
-        {"useWaitingRoomForPreBackOrderItems", t.strategy.use_waiting_room_for_pre_back_order_items},
-        {"waitingRoomOn", t.strategy.waiting_room_on()},
-        {"waitingRoomPriority", priority_name(t.strategy.waiting_room_priority)}};
-    nlohmann::json articles = nlohmann::json::array();
-    for (const auto& a : t.articles)
-        articles.push_back({{"tenantArticleId", a.article},
-                            {"needed", a.needed},
-                            {"availableTotal", a.available_total},
-                            {"heldBack", a.held_back},
-                            {"usable", a.usable}});
-    log["articles"] = std::move(articles);
-    log["facilities"] = facilities_json(t);
-    log["splitCap"] = {{"maxSplitCount", t.max_split_count},
-                       {"routedPlans", t.routed_plans},
-                       {"reached", t.split_cap_reached}};
-    return log.dump();
+    const core::Strategy& s = t.strategy;
+    // [fenceActive, fenceMode, orderSplitActive, maxSplitCount, useWaitingRoomFor...,
+    //  waitingRoomOn, waitingRoomPriority]
+    out.raw(",\"at\":").str(iso_time(t.now)).raw(",\"strategy\":[");
+    out.flag(s.complete_stock_fence_active).raw(",");
+    out.str(s.complete_stock_fence_mode == core::FenceMode::Static ? "static" : "reactive");
+    out.raw(",").flag(s.order_split_active).raw(",").num(s.max_split_count).raw(",");
+    out.flag(s.use_waiting_room_for_pre_back_order_items).raw(",").flag(s.waiting_room_on());
+    out.raw(",").str(priority_name(s.waiting_room_priority)).raw("]");
+    // [[article, needed, availableTotal, heldBack, usable]]
+    out.raw(",\"articles\":[");
+    for (std::size_t i = 0; i < t.articles.size(); ++i) {
+        const auto& a = t.articles[i];
+        out.raw(i == 0 ? "[" : ",[").str(a.article).raw(",").num(a.needed).raw(",");
+        out.num(a.available_total).raw(",").num(a.held_back).raw(",").num(a.usable).raw("]");
+    }
+    out.raw("]");
+    facilities_text(out, t);
+    out.raw(",\"cap\":[").num(t.max_split_count).raw(",");
+    out.num(static_cast<std::int64_t>(t.routed_plans)).raw(",").flag(t.split_cap_reached);
+    return out.raw("]}").take();
 }
 
 }  // namespace waitroom::pg

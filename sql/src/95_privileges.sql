@@ -122,5 +122,6 @@ REVOKE EXECUTE ON FUNCTION redeliver(text, bigint, bigint, boolean) FROM PUBLIC;
 -- ---------------------------------------------------------------- explain (issue 12, 5a)
 -- Apps and DBAs read why an order waits; explain() runs as its caller (it only reads what
 -- both roles may read anyway), and nobody but the decision writer writes the log.
-GRANT EXECUTE ON FUNCTION explain(uuid) TO waitroom_app, waitroom_reader;
+-- _decision_log() expands a stored log for explain(), as its caller; it only computes.
+GRANT EXECUTE ON FUNCTION explain(uuid), _decision_log(jsonb) TO waitroom_app, waitroom_reader;
 GRANT SELECT ON routing_decision TO waitroom_app, waitroom_reader;

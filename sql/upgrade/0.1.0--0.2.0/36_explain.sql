@@ -1,12 +1,64 @@
--- explain (issue 12, 5a): the table and function of sql/src/36_explain.sql (see there) and the
+-- explain (issue 12, 5a): the table and functions of sql/src/36_explain.sql (see there) and the
 -- grants of 95_privileges.sql's "explain" block. The script runs with search_path = pg_catalog:
 -- names are qualified. Plans decided under 0.1.0 have no log row: explain() says so.
 CREATE TABLE waitroom.routing_decision (
     routing_plan_id uuid PRIMARY KEY REFERENCES waitroom.routing_plan ON DELETE CASCADE,
     decided_at      timestamptz NOT NULL DEFAULT now(),
-    log             jsonb NOT NULL
+    log             json NOT NULL
 );
 SELECT pg_catalog.pg_extension_config_dump('waitroom.routing_decision', '');
+
+-- A stored log with named keys (the layout decision_log() in extension/pg/explain_log.cpp
+-- writes). Logs without a trace (manual assignment) have only rule, why and plans.
+CREATE FUNCTION waitroom._decision_log(log jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+SELECT jsonb_build_object(
+    'rule', log -> 'rule',
+    'why', log -> 'why',
+    'decidedWith', log -> 'at',
+    'strategy', CASE WHEN log ? 'strategy' THEN jsonb_build_object(
+        'completeStockFenceActive', log #> '{strategy,0}',
+        'completeStockFenceMode', log #> '{strategy,1}',
+        'orderSplitActive', log #> '{strategy,2}',
+        'maxSplitCount', log #> '{strategy,3}',
+        'useWaitingRoomForPreBackOrderItems', log #> '{strategy,4}',
+        'waitingRoomOn', log #> '{strategy,5}',
+        'waitingRoomPriority', log #> '{strategy,6}') END,
+    'articles', (SELECT jsonb_agg(jsonb_build_object(
+                        'tenantArticleId', a -> 0, 'needed', a -> 1, 'availableTotal', a -> 2,
+                        'heldBack', a -> 3, 'usable', a -> 4) ORDER BY n)
+                   FROM jsonb_array_elements(log -> 'articles') WITH ORDINALITY x(a, n)),
+    -- Facilities are stored in groups of alike verdicts: [[refs], [distances] | null,
+    -- status, completeStock, chosen, [per article]]; one object per facility, by ref.
+    'facilities', (SELECT jsonb_agg(jsonb_build_object(
+                          'facilityRef', r, 'status', g -> 2, 'distanceKm', g -> 1 -> (i::int - 1),
+                          'completeStock', g -> 3, 'chosen', g -> 4,
+                          'articles', (SELECT jsonb_agg(jsonb_build_object(
+                                              'tenantArticleId', log -> 'articles' -> (k::int - 1) -> 0,
+                                              'needed', log -> 'articles' -> (k::int - 1) -> 1,
+                                              'listing', CASE WHEN o ->> 0 IS NOT NULL THEN jsonb_strip_nulls(
+                                                  jsonb_build_object('status', o -> 0, 'kind', o -> 1,
+                                                                     'preorderAvailableFrom', o -> 2)) END,
+                                              'onHand', o -> 3, 'reserved', o -> 4, 'available', o -> 5,
+                                              'candidate', o -> 6, 'check', o -> 7) ORDER BY k)
+                                         FROM jsonb_array_elements(g -> 5) WITH ORDINALITY y(o, k)))
+                          ORDER BY r COLLATE "C")
+                     FROM jsonb_array_elements(log -> 'facilities') x(g),
+                          jsonb_array_elements_text(g -> 0) WITH ORDINALITY z(r, i)),
+    'splitCap', CASE WHEN log ? 'cap' THEN jsonb_build_object(
+        'maxSplitCount', log #> '{cap,0}', 'routedPlans', log #> '{cap,1}',
+        'reached', log #> '{cap,2}') END,
+    'plans', (SELECT jsonb_agg(jsonb_build_object(
+                     'routingPlanId', p -> 0, 'status', p -> 1, 'facilityRef', p -> 2,
+                     'lines', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                                      'lineId', l -> 0, 'tenantArticleId', l -> 1,
+                                      'quantity', l -> 2, 'shortQuantity', l -> 3,
+                                      'beyondStock', CASE WHEN (l ->> 4)::bool THEN true END,
+                                      'reason', l -> 5)) ORDER BY k)
+                                 FROM jsonb_array_elements(p -> 3) WITH ORDINALITY y(l, k)))
+                     ORDER BY n)
+                FROM jsonb_array_elements(log -> 'plans') WITH ORDINALITY x(p, n)))
+$$;
 
 -- The order's plans in creation order, each with its routing_plan facts and its decision log
 -- (null, with a note, for plans decided before 0.2.0 kept logs).
@@ -31,7 +83,7 @@ BEGIN
                               'runType', p.run_type,
                               'decidedBy', p.decided_by,
                               'decidedAt', d.decided_at,
-                              'decision', d.log,
+                              'decision', _decision_log(d.log::jsonb),
                               'note', CASE WHEN d.routing_plan_id IS NULL THEN
                                   'no decision log: decided before waitroom 0.2.0 recorded decisions'
                               END) ORDER BY p.plan_no)
@@ -46,6 +98,8 @@ BEGIN
     END IF;
     RETURN result;
 END $$;
-REVOKE EXECUTE ON FUNCTION waitroom.explain(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION waitroom.explain(uuid) TO waitroom_app, waitroom_reader;
+REVOKE EXECUTE ON FUNCTION waitroom.explain(uuid), waitroom._decision_log(jsonb) FROM PUBLIC;
+-- _decision_log() expands a stored log for explain(), as its caller; it only computes.
+GRANT EXECUTE ON FUNCTION waitroom.explain(uuid), waitroom._decision_log(jsonb)
+    TO waitroom_app, waitroom_reader;
 GRANT SELECT ON waitroom.routing_decision TO waitroom_app, waitroom_reader;
