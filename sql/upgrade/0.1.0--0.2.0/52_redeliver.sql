@@ -101,10 +101,12 @@ BEGIN
     -- 'infinity' (as fail_delivery leaves it), and one that was held behind a dead letter now
     -- re-queued is due again. A paused one keeps everything parked (resuming sorts it out).
     IF sub.active AND requeued + created > 0 THEN
+        -- Lane by lane (the lanes' index), never the whole pending backlog.
         UPDATE delivery l
            SET next_attempt_at = CASE WHEN l.next_attempt_at = 'infinity' THEN clock_timestamp()
                                       ELSE 'infinity' END
-         WHERE l.subscription_id = sub.subscription_id AND l.order_id = ANY (lanes)
+          FROM unnest(lanes) AS lane(order_id)
+         WHERE l.subscription_id = sub.subscription_id AND l.order_id = lane.order_id
            AND l.state = 'pending'
            AND EXISTS (SELECT FROM delivery e
                         WHERE e.subscription_id = l.subscription_id AND e.order_id = l.order_id
