@@ -15,7 +15,9 @@
 namespace waitroom::pg {
 namespace {
 
-// The complement of waitroom.candidate_offer() for the same articles, by the same index.
+// The complement of waitroom.candidate_offer() for the same articles, read as it reads them:
+// both sides by = ANY of the articles (the repeated filter on stock lets its article index
+// drive that side; on the listing's key alone the generic plan read all of stock).
 spi::Statement non_candidates_sql{
     "SELECT l.facility_ref, l.tenant_article_id, l.status, l.out_of_stock_behaviour,"
     "       (extract(epoch FROM l.preorder_available_from) * 1000000)::bigint,"
@@ -24,6 +26,7 @@ spi::Statement non_candidates_sql{
     "  JOIN waitroom.facility f ON f.facility_ref = l.facility_ref"
     "  LEFT JOIN waitroom.stock s"
     "         ON s.facility_ref = l.facility_ref AND s.tenant_article_id = l.tenant_article_id"
+    "        AND s.tenant_article_id = ANY ($1::text[])"
     " WHERE l.tenant_article_id = ANY ($1::text[])"
     "   AND (l.status <> 'ACTIVE' OR f.status <> 'ONLINE')",
     1};

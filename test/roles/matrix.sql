@@ -16,14 +16,14 @@ CREATE FUNCTION pg_temp.writable(r name) RETURNS SETOF text LANGUAGE sql AS $$
 SELECT set_eq($$SELECT pg_temp.executable('waitroom_app')$$,
   ARRAY['waitroom.place_order(jsonb)', 'waitroom.cancel_order(uuid,jsonb)', 'waitroom.reroute(uuid)',
         'waitroom.reroute_all()', 'waitroom.assign_facility(uuid,text,jsonb)', 'waitroom.order_json(uuid)',
-        'waitroom.explain(uuid)',
+        'waitroom.explain(uuid)', 'waitroom._decision_log(jsonb)',
         -- read-only: the waiting_room view calls them as its reader (31_waiting_queue.sql)
         'waitroom.candidate_offer(text[],timestamp with time zone)',
         'waitroom.waiting_queue(text[],uuid[],uuid)'],
   'waitroom_app executes the order API and the waiting_room view''s read-only functions only');
 SELECT set_eq($$SELECT pg_temp.executable('waitroom_reader')$$,
   ARRAY['waitroom.order_json(uuid)', 'waitroom.check_invariants(boolean,boolean,timestamp with time zone)',
-        'waitroom.explain(uuid)', 'waitroom.lock_tags()', 'waitroom.article_lock_bucket(text)',
+        'waitroom.explain(uuid)', 'waitroom._decision_log(jsonb)', 'waitroom.lock_tags()', 'waitroom.article_lock_bucket(text)',
         'waitroom.candidate_offer(text[],timestamp with time zone)',
         'waitroom.waiting_queue(text[],uuid[],uuid)'],
   'waitroom_reader executes order_json, check_invariants and read-only functions only');
