@@ -127,7 +127,7 @@ std::string with_connect_timeout(const std::string& conninfo) {
 
 }  // namespace
 
-Dashboard::Dashboard(std::string conninfo, const Metrics& metrics)
+Dashboard::Dashboard(const std::string& conninfo, const Metrics& metrics)
     : db_(with_connect_timeout(conninfo)), metrics_(metrics) {}
 
 json Dashboard::snapshot() {

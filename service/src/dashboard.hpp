@@ -15,7 +15,7 @@ namespace waitroomd {
 
 class Dashboard {
 public:
-    Dashboard(std::string conninfo, const Metrics& metrics);
+    Dashboard(const std::string& conninfo, const Metrics& metrics);
 
     // What /dashboard.json serves. Callable from any HTTP worker: one refresh at a time, and
     // at most one database round per kRefreshEvery whatever the number of open pages. Never
