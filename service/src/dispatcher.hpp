@@ -56,8 +56,8 @@ private:
     Timer purge_timer_;
     Timer backlog_timer_;
     Timer stats_timer_;
-    Timer reasons_timer_;
-    bool latency_available_ = true;  // event_ages() answered (false until the next connect)
+    Timer::Clock::time_point reasons_due_;  // lines per reason: next poll (spaced by its cost)
+    bool latency_available_ = true;         // event_ages() answered (false until the next connect)
     Timer::Clock::time_point next_retry_at_ = Timer::Clock::time_point::max();
     bool ever_connected_ = false;
 };

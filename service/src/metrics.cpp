@@ -258,7 +258,7 @@ void Metrics::write_waiting_room(std::ostream& out) const {
     header(out, "waitroom_waiting_lines", "gauge", "Plan lines in the waiting room.");
     out << "waitroom_waiting_lines " << waiting_room_.waiting_lines << '\n';
     header(out, "waitroom_waiting_lines_by_reason", "gauge",
-           "Waiting lines by reason (waitroom.waiting_room; polled less often).");
+           "Waiting lines by reason (waitroom.waiting_room; polled every 30 s or less often).");
     for (const auto& [reason, n] : lines_by_reason_)
         out << "waitroom_waiting_lines_by_reason{reason=\"" << label(reason) << "\"} " << n << '\n';
     header(out, "waitroom_oldest_wait_seconds", "gauge",
