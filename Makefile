@@ -15,7 +15,7 @@ OBJS         = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 # (test/suites/52-upgrade.sh compares an upgraded database with a fresh install).
 UPGRADES     = 0.1.0--0.2.0
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql $(foreach u,$(UPGRADES),sql/$(EXTENSION)--$(u).sql)
-EXTRA_CLEAN  = $(DATA_built)
+EXTRA_CLEAN  = $(DATA_built) sql/src/.pieces $(foreach u,$(UPGRADES),sql/upgrade/$(u)/.pieces)
 # waitroom_pgtap, a second extension: pgTAP helpers for the merchant's own suites
 # (docs/pgtap-helpers.md; CREATE EXTENSION waitroom_pgtap CASCADE). Plain files, installed beside
 # waitroom's.
@@ -52,11 +52,25 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 .SECONDEXPANSION:
 include $(PGXS)
 
-sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql))
-	cat $^ > $@
+# Each script also depends on the list of its pieces (.pieces, rewritten only when the list
+# changes), so removing a piece remakes it too. Written to a temporary file first: a concurrent
+# reader never sees half a script.
+sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql)) sql/src/.pieces
+	cat $(filter %.sql,$^) > $@.tmp && mv $@.tmp $@
 
-sql/$(EXTENSION)--%.sql: $$(sort $$(wildcard sql/upgrade/%/*.sql))
-	cat $^ > $@
+sql/$(EXTENSION)--%.sql: $$(sort $$(wildcard sql/upgrade/%/*.sql)) sql/upgrade/%/.pieces
+	cat $(filter %.sql,$^) > $@.tmp && mv $@.tmp $@
+
+define list_pieces
+	@ls $(@D)/*.sql | cmp -s - $@ || ls $(@D)/*.sql > $@
+endef
+sql/src/.pieces: FORCE
+	$(list_pieces)
+sql/upgrade/%/.pieces: FORCE
+	$(list_pieces)
+
+.PHONY: FORCE
+FORCE:
 
 # Objects depend on their headers.
 $(OBJS): $(wildcard extension/core/*.hpp extension/pg/*.hpp)
