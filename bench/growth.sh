@@ -32,6 +32,10 @@ say() { echo "[growth $(($(date +%s) - STARTED))s] $*" >&2; }
 q() { wr_psql -d $DB -At -c "$1"; }
 
 bench_build
+# Each batch is a new session, which loads the installed module: someone's `make install`
+# during the run would measure two versions at once. Checked at the end.
+MODULE="$(pg_config --pkglibdir)/waitroom.so"
+MODULE_SUM=$(md5sum <"$MODULE")
 WR_CLUSTER_DURABLE=1 wr_cluster_start
 bench_createdb $DB
 
@@ -133,6 +137,9 @@ bad=$(q "SELECT count(*) FROM waitroom.orders o WHERE NOT EXISTS (
 [ "$bad" = 0 ] || { echo "growth: $bad orders did not route or wait as placed" >&2; exit 1; }
 [ -z "$(q "SELECT 1 FROM waitroom.check_invariants(quiet => false) LIMIT 1")" ] ||
   { echo "growth: check_invariants() reports violations" >&2; exit 1; }
+
+[ "$(md5sum <"$MODULE")" = "$MODULE_SUM" ] ||
+  { echo "growth: $MODULE changed during the run (a make install): run again" >&2; exit 1; }
 
 # The report. Per-unit figures are the growth between two phases divided by what was added:
 # stock rows for the network, orders for the rest.
