@@ -183,6 +183,12 @@ SELECT waitroom.discard_dead_letter('stdout', :failing) AS discarded;
 SELECT * FROM waitroom.outbox_backlog(true, 'stdout');
 SELECT waitroom.purge_delivered(NULL, 500) AS purged;
 SELECT waitroom.purge_delivered(interval '20 days', 500) AS purged;
+-- A DBA redelivers a range to a subscription, and backfills one made after the events
+-- (52_redeliver.sql); ids purged above are skipped (missing_ok).
+SELECT waitroom.redeliver('stdout', :failing, :failing + 50, missing_ok => true) AS redelivered;
+INSERT INTO waitroom.subscription (subscription_id, url) VALUES ('guard_backfill', 'https://guard.example/');
+SELECT waitroom.redeliver('guard_backfill', :failing, :failing + 50, missing_ok => true) AS backfilled;
+DELETE FROM waitroom.subscription WHERE subscription_id = 'guard_backfill';
 -- A pause holds the subscription's deliveries at infinity; the resume makes them due.
 UPDATE waitroom.subscription SET active = false WHERE subscription_id = 'stdout';
 UPDATE waitroom.subscription SET active = true WHERE subscription_id = 'stdout';
@@ -206,3 +212,7 @@ SELECT plans_waiting >= 0, plans_routed_estimate, oldest_waiting_age, deliveries
 -- A DBA's explain of an order (36_explain.sql): the order's plans and logs by their keys.
 SELECT waitroom.explain(o.order_id) IS NOT NULL FROM waitroom.orders o
  ORDER BY o.order_id LIMIT 3;
+-- waitroomd's metrics (72_metrics.sql): delivery latency of acknowledged events, and the lines
+-- per reason, which reads the whole waiting room by design (polled rarely: contrib/README.md).
+SELECT count(*) FROM unnest(waitroom.event_ages(ARRAY[:failing, :failing + 1]::bigint[]));
+SELECT count(*) FROM waitroom.waiting_lines_by_reason();

@@ -46,6 +46,9 @@ cat >"$work/allow" <<'ALLOW'
 routing_plan_line | SELECT count(*) AS waiting_lines, count(reason), max(queue_position) FROM waitroom.waiting_room; | every waiting line
 routing_plan      | SELECT count(*) AS waiting_lines, count(reason), max(queue_position) FROM waitroom.waiting_room; | every waiting plan
 order_line        | SELECT count(*) AS waiting_lines, count(reason), max(queue_position) FROM waitroom.waiting_room; | every waiting line's order line
+# waitroomd's lines per reason (72_metrics.sql): the same whole view, grouped; the daemon polls
+# it at most every 30 s and at most 1% of its session (contrib/README.md).
+routing_plan_line | SELECT w.reason, count(*) FROM waiting_room w GROUP BY w.reason | every waiting line, polled rarely
 # purge_delivered (the daemon's timer, in batches): the age of an event is known only from its
 # created_at, which has no index; every event is a candidate.
 event | WITH doomed AS ( SELECT ev.event_id FROM event ev WHERE ev.created_at < | every event is a candidate
