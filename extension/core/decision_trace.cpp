@@ -63,8 +63,8 @@ std::string why_of(const RoutingDecision& d, const DecisionTrace& t) {
                complete;
     }
     const std::string split = "rule 2: no single facility has complete stock; split into " +
-                              std::to_string(t.routed_plans) + " routed plan(s) of at most " +
-                              cap + " (" + routed +
+                              std::to_string(t.routed_plans) + " routed plan(s) of at most " + cap +
+                              " (" + routed +
                               "): the most units served in full, then the fewest plans, then "
                               "the lowest summed penalty";
     if (d.rule == "split") {
@@ -146,7 +146,8 @@ DecisionTrace detail::trace_of(const Model& model, const RoutingDecision& decisi
             article.available_total += model.cell(f, a).available;
         }
         const auto held = request.held_back.find(article.article);
-        article.held_back = held == request.held_back.end() ? 0 : std::max<std::int64_t>(held->second, 0);
+        article.held_back =
+            held == request.held_back.end() ? 0 : std::max<std::int64_t>(held->second, 0);
         article.usable = model.budget[a];
     }
     for (std::size_t f = 0; f < nf; ++f) {

@@ -70,10 +70,10 @@ struct ArticleTrace {
 };
 
 struct DecisionTrace {
-    Strategy strategy;  // the strategy decided under
-    Timestamp now = 0;  // the decision's time (pre-order releases compare with it)
-    std::vector<ArticleTrace> articles;      // ascending
-    std::vector<FacilityTrace> facilities;   // ascending by ref: every facility the request names
+    Strategy strategy;                   // the strategy decided under
+    Timestamp now = 0;                   // the decision's time (pre-order releases compare with it)
+    std::vector<ArticleTrace> articles;  // ascending
+    std::vector<FacilityTrace> facilities;  // ascending by ref: every facility the request names
     std::map<std::string, WaitingReason> waiting;  // by line id: the lines of the WAITING part
     int max_split_count = 0;
     std::size_t routed_plans = 0;

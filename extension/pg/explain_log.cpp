@@ -220,8 +220,8 @@ NonCandidates::NonCandidates(const std::vector<std::string>& articles) {
         core::Offer& offer = offers_.emplace_back();
         offer.facility_ref = spi::text(r, 0);
         offer.article = spi::text(r, 1);
-        offer.listing_status =
-            spi::text(r, 2) == "ACTIVE" ? core::ListingStatus::Active : core::ListingStatus::Inactive;
+        offer.listing_status = spi::text(r, 2) == "ACTIVE" ? core::ListingStatus::Active
+                                                           : core::ListingStatus::Inactive;
         offer.behaviour = behaviour_of(spi::text(r, 3));
         if (r[4]) offer.preorder_available_from = spi::integer(r, 4);
         if (r[5]) {
@@ -285,7 +285,12 @@ std::string decision_log(const core::RoutingDecision& d, const std::vector<std::
         for (std::size_t k = 0; k < part.lines.size(); ++k) {
             const auto& l = part.lines[k];
             out.raw(k == 0 ? "[" : ",[").str(l.line_id).raw(",").str(l.article).raw(",");
-            out.num(l.quantity).raw(",").num(l.short_quantity).raw(",").flag(l.beyond_stock).raw(",");
+            out.num(l.quantity)
+                .raw(",")
+                .num(l.short_quantity)
+                .raw(",")
+                .flag(l.beyond_stock)
+                .raw(",");
             if (part.status != core::PlanStatus::Waiting) {
                 out.raw("null]");
                 continue;

@@ -33,8 +33,7 @@ core::TracedDecision route_with_trace(const core::RoutingRequest& request,
 
 // The log of a decision whose parts became the plans `ids` (trace null: a manual assignment,
 // or a decision that waited for a fresh snapshot without deciding).
-std::string decision_log(const core::RoutingDecision& decision,
-                         const std::vector<std::string>& ids, const RouteOptions& options,
-                         const core::DecisionTrace* trace);
+std::string decision_log(const core::RoutingDecision& decision, const std::vector<std::string>& ids,
+                         const RouteOptions& options, const core::DecisionTrace* trace);
 
 }  // namespace waitroom::pg
