@@ -62,11 +62,11 @@ std::string why_of(const RoutingDecision& d, const DecisionTrace& t) {
                "facilities with complete stock: " +
                complete;
     }
-    const std::string split = "rule 2: no single facility has complete stock; split into " +
-                              std::to_string(t.routed_plans) + " routed plan(s) of at most " + cap +
-                              " (" + routed +
-                              "): the most units served in full, then the fewest plans, then "
-                              "the lowest summed penalty";
+    std::string split = "rule 2: no single facility has complete stock; split into " +
+                        std::to_string(t.routed_plans) + " routed plan(s) of at most " + cap +
+                        " (" + routed +
+                        "): the most units served in full, then the fewest plans, then "
+                        "the lowest summed penalty";
     if (d.rule == "split") {
         return split;
     }
