@@ -202,7 +202,10 @@ void DecisionWriter::flush() {
     if (!updated_plans_.empty()) spi::run(update_plans_sql, updated_plans_.take());
     if (!new_lines_.empty()) spi::run(insert_plan_lines_sql, new_lines_.take());
     if (!updated_lines_.empty()) spi::run(update_plan_lines_sql, updated_lines_.take());
-    if (!decision_logs_.empty()) spi::run(upsert_decision_logs_sql, decision_logs_.take());
+    if (!decision_logs_.empty()) {
+        std::vector<spi::Value> logs = decision_logs_.take();
+        if (decision_log_table_exists()) spi::run(upsert_decision_logs_sql, logs);
+    }
     if (!pick_jobs_.empty()) {
         spi::run(insert_pick_jobs_sql, pick_jobs_.take());
         spi::run(insert_pick_lines_sql, pick_lines_.take());

@@ -36,4 +36,8 @@ core::TracedDecision route_with_trace(const core::RoutingRequest& request,
 std::string decision_log(const core::RoutingDecision& decision, const std::vector<std::string>& ids,
                          const RouteOptions& options, const core::DecisionTrace* trace);
 
+// Whether waitroom.routing_decision exists (a database not yet updated from 0.1.0 has none);
+// two catalog cache lookups (explain_table.cpp).
+bool decision_log_table_exists();
+
 }  // namespace waitroom::pg
