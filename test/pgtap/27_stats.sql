@@ -4,7 +4,7 @@
 -- Lines per reason: the README's GROUP BY on the waiting_room view.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(9);
+SELECT plan(10);
 
 \ir lib/helpers.psql
 
@@ -67,5 +67,8 @@ SELECT is((SELECT (plans_waiting, waiting_lines, oldest_waiting_since, oldest_wa
              FROM waitroom.stats),
           '(0,0,,)', 'nothing waits: counts 0, no oldest wait');
 
+-- waitroomd's lines per reason reads the whole view: planned without JIT (72_metrics.sql).
+SELECT ok('jit=off' = ANY (proconfig), 'waiting_lines_by_reason() runs without JIT')
+  FROM pg_proc WHERE oid = 'waitroom.waiting_lines_by_reason()'::regprocedure;
 SELECT * FROM finish();
 ROLLBACK;

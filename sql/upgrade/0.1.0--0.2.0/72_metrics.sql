@@ -6,7 +6,9 @@
 -- are absent (the daemon reports them as 0).
 CREATE FUNCTION waitroom.waiting_lines_by_reason()
 RETURNS TABLE (reason text, lines bigint)
-LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+-- No JIT: at 100k waiting plans the whole view's plan cost triggers it, and compiling alone
+-- took about 1.4 s per query of the same view (docs/dashboard.md).
+LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp SET jit = off AS $$
     SELECT w.reason, count(*) FROM waiting_room w GROUP BY w.reason
 $$;
 
