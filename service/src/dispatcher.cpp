@@ -21,14 +21,6 @@ const char* const kRerouteChannel = "waitroom_reroute";
 // The delivery loop as a task for /healthz: a claim or acknowledgement that the database refuses
 // (e.g. a login without waitroom_daemon) must not look healthy.
 const char* const kDeliverTask = "deliver";
-// The database-wide gauges of /metrics: waitroom.stats reads only the open work (~30 ms at
-// 100,000 waiting plans) and each subscription's backlog its pending deliveries, every few
-// seconds. Lines per reason compute every waiting article's queue (~3 s at 100,000 waiting
-// plans) while deliveries wait: every 30 s, or 100 times as long as the last count took, so
-// that they take at most 1% of the session.
-constexpr double kStatsInterval = 5;
-constexpr double kReasonsInterval = 30;
-constexpr double kReasonsShare = 0.01;
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
@@ -49,8 +41,7 @@ Dispatcher::Dispatcher(const Options& options, Metrics& metrics)
       release_due_timer_(options.release_due_interval),
       purge_timer_(options.purge_interval),
       backlog_timer_(1.0),
-      stats_timer_(kStatsInterval),
-      reasons_due_(Timer::Clock::now()) {
+      stats_poller_(options, metrics) {
     if (release_due_timer_.enabled()) metrics_.task_enabled("release_due");
     if (purge_timer_.enabled()) metrics_.task_enabled("purge_delivered");
     metrics_.task_enabled(kDeliverTask);
@@ -63,22 +54,21 @@ int Dispatcher::run() {
                           {"webhook_allow_scheme", options_.webhook_schemes},
                           {"webhook_allow_host", options_.webhook_hosts},
                           {"webhook_allow_internal", options_.webhook_allow_internal}});
+    stats_poller_.start();
     int exit_code = 0;
     while (!stop_signal::requested()) {
         if (!db_.connected() && !connect()) break;
         try {
             run_timers();
-            if (stats_timer_.due()) poll_waiting_room(Timer::Clock::now() >= reasons_due_);
             const BatchOutcome batch = deliver_batch();
             if (batch.claimed == 0 || backlog_timer_.due()) refresh_backlog();
             metrics_.task_succeeded(kDeliverTask);
             if (batch.delivered > 0) continue;  // more may be waiting: drain before sleeping
             // Claimed but nothing delivered (failures): pause a little before the next try.
             const double floor = batch.claimed > 0 ? 0.05 : 0.0;
-            wait_for_wakeup(
-                std::max(floor, std::min({options_.poll_interval, seconds_until_retry(),
-                                          release_due_timer_.remaining(), purge_timer_.remaining(),
-                                          stats_timer_.remaining()})));
+            wait_for_wakeup(std::max(
+                floor, std::min({options_.poll_interval, seconds_until_retry(),
+                                 release_due_timer_.remaining(), purge_timer_.remaining()})));
         } catch (const PgError& e) {
             if (e.connection_lost || !db_.connected()) {
                 log::warn("db_connection_lost", {{"error", e.what()}});
@@ -100,9 +90,10 @@ int Dispatcher::run() {
             stop_signal::sleep_for(options_.poll_interval);
         }
     }
-    log::info("stopped", {{"name", options_.name}, {"exit_code", exit_code}});
     db_.close();
     metrics_.set_connected(false);
+    stats_poller_.stop();
+    log::info("stopped", {{"name", options_.name}, {"exit_code", exit_code}});
     return exit_code;
 }
 
@@ -113,9 +104,7 @@ bool Dispatcher::connect() {
             db_.connect();
             db_.exec(std::string("LISTEN ") + kChannel);
             db_.exec(std::string("LISTEN ") + kRerouteChannel);
-            // Before "connected": a scrape that sees the daemon up sees every series.
             latency_available_ = true;
-            poll_waiting_room(true);
             metrics_.set_connected(true);
             if (ever_connected_) metrics_.reconnected();
             ever_connected_ = true;
@@ -275,29 +264,6 @@ void Dispatcher::record_latency(const std::vector<const Delivery*>& delivered) {
         latency_available_ = false;
         metrics_.stats_poll_failed();
         log::warn("delivery_latency_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
-    }
-}
-
-// A failed poll (e.g. a login without the grants of this version) only leaves the gauges as
-// they were: it is counted and logged, the deliveries go on.
-void Dispatcher::poll_waiting_room(bool with_reasons) {
-    stats_timer_.restart();
-    try {
-        metrics_.set_subscriptions(outbox_.subscription_backlogs());
-        metrics_.set_waiting_room(outbox_.waiting_room_stats());
-        if (with_reasons) {
-            const auto started = Timer::Clock::now();
-            metrics_.set_waiting_lines_by_reason(outbox_.waiting_lines_by_reason());
-            const auto now = Timer::Clock::now();
-            const double took = std::chrono::duration<double>(now - started).count();
-            reasons_due_ = now + std::chrono::duration_cast<Timer::Clock::duration>(
-                                     std::chrono::duration<double>(
-                                         std::max(kReasonsInterval, took / kReasonsShare)));
-        }
-    } catch (const PgError& e) {
-        if (e.connection_lost) throw;
-        metrics_.stats_poll_failed();
-        log::warn("stats_poll_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
     }
 }
 

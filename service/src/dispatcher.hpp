@@ -1,7 +1,7 @@
 // The daemon's loop: keep a session (LISTEN, then scan, on every connect), claim batches of
 // deliveries, hand them to the sinks in lane order, record the outcome, and run the timers
-// (release_due, purge_delivered, lag, the database-wide gauges of /metrics). NOTIFY only wakes the
-// loop; the backstop poll covers lost wake-ups.
+// (release_due, purge_delivered, lag). NOTIFY only wakes the loop; the backstop poll covers lost
+// wake-ups. The database-wide gauges of /metrics are polled by a StatsPoller of its own.
 #pragma once
 
 #include <functional>
@@ -12,6 +12,7 @@
 #include "options.hpp"
 #include "outbox.hpp"
 #include "pg_connection.hpp"
+#include "stats_poller.hpp"
 #include "stdout_sink.hpp"
 #include "timer.hpp"
 #include "webhook_sink.hpp"
@@ -39,7 +40,6 @@ private:
                   const std::function<long long()>& call);
     void refresh_backlog();  // metrics, and when the next retry falls due
     void record_latency(const std::vector<const Delivery*>& delivered);
-    void poll_waiting_room(bool with_reasons);
     double seconds_until_retry() const;
     void wait_for_wakeup(double seconds);
     bool handle_notifications();
@@ -55,11 +55,10 @@ private:
     Timer release_due_timer_;
     Timer purge_timer_;
     Timer backlog_timer_;
-    Timer stats_timer_;
-    Timer::Clock::time_point reasons_due_;  // lines per reason: next poll (spaced by its cost)
-    bool latency_available_ = true;         // event_ages() answered (false until the next connect)
+    bool latency_available_ = true;  // event_ages() answered (false until the next connect)
     Timer::Clock::time_point next_retry_at_ = Timer::Clock::time_point::max();
     bool ever_connected_ = false;
+    StatsPoller stats_poller_;  // its own thread and session: never waited for
 };
 
 }  // namespace waitroomd

@@ -136,6 +136,11 @@ void Metrics::stats_poll_failed() {
     ++stats_poll_failures_;
 }
 
+void Metrics::first_poll_done() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    first_poll_done_ = true;
+}
+
 void Metrics::task_enabled(const std::string& task) {
     std::lock_guard<std::mutex> lock(mutex_);
     tasks_[task];
@@ -166,7 +171,7 @@ std::map<std::string, std::string> Metrics::failing_tasks() const {
 
 bool Metrics::connected() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return connected_;
+    return connected_ && first_poll_done_;
 }
 
 std::string Metrics::prometheus() const {
@@ -194,7 +199,7 @@ void Metrics::write_daemon(std::ostream& out) const {
     header(out, "waitroomd_lag_seconds", "gauge", "Age of the oldest pending delivery's event.");
     out << "waitroomd_lag_seconds " << number(lag_seconds_) << '\n';
     header(out, "waitroomd_database_connected", "gauge", "1 while connected to the database.");
-    out << "waitroomd_database_connected " << (connected_ ? 1 : 0) << '\n';
+    out << "waitroomd_database_connected " << (connected_ && first_poll_done_ ? 1 : 0) << '\n';
     header(out, "waitroomd_stats_poll_failures_total", "counter",
            "Failed polls of the database-wide gauges (waitroom_*).");
     out << "waitroomd_stats_poll_failures_total " << stats_poll_failures_ << '\n';

@@ -1,7 +1,7 @@
-// Counters and gauges for /metrics (Prometheus text format). Written by the dispatcher,
-// read by the HTTP thread. Every series a dashboard or an alert names exists from the first
-// scrape, at 0 (each plan status and waiting reason from the start, each subscription from the
-// first poll of the database), so that absent() and rate() work before anything happens.
+// Counters and gauges for /metrics (Prometheus text format). Written by the dispatcher and the
+// stats poller, read by the HTTP thread. Every series a dashboard or an alert names exists from the
+// first scrape, at 0 (each plan status and waiting reason from the start, each subscription from
+// the first poll of the database), so that absent() and rate() work before anything happens.
 #pragma once
 
 #include <array>
@@ -64,13 +64,17 @@ public:
     // Every subscription of the database: their series start at 0; a deleted one's gauges go.
     void set_subscriptions(const std::vector<SubscriptionBacklog>& subscriptions);
     void stats_poll_failed();
+    // The stats poller's first round ended (or its session could not be opened): until then
+    // the daemon does not report itself connected, so that a scrape that sees it up sees every
+    // subscription's series. Deliveries do not wait for it.
+    void first_poll_done();
     // Tasks (release_due, purge_delivered, deliver): a task whose latest call failed makes the
     // daemon unhealthy until a call succeeds.
     void task_enabled(const std::string& task);
     void task_succeeded(const std::string& task);
     void task_failed(const std::string& task, const std::string& reason);
 
-    bool connected() const;
+    bool connected() const;  // the dispatcher's session is up and the first poll ended
     // Task -> reason, for the tasks whose latest call failed.
     std::map<std::string, std::string> failing_tasks() const;
     std::string prometheus() const;
@@ -106,6 +110,7 @@ private:
     long long duplicates_ = 0;
     long long reconnects_ = 0;
     bool connected_ = false;
+    bool first_poll_done_ = false;
     long long pending_ = 0;
     double lag_seconds_ = 0;
     WaitingRoomStats waiting_room_;

@@ -4,7 +4,9 @@
 # subscription falling back) and equal to waitroom.stats; the text format parsed strictly
 # (test/metrics/check.py); every metric and label the alert rules (contrib/prometheus) and the
 # Grafana dashboard (contrib/grafana) name exists in the real scrape, and contrib/README.md
-# documents exactly the scraped families. The checker is shown to reject broken inputs.
+# documents exactly the scraped families. A slow gauge poll (lines per reason made to take 5 s)
+# delays no delivery; a SIGTERM meanwhile stops the daemon once it ends. The checker is shown
+# to reject broken inputs.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -182,6 +184,46 @@ still_serving() { wait_for 10 count_is 10 delivered_count m2 stdout && [ "$(heal
 check "stats refused: deliveries go on and /healthz stays 200" still_serving
 wr_psql -q -c "GRANT SELECT ON waitroom.stats TO waitroom_daemon"
 stop_daemon m2
+
+# ------------------------------------------------------------------ a slow gauge poll does not hold up delivery
+# Lines per reason made slow on purpose (pg_sleep 5 s, as the owner, in this throwaway database
+# only). A daemon polls them as it starts, on a session of their own: events are delivered meanwhile.
+fast_reasons=$(sql "SELECT pg_get_functiondef('waitroom.waiting_lines_by_reason()'::regprocedure)")
+wr_psql -q -c "CREATE OR REPLACE FUNCTION waitroom.waiting_lines_by_reason()
+  RETURNS TABLE (reason text, lines bigint) LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = waitroom, pg_catalog, pg_temp AS \$\$
+    SELECT pg_catalog.pg_sleep(5);
+    SELECT w.reason, count(*) FROM waiting_room w GROUP BY w.reason
+  \$\$"
+slow_poll_running() {
+  sql "SELECT count(*) FROM pg_stat_activity WHERE usename = '$WR_DAEMON_USER' AND state = 'active'
+          AND query LIKE '%waiting_lines_by_reason%'"
+}
+start_daemon m3 "${FAST[@]}" --http-port "$port"
+check "slow poll: m3's first poll of lines per reason runs (5 s)" wait_for 5 count_is 1 slow_poll_running
+gen_events m3 1 1 10 >/dev/null
+t0=$(now_ms)
+for _ in $(seq 1 160); do [ "$(delivered_count m3 stdout)" = 10 ] && break; sleep 0.05; done
+took=$(( $(now_ms) - t0 )) still=$(slow_poll_running)
+check "slow poll: 10 new events delivered within 1.5 s while it runs ($took ms; poll still running: $still)" \
+  test "$took" -lt 1500 -a "$still" = 1
+gauges_after() {
+  scrape "$port" "$WR_TMP/m3.prom" && [ "$(healthz "$port" /dev/null)" = 200 ] &&
+    [ "$(value "$WR_TMP/m3.prom" waitroomd_stats_last_success_timestamp_seconds)" -gt 0 ] &&
+    [ "$(grep -E '^waitroom_waiting_lines_by_reason\{' "$WR_TMP/m3.prom" | grep -v ' 0$' |
+         sed -E 's/.*reason="([A-Z_]+)"\} (.*)/\1=\2/' | sort | tr '\n' ' ' | sed 's/ $//')" = "$view" ]
+}
+check "slow poll: once it ends the gauges are there (lines per reason = the view, /healthz 200)" \
+  wait_for 12 gauges_after
+check "slow poll: no poll failed (waitroomd_stats_poll_failures_total 0)" \
+  count_is 0 value "$WR_TMP/m3.prom" waitroomd_stats_poll_failures_total
+stop_daemon m3
+start_daemon m4 "${FAST[@]}" --no-stdout
+wait_for 5 count_is 1 slow_poll_running
+t0=$(now_ms); stop_daemon m4; rc=$?; took=$(( $(now_ms) - t0 ))
+check "SIGTERM during the slow poll: m4 stops, exit 0, logged \"stopped\" ($took ms; the poll takes 5 s)" \
+  test "$rc" -eq 0 -a "$took" -lt 7000 -a "$(grep -c '"action":"stopped"' "$WR_TMP/m4.err")" = 1
+wr_psql -q -c "$fast_reasons"
 
 # ------------------------------------------------------------------ contrib: alert rules and dashboard
 "$CHECK" names "$WR_TMP/after.prom" "$RULES" "$DASHBOARD" >"$WR_TMP/names.out"; rc=$?
