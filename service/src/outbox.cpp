@@ -96,10 +96,12 @@ std::vector<double> Outbox::event_ages(const std::vector<const Delivery*>& deliv
 }
 
 WaitingRoomStats Outbox::waiting_room_stats() {
+    // date_part, not extract(epoch FROM ..): pg_stat_statements shows extract's field as $1,
+    // which does not parse, and suite 26 analyzes the daemon's statements as recorded there.
     const auto r = db_.exec(
         "SELECT s.plans_waiting, s.plans_not_routable, s.plans_routed_estimate,"
         "       s.plans_cancelled_estimate, s.waiting_lines,"
-        "       extract(epoch FROM s.oldest_waiting_age)::float8, s.reroute_queue_depth,"
+        "       pg_catalog.date_part('epoch', s.oldest_waiting_age), s.reroute_queue_depth,"
         "       s.deliveries_pending, s.deliveries_dead"
         "  FROM waitroom.stats s");
     auto count = [&r](int col) { return r.is_null(0, col) ? 0 : r.integer(0, col); };
