@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench/run.sh --smoke: every benchmark of issue 8 at tiny sizes, so the harness cannot rot.
+# bench/run.sh --smoke: every benchmark of issue 8 at tiny sizes, so the harness cannot rot; and
+# the scaling scripts (bench/growth.sh --smoke, bench/tenant_placement.py).
 # Passes only when the run completed and every figure of its results table is a number
 # ("not measured (script missing)" only where that script is absent). Writes to a temp dir,
 # never over bench/RESULTS.md.
@@ -44,5 +45,12 @@ if [ -f "$out/RESULTS.md" ]; then
 else
   not_ok "RESULTS.md written"
 fi
+# docs/scaling.md's two scripts: growth.sh at tiny sizes (fails when an order neither routed nor
+# waited, an invariant broke, or the module changed under it), and the placement simulation
+# (fails when its port of hashtext() disagrees with PostgreSQL's values it carries).
+for cmd in "bash bench/growth.sh --smoke" "python3 bench/tenant_placement.py"; do
+  if $cmd >"$out/cmd.log" 2>&1; then ok "$cmd"; else
+    tail -15 "$out/cmd.log" | sed 's/^/#   /'; not_ok "$cmd"; fi
+done
 echo "suite-result: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
