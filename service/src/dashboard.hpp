@@ -28,8 +28,8 @@ private:
     void connect();
     // Each part in a read-only transaction of its own, so that a part that times out does not
     // take the others with it.
-    nlohmann::json read_now();     // cheap, every refresh: counts, oldest waits, outbox
-    nlohmann::json read_queues();  // heavier, every kQueuesEvery: largest queues, releases
+    nlohmann::json read_now();     // waitroom.dashboard_summary(): counts, oldest waits, outbox
+    nlohmann::json read_queues();  // waitroom.dashboard_queues(), every kQueuesEvery
 
     std::timed_mutex mutex_;
     PgConnection db_;

@@ -90,29 +90,13 @@ GRANT SELECT (subscription_id, active) ON subscription TO waitroom_daemon;
 GRANT SELECT (status) ON routing_plan TO waitroom_daemon;
 
 -- ---------------------------------------------------------------- waitroomd dashboard (issue 12)
--- The page on waitroomd's HTTP port (docs/dashboard.md) reads over a read-only session of its
--- own: stats, the waiting_room view for the largest and the oldest queues, the subscriptions'
--- backlog (outbox_backlog() per subscription) and dead letters (without payload), and the recent
--- events for releases over time. The view calls waiting_queue() and candidate_offer() as its
--- reader, so the columns those read are granted too, and only those: no customer data (orders'
--- request and location, order lines), no subscription url, secret or headers.
-GRANT SELECT ON stats, waiting_room TO waitroom_daemon;
-GRANT SELECT (subscription_id, event_id, event, attempts, last_error, created_at, blocked_events)
-    ON dead_letter TO waitroom_daemon;
-GRANT SELECT (subscription_id, kind, active) ON subscription TO waitroom_daemon;
-GRANT SELECT (event_id, event, payload, created_at) ON event TO waitroom_daemon;
-GRANT EXECUTE ON FUNCTION candidate_offer(text[], timestamptz), waiting_queue(text[], uuid[], uuid)
-    TO waitroom_daemon;
-GRANT SELECT (routing_plan_id, order_id, status, plan_no, waiting_since) ON routing_plan
-    TO waitroom_daemon;
-GRANT SELECT (routing_plan_id, line_id, tenant_article_id, quantity, waiting) ON routing_plan_line
-    TO waitroom_daemon;
-GRANT SELECT (order_id, priority, order_date) ON orders TO waitroom_daemon;
-GRANT SELECT (waiting_room_priority) ON routing_strategy TO waitroom_daemon;
-GRANT SELECT (facility_ref, tenant_article_id, status, out_of_stock_behaviour,
-              preorder_available_from) ON listing TO waitroom_daemon;
-GRANT SELECT (facility_ref, status, lat, lon) ON facility TO waitroom_daemon;
-GRANT SELECT (facility_ref, tenant_article_id, on_hand, reserved) ON stock TO waitroom_daemon;
+-- The page on waitroomd's HTTP port (docs/dashboard.md) reads what it shows through these two
+-- functions (74_dashboard.sql), run as the owner: the daemon's role reads no table or view for
+-- it, and the waiting_room view's inner reads need no grant of their own.
+REVOKE EXECUTE ON FUNCTION dashboard_summary(), dashboard_queues(int, int) FROM PUBLIC;
+ALTER FUNCTION dashboard_summary() SECURITY DEFINER;
+ALTER FUNCTION dashboard_queues(int, int) SECURITY DEFINER;
+GRANT EXECUTE ON FUNCTION dashboard_summary(), dashboard_queues(int, int) TO waitroom_daemon;
 
 -- ---------------------------------------------------------------- redeliver (issue 12, 9a)
 -- A DBA's decision, like retry_dead_letter and discard_dead_letter: no role is granted it (the

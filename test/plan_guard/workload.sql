@@ -216,3 +216,7 @@ SELECT waitroom.explain(o.order_id) IS NOT NULL FROM waitroom.orders o
 -- per reason, which reads the whole waiting room by design (polled rarely: contrib/README.md).
 SELECT count(*) FROM unnest(waitroom.event_ages(ARRAY[:failing, :failing + 1]::bigint[]));
 SELECT count(*) FROM waitroom.waiting_lines_by_reason();
+-- waitroomd's dashboard (74_dashboard.sql), with the daemon's arguments: the tiles, oldest waits
+-- and outbox every 2 s, the 12 largest queues and the newest 20,000 events every 20 s.
+SELECT jsonb_array_length(waitroom.dashboard_summary()->'oldest') >= 0;
+SELECT jsonb_array_length(waitroom.dashboard_queues(12, 20000)->'articles') >= 0;

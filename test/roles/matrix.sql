@@ -33,9 +33,8 @@ SELECT set_eq($$SELECT pg_temp.executable('waitroom_daemon')$$,
         'waitroom.release_due(timestamp with time zone)', 'waitroom.purge_delivered(interval,integer)',
         -- /metrics (72_metrics.sql)
         'waitroom.waiting_lines_by_reason()', 'waitroom.event_ages(bigint[])',
-        -- the dashboard: the waiting_room view calls them as its reader
-        'waitroom.candidate_offer(text[],timestamp with time zone)',
-        'waitroom.waiting_queue(text[],uuid[],uuid)'],
+        -- the dashboard (74_dashboard.sql)
+        'waitroom.dashboard_summary()', 'waitroom.dashboard_queues(integer,integer)'],
   'waitroom_daemon executes what waitroomd calls only');
 SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
                    LEFT JOIN LATERAL aclexplode(p.proacl) a ON true
@@ -51,8 +50,8 @@ SELECT set_eq($$SELECT c.attname::text FROM pg_catalog.pg_attribute c
   ARRAY['on_hand'], 'of stock, waitroom_app updates on_hand only');
 SELECT is_empty($$SELECT pg_temp.writable('waitroom_reader')$$, 'waitroom_reader writes nothing');
 SELECT is_empty($$SELECT pg_temp.writable('waitroom_daemon')$$, 'waitroom_daemon writes no table directly');
--- What waitroomd reads (rel.* = every column): /metrics and the dashboard (95_privileges.sql);
--- of the tables the waiting_room view's functions read, only the columns they read.
+-- What waitroomd reads (rel.* = every column): /metrics (95_privileges.sql). The dashboard reads
+-- through its SECURITY DEFINER functions (74_dashboard.sql), so nothing here.
 SELECT set_eq($$WITH col AS (
                   SELECT c.relname::text AS rel, a.attname::text AS att,
                          has_column_privilege('waitroom_daemon', c.oid, a.attnum, 'SELECT') AS can
@@ -63,21 +62,8 @@ SELECT set_eq($$WITH col AS (
                 SELECT rel || '.*' FROM rel WHERE whole
                 UNION ALL
                 SELECT col.rel || '.' || col.att FROM col JOIN rel USING (rel) WHERE col.can AND NOT rel.whole$$,
-  ARRAY['stats.*', 'waiting_room.*',
-        'dead_letter.subscription_id', 'dead_letter.event_id', 'dead_letter.event', 'dead_letter.attempts',
-        'dead_letter.last_error', 'dead_letter.created_at', 'dead_letter.blocked_events',
-        'subscription.subscription_id', 'subscription.kind', 'subscription.active',
-        'event.event_id', 'event.event', 'event.payload', 'event.created_at',
-        'routing_plan.routing_plan_id', 'routing_plan.order_id', 'routing_plan.status', 'routing_plan.plan_no',
-        'routing_plan.waiting_since',
-        'routing_plan_line.routing_plan_id', 'routing_plan_line.line_id', 'routing_plan_line.tenant_article_id',
-        'routing_plan_line.quantity', 'routing_plan_line.waiting',
-        'orders.order_id', 'orders.priority', 'orders.order_date',
-        'routing_strategy.waiting_room_priority',
-        'facility.facility_ref', 'facility.status', 'facility.lat', 'facility.lon',
-        -- every column of these: candidate_offer() reads them all
-        'listing.*', 'stock.*'],
-  'waitroom_daemon reads what /metrics and the dashboard show, and only the columns the waiting_room view needs');
+  ARRAY['stats.*', 'subscription.subscription_id', 'subscription.active', 'routing_plan.status'],
+  'waitroom_daemon reads what /metrics reads only (the dashboard reads through its functions)');
 SELECT is_empty($$SELECT c.relname::text FROM pg_catalog.pg_class c
                    WHERE c.relnamespace = 'waitroom'::regnamespace AND c.relkind IN ('r', 'v')
                      AND c.relname <> 'subscription' AND NOT has_table_privilege('waitroom_reader', c.oid, 'SELECT')$$,

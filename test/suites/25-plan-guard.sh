@@ -49,6 +49,13 @@ order_line        | SELECT count(*) AS waiting_lines, count(reason), max(queue_p
 # waitroomd's lines per reason (72_metrics.sql): the same whole view, grouped; the daemon polls
 # it at most every 30 s and at most 1% of its session (contrib/README.md).
 routing_plan_line | SELECT w.reason, count(*) FROM waiting_room w GROUP BY w.reason | every waiting line, polled rarely
+# waitroomd's dashboard (74_dashboard.sql): the waiting-lines tile (waitroom.stats) and the
+# largest queues count every waiting line (a seq scan here, where 45% of plan lines wait); read
+# every 2 s and 20 s by one session (docs/dashboard.md: 100-160 ms and 130 ms at 105,000 waiting
+# plans). The releases read the newest events backwards by event_id, stopped by their LIMIT.
+routing_plan_line | SELECT jsonb_build_object( 'plansWaiting', s.plans_waiting, | every waiting line, the waiting-lines tile
+routing_plan_line | SELECT coalesce(jsonb_agg(jsonb_build_object('article', q.tenant_article_id, | every waiting line, grouped by article
+event | WITH recent AS MATERIALIZED ( SELECT e.event, e.created_at, | the newest events, backwards by event_id up to the LIMIT
 # purge_delivered (the daemon's timer, in batches): the age of an event is known only from its
 # created_at, which has no index; every event is a candidate.
 event | WITH doomed AS ( SELECT ev.event_id FROM event ev WHERE ev.created_at < | every event is a candidate
