@@ -52,15 +52,22 @@ std::string why_of(const RoutingDecision& d, const DecisionTrace& t) {
     const std::string cap = std::to_string(t.max_split_count);
     if (d.rule == "complete-stock single facility") {
         std::string complete;
+        std::size_t count = 0;
         for (const FacilityTrace& f : t.facilities) {
             if (f.complete) {
                 complete += (complete.empty() ? "" : ", ") + f.ref;
+                ++count;
             }
         }
+        // Named while the log keeps them all (logged_facilities ranks complete ones first),
+        // else counted: the why must not grow with the network either.
+        const std::size_t kept = 1 + kLoggedOtherFacilities;
         return "rule 1: " + routed +
-               " has complete stock for every line; lowest penalty (then facility_ref) of the "
-               "facilities with complete stock: " +
-               complete;
+               " has complete stock for every line; lowest penalty (then facility_ref) of the " +
+               (count <= kept ? "facilities with complete stock: " + complete
+                              : std::to_string(count) +
+                                    " facilities with complete stock (the log keeps the " +
+                                    std::to_string(kept) + " of lowest penalty)");
     }
     std::string split = "rule 2: no single facility has complete stock; split into " +
                         std::to_string(t.routed_plans) + " routed plan(s) of at most " + cap +
@@ -226,6 +233,72 @@ DecisionTrace detail::trace_of(const Model& model, const RoutingDecision& decisi
     }
     t.why = why_of(decision, t);
     return t;
+}
+
+namespace {
+
+// What one facility offers the plan, in the router's order of preference (larger is better
+// but for penalty and ref).
+struct Standing {
+    bool complete = false;
+    std::size_t served_in_full = 0;
+    std::int64_t quantity = 0;  // per article at most what the plan needs
+};
+
+Standing standing_of(const FacilityTrace& f) {
+    Standing s{f.complete, 0, 0};
+    for (const OfferTrace& o : f.articles) {
+        s.served_in_full += o.check == OfferCheck::Ok ? 1 : 0;
+        s.quantity += std::min(o.available, o.needed);
+    }
+    return s;
+}
+
+}  // namespace
+
+LoggedFacilities logged_facilities(const DecisionTrace& trace, std::size_t others) {
+    const std::vector<FacilityTrace>& fs = trace.facilities;
+    std::vector<Standing> standing;
+    standing.reserve(fs.size());
+    for (const FacilityTrace& f : fs) {
+        standing.push_back(standing_of(f));
+    }
+    std::vector<std::size_t> candidates;  // not chosen: ranked for the remaining places
+    LoggedFacilities out;
+    for (std::size_t i = 0; i < fs.size(); ++i) {
+        (fs[i].chosen ? out.kept : candidates).push_back(i);
+    }
+    const auto better = [&](std::size_t x, std::size_t y) {
+        const Standing& a = standing[x];
+        const Standing& b = standing[y];
+        if (a.complete != b.complete) return a.complete;
+        if (a.served_in_full != b.served_in_full) return a.served_in_full > b.served_in_full;
+        if (a.quantity != b.quantity) return a.quantity > b.quantity;
+        if (fs[x].penalty != fs[y].penalty) return fs[x].penalty < fs[y].penalty;
+        return fs[x].ref < fs[y].ref;
+    };
+    const std::size_t keep = std::min(others, candidates.size());
+    std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(keep),
+                      candidates.end(), better);
+    out.kept.insert(out.kept.end(), candidates.begin(),
+                    candidates.begin() + static_cast<std::ptrdiff_t>(keep));
+    std::sort(out.kept.begin(), out.kept.end());
+
+    out.omitted = candidates.size() - keep;
+    out.omitted_articles.resize(trace.articles.size());
+    for (std::size_t k = keep; k < candidates.size(); ++k) {
+        const FacilityTrace& f = fs[candidates[k]];
+        for (std::size_t a = 0; a < f.articles.size() && a < out.omitted_articles.size(); ++a) {
+            const OfferTrace& o = f.articles[a];
+            OmittedArticle& summary = out.omitted_articles[a];
+            ++summary.by_check[o.check];
+            if (o.check == OfferCheck::StockShort) {
+                summary.short_max_available =
+                    std::max(summary.short_max_available.value_or(0), o.available);
+            }
+        }
+    }
+    return out;
 }
 
 const char* check_name(OfferCheck check) {

@@ -5,6 +5,7 @@
 #pragma once
 #include "cpp_only.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -100,6 +101,29 @@ DecisionTrace trace_of(const Model& model, const RoutingDecision& decision);
     return offer.behaviour == OutOfStockBehaviour::Preorder && offer.preorder_available_from &&
            *offer.preorder_available_from > now;
 }
+
+// What explain's log keeps of the facilities, so that its size follows the decision and not
+// the network (at 500 facilities an article, the full list was half of an order's bytes):
+// every chosen facility and the best others in full, the rest counted per verdict.
+// 10 others show a DBA the runners-up; beyond them only the counts tell anything new.
+inline constexpr std::size_t kLoggedOtherFacilities = 10;
+
+// One article of the plan over the omitted facilities.
+struct OmittedArticle {
+    std::map<OfferCheck, std::int64_t> by_check;      // facilities per verdict
+    std::optional<std::int64_t> short_max_available;  // the most a STOCK_SHORT one had
+};
+
+struct LoggedFacilities {
+    std::vector<std::size_t> kept;  // indexes into DecisionTrace::facilities, ascending (by ref)
+    std::size_t omitted = 0;
+    std::vector<OmittedArticle> omitted_articles;  // in the order of DecisionTrace::articles
+};
+
+// Others ranked as the router prefers them: complete stock (rule 1), then the most articles
+// served in full, then the most quantity (rules 2 and 3), then the lowest penalty, then ref.
+LoggedFacilities logged_facilities(const DecisionTrace& trace,
+                                   std::size_t others = kLoggedOtherFacilities);
 
 // Names for the log (SPEC vocabulary).
 const char* check_name(OfferCheck check);

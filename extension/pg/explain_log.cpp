@@ -169,14 +169,16 @@ std::string verdicts_text(const core::FacilityTrace& f) {
     return out.take();
 }
 
-// "facilities": [[[ref, ...], [distanceKm, ...] or null, <verdicts_text>], ...]: groups in
-// the order of their first facility (by ref), refs ascending, a distance per ref when the
-// consumer's location is known.
+// "facilities": [[[ref, ...], [distanceKm, ...] or null, <verdicts_text>], ...]: the kept
+// facilities (core::logged_facilities) in groups, in the order of their first facility (by
+// ref), refs ascending, a distance per ref when the consumer's location is known.
+// "omitted": [count, [[{check: facilities, ...}, stockShortMaxAvailable or null] per article]].
 void facilities_text(LogText& out, const core::DecisionTrace& t) {
+    const core::LoggedFacilities logged = core::logged_facilities(t);
     std::vector<std::string> verdicts;
     std::vector<std::vector<std::size_t>> members;
     std::map<std::string, std::size_t> group_of;
-    for (std::size_t i = 0; i < t.facilities.size(); ++i) {
+    for (const std::size_t i : logged.kept) {
         std::string v = verdicts_text(t.facilities[i]);
         const auto [it, fresh] = group_of.emplace(v, verdicts.size());
         if (fresh) {
@@ -210,7 +212,23 @@ void facilities_text(LogText& out, const core::DecisionTrace& t) {
         }
         out.raw(",").raw(verdicts[g].c_str()).raw("]");
     }
-    out.raw("]");
+    out.raw("],\"omitted\":[").num(static_cast<std::int64_t>(logged.omitted)).raw(",[");
+    for (std::size_t a = 0; a < logged.omitted_articles.size(); ++a) {
+        const core::OmittedArticle& summary = logged.omitted_articles[a];
+        out.raw(a == 0 ? "[{" : ",[{");
+        bool first = true;
+        for (const auto& [check, count] : summary.by_check) {
+            out.raw(first ? "" : ",").str(core::check_name(check)).raw(":").num(count);
+            first = false;
+        }
+        out.raw("},");
+        if (summary.short_max_available)
+            out.num(*summary.short_max_available);
+        else
+            out.raw("null");
+        out.raw("]");
+    }
+    out.raw("]]");
 }
 
 }  // namespace

@@ -57,6 +57,14 @@ SELECT jsonb_build_object(
                           ORDER BY r COLLATE "C")
                      FROM jsonb_array_elements(log -> 'facilities') x(g),
                           jsonb_array_elements_text(g -> 0) WITH ORDINALITY z(r, i)),
+    -- The facilities the log does not keep in full (explain_log.cpp keeps the chosen and the
+    -- 10 best others), counted per article and verdict.
+    'facilitiesOmitted', CASE WHEN log ? 'omitted' THEN jsonb_build_object(
+        'count', log #> '{omitted,0}',
+        'articles', (SELECT jsonb_agg(jsonb_build_object(
+                            'tenantArticleId', log -> 'articles' -> (k::int - 1) -> 0,
+                            'checks', o -> 0, 'stockShortMaxAvailable', o -> 1) ORDER BY k)
+                       FROM jsonb_array_elements(log #> '{omitted,1}') WITH ORDINALITY y(o, k))) END,
     'splitCap', CASE WHEN log ? 'cap' THEN jsonb_build_object(
         'maxSplitCount', log #> '{cap,0}', 'routedPlans', log #> '{cap,1}',
         'reached', log #> '{cap,2}') END,

@@ -211,3 +211,98 @@ TEST(DecisionTrace, ShortPickSaysWhichRule) {
 
 }  // namespace
 }  // namespace waitroom::core::testing
+
+// explain's log keeps the chosen facilities and the best others in full, the rest counted.
+namespace waitroom::core::testing {
+namespace {
+
+std::string refs_kept(const DecisionTrace& t, const LoggedFacilities& logged) {
+    std::string out;
+    for (const std::size_t i : logged.kept) {
+        out += (out.empty() ? "" : " ") + t.facilities[i].ref;
+    }
+    return out;
+}
+
+std::string omitted_checks(const OmittedArticle& a) {
+    std::string out;
+    for (const auto& [check, count] : a.by_check) {
+        out +=
+            (out.empty() ? "" : " ") + std::string(check_name(check)) + "=" + std::to_string(count);
+    }
+    return out + " short_max=" +
+           (a.short_max_available ? std::to_string(*a.short_max_available) : "none");
+}
+
+// 30 facilities for A (3 needed): f00-f04 complete, f05-f09 two available, f10-f14 one,
+// f15-f19 OFFLINE, f20-f24 INACTIVE listing, f25-f29 none.
+RoutingRequest thirty_facilities() {
+    RoutingRequest r = request();
+    r.lines = {line("1", "A", 3)};
+    for (int i = 0; i < 30; ++i) {
+        const std::string ref = (i < 10 ? "f0" : "f") + std::to_string(i);
+        r.facilities.push_back(
+            facility(ref, std::nullopt,
+                     i >= 15 && i < 20 ? FacilityStatus::Offline : FacilityStatus::Online));
+        Offer o = offer(ref, "A", i < 5 ? 3 : i < 10 ? 2 : i < 15 ? 1 : i < 25 ? 9 : 0);
+        if (i >= 20 && i < 25) {
+            o.listing_status = ListingStatus::Inactive;
+        }
+        r.offers.push_back(o);
+    }
+    return r;
+}
+
+TEST(DecisionLogFacilities, KeepsTheChosenAndTheBestOthersCountsTheRest) {
+    const TracedDecision t = route_traced(thirty_facilities());
+    EXPECT_EQ(describe(t.decision), "R:f00{1=3}");
+    const LoggedFacilities logged = logged_facilities(t.trace);
+    // Complete stock first, then the most available, then ref (all penalties 0).
+    EXPECT_EQ(refs_kept(t.trace, logged), "f00 f01 f02 f03 f04 f05 f06 f07 f08 f09 f10");
+    EXPECT_EQ(logged.omitted, 19U);
+    ASSERT_EQ(logged.omitted_articles.size(), 1U);
+    EXPECT_EQ(omitted_checks(logged.omitted_articles[0]),
+              "FACILITY_NOT_ONLINE=5 LISTING_INACTIVE=5 STOCK_SHORT=9 short_max=1");
+}
+
+// The why names the facilities with complete stock while they are few, else counts them: its
+// size must not grow with the network either.
+TEST(DecisionLogFacilities, WhyCountsManyCompleteFacilities) {
+    RoutingRequest r = request();
+    r.lines = {line("1", "A", 1)};
+    for (int i = 10; i < 40; ++i) {
+        r.facilities.push_back(facility("f" + std::to_string(i)));
+        r.offers.push_back(offer("f" + std::to_string(i), "A", 1));
+    }
+    EXPECT_EQ(route_traced(r).trace.why,
+              "rule 1: f10 has complete stock for every line; lowest penalty (then facility_ref) "
+              "of the 30 facilities with complete stock (the log keeps the 11 of lowest penalty)");
+    r.facilities.resize(2);
+    r.offers.resize(2);
+    EXPECT_EQ(route_traced(r).trace.why,
+              "rule 1: f10 has complete stock for every line; lowest penalty (then facility_ref) "
+              "of the facilities with complete stock: f10, f11");
+}
+
+TEST(DecisionLogFacilities, ChosenAreKeptWhateverTheirRank) {
+    const TracedDecision t = route_traced(thirty_facilities());
+    const LoggedFacilities logged = logged_facilities(t.trace, 0);
+    EXPECT_EQ(refs_kept(t.trace, logged), "f00");
+    EXPECT_EQ(logged.omitted, 29U);
+}
+
+TEST(DecisionLogFacilities, NearerFacilitiesRankFirstAmongEquals) {
+    RoutingRequest r = request();
+    r.consumer = kBerlin;
+    r.lines = {line("1", "A", 1)};
+    r.facilities = {facility("a-munich", kMunich), facility("b-hamburg", kHamburg),
+                    facility("c-potsdam", kPotsdam)};
+    r.offers = {offer("a-munich", "A", 0), offer("b-hamburg", "A", 0), offer("c-potsdam", "A", 0)};
+    const TracedDecision t = route_traced(r);
+    const LoggedFacilities logged = logged_facilities(t.trace, 1);
+    EXPECT_EQ(refs_kept(t.trace, logged), "c-potsdam");
+    EXPECT_EQ(omitted_checks(logged.omitted_articles[0]), "STOCK_SHORT=2 short_max=0");
+}
+
+}  // namespace
+}  // namespace waitroom::core::testing

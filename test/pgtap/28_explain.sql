@@ -3,7 +3,7 @@
 -- verdict with its numbers, the waiting reasons, the split cap, and why the chosen one won.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(35);
+SELECT plan(42);
 
 \ir lib/helpers.psql
 
@@ -148,6 +148,50 @@ DELETE FROM waitroom.routing_decision d USING waitroom.routing_plan p
 SELECT is(waitroom.explain(pg_temp.order_of('R-1'))->'routingPlans'->0->>'note',
           'no decision log: decided before waitroom 0.2.0 recorded decisions',
           'a plan without a log (decided under 0.1.0) says so');
+
+-- ---------------------------------------------------------------- many facilities: a bounded log
+-- The log keeps the chosen facility and the 10 best others (complete stock, then the most
+-- available, then penalty, then ref) in full and counts the rest per verdict, so its size
+-- follows the decision, not the network. 40 facilities list "many" (2 needed):
+-- m001-m003 5 on hand, m004-m013 1, m014-m020 OFFLINE, m021-m030 INACTIVE, m031-m040 0.
+INSERT INTO waitroom.facility (facility_ref, status)
+SELECT 'm' || lpad(i::text, 3, '0'), CASE WHEN i BETWEEN 14 AND 20 THEN 'OFFLINE' ELSE 'ONLINE' END
+  FROM generate_series(1, 40) i;
+SELECT pg_temp.offer('m' || lpad(i::text, 3, '0'), 'many',
+                     CASE WHEN i <= 3 THEN 5 WHEN i <= 13 THEN 1 WHEN i <= 30 THEN 9 ELSE 0 END,
+                     status => CASE WHEN i BETWEEN 21 AND 30 THEN 'INACTIVE' ELSE 'ACTIVE' END)
+  FROM generate_series(1, 40) i;
+CREATE FUNCTION pg_temp.log_size(t text) RETURNS text LANGUAGE sql AS $$
+  SELECT pg_column_size(d.log) || ' ' || octet_length(d.log::text)
+    FROM waitroom.routing_decision d JOIN waitroom.routing_plan p USING (routing_plan_id)
+   WHERE p.order_id = pg_temp.order_of(t) $$;
+SELECT pg_temp.place('M-40', pg_temp.one_line('many', 2));
+SELECT is(jsonb_path_query_array(pg_temp.log_of('M-40', 'ROUTED'), '$.facilities[*].facilityRef'),
+          '["m001", "m002", "m003", "m004", "m005", "m006", "m007", "m008", "m009", "m010", "m011"]',
+          'many facilities: the chosen m001 and the 10 best others are kept');
+SELECT is(pg_temp.verdict(pg_temp.log_of('M-40', 'ROUTED'), 'm001', 'many') || ' '
+          || (jsonb_path_query_first(pg_temp.log_of('M-40', 'ROUTED'), '$.facilities[0].chosen'))::text,
+          'OK 2/5/0/5 true', 'many facilities: the chosen one with its numbers');
+SELECT is(pg_temp.log_of('M-40', 'ROUTED')->'facilitiesOmitted',
+          '{"count": 29, "articles": [{"tenantArticleId": "many", "stockShortMaxAvailable": 1,
+            "checks": {"STOCK_SHORT": 12, "LISTING_INACTIVE": 10, "FACILITY_NOT_ONLINE": 7}}]}',
+          'many facilities: the 29 others counted per verdict; none of the short ones had more than 1');
+-- 160 more with complete stock (5 each): 200 facilities, 163 of them complete.
+INSERT INTO waitroom.facility (facility_ref, status)
+SELECT 'm' || lpad(i::text, 3, '0'), 'ONLINE' FROM generate_series(41, 200) i;
+SELECT pg_temp.offer('m' || lpad(i::text, 3, '0'), 'many', 5) FROM generate_series(41, 200) i;
+SELECT pg_temp.place('M-200', pg_temp.one_line('many', 2));
+SELECT is(pg_temp.log_of('M-200', 'ROUTED')->'facilitiesOmitted'->'articles'->0->'checks',
+          '{"OK": 152, "STOCK_SHORT": 20, "LISTING_INACTIVE": 10, "FACILITY_NOT_ONLINE": 7}',
+          'many facilities: 200 listed, 11 kept, 189 counted');
+SELECT ok(pg_temp.log_of('M-200', 'ROUTED')->>'why' ~ 'of the 163 facilities with complete stock',
+          'many facilities: why counts the 163 complete ones rather than naming them');
+SELECT cmp_ok(split_part(pg_temp.log_size('M-200'), ' ', 2)::int
+              - split_part(pg_temp.log_size('M-40'), ' ', 2)::int, '<=', 8,
+              'many facilities: the log''s text grows by at most 8 bytes from 40 to 200 facilities');
+SELECT cmp_ok(split_part(pg_temp.log_size('M-200'), ' ', 1)::int
+              - split_part(pg_temp.log_size('M-40'), ' ', 1)::int, '<=', 8,
+              'many facilities: pg_column_size(log) grows by at most 8 bytes from 40 to 200 facilities');
 
 -- ---------------------------------------------------------------- errors
 SELECT pg_temp.raises($$SELECT waitroom.explain('00000000-0000-0000-0000-000000000001')$$,
