@@ -96,5 +96,20 @@ check "nothing published that is not committed (${others:-?} unknown event ids)"
 
 violations=$(q "SELECT invariant || ': ' || subject || ': ' || detail FROM waitroom.check_invariants()")
 [ -n "$violations" ] && echo "$violations" | head -10 | sed 's/^/#   /'
+# What a lost wake-up leaves, for the report: each such plan's lines, their articles' stock
+# and queue, the reroute_queue, and the plan's decision log.
+if grep -q no_lost_wakeup <<<"$violations"; then
+  plans=$(grep no_lost_wakeup <<<"$violations" | grep -oE 'routing plan [0-9a-f-]{36}' | awk '{print $3}' | paste -sd, -)
+  q "SELECT format('plan %s created %s updated %s decided %s: %s', p.routing_plan_id, p.created_at, p.updated_at,
+                   d.decided_at, (SELECT string_agg(l.tenant_article_id || ' x' || l.quantity, ', ')
+                                    FROM waitroom.routing_plan_line l WHERE l.routing_plan_id = p.routing_plan_id))
+       FROM waitroom.routing_plan p LEFT JOIN waitroom.routing_decision d USING (routing_plan_id)
+      WHERE p.routing_plan_id = ANY ('{$plans}'::uuid[])" | sed 's/^/#   /'
+  q "SELECT format('stock %s/%s on_hand %s reserved %s', facility_ref, tenant_article_id, on_hand, reserved)
+       FROM waitroom.stock WHERE tenant_article_id IN (
+            SELECT l.tenant_article_id FROM waitroom.routing_plan_line l WHERE l.waiting)
+        AND on_hand > reserved ORDER BY 1 LIMIT 20" | sed 's/^/#   /'
+  q "SELECT 'reroute_queue: ' || count(*) FROM waitroom.reroute_queue" | sed 's/^/#   /'
+fi
 check "check_invariants() finds no violation after the crash ($(grep -c . <<<"$violations") rows)" test -z "$violations"
 finish
