@@ -7,7 +7,8 @@
 --                                (run_type MANUAL_ASSIGNMENT) or rule 4 (decided_by 'waiting
 --                                room off: …') reserved there; those rows are not violations
 --                                (show_allowed lists them, as no_oversell_allowed)
---   no_lost_wakeup               (quiet only) no WAITING plan that reroute_all() would route now
+--   no_lost_wakeup               (quiet only) no WAITING plan that reroute_all() would route now,
+--                                once release_due() has served what is due
 --   events_recorded              every order, plan status, pick job and cancel has its event
 --                                (subjects older than events_since may have been purged)
 -- quiet: nothing else is running. The lost wake-up check then runs reroute_all() in a
@@ -127,6 +128,10 @@ BEGIN
     -- NOT_ROUTABLE is no wake-up either, nor one routed by rule 4 (no stock needed: the waiting
     -- room was turned off). Routed, or split with a routed child: servable.
     BEGIN
+        -- Due pre-orders and deferred articles are release_due()'s to serve (waitroomd's
+        -- timer, SPEC §4), not lost wake-ups: the trial runs it first, and only plans still
+        -- waiting after it count.
+        PERFORM release_due(clock_timestamp());
         SELECT coalesce(max(p.plan_no), 0) INTO last_plan FROM routing_plan p;
         SELECT array_agg(p.routing_plan_id) INTO waiting_plans FROM routing_plan p WHERE p.status = 'WAITING';
         UPDATE routing_plan SET status = 'CANCELLED' WHERE status = 'NOT_ROUTABLE';

@@ -2,7 +2,7 @@
 -- direct write as the owner shows up as its row (so the check can fail), and goes away again.
 BEGIN;
 CREATE EXTENSION waitroom;
-SELECT plan(25);
+SELECT plan(27);
 
 \ir lib/helpers.psql
 
@@ -102,6 +102,18 @@ SET LOCAL session_replication_role = replica;
 DELETE FROM waitroom.stock WHERE facility_ref = 'fa' AND tenant_article_id = 'w-1';
 SET LOCAL session_replication_role = origin;
 SELECT is(pg_temp.found('no_lost_wakeup'), '', 'stock gone again: nothing servable');
+-- A pre-order whose release time has come waits for release_due() (waitroomd's timer, SPEC
+-- §4): not a lost wake-up until the timer has run, then nothing is left to report.
+INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour, preorder_available_from)
+  VALUES ('fa', 'p-1', 'PREORDER', now() + interval '1 hour');
+INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand) VALUES ('fa', 'p-1', 5);
+SELECT pg_temp.place_one('I-P', '2026-01-01T00:00:00Z', 'p-1', 1);
+SET LOCAL session_replication_role = replica;  -- time passes; no trigger serves it
+UPDATE waitroom.listing SET preorder_available_from = now() - interval '1 minute' WHERE tenant_article_id = 'p-1';
+SET LOCAL session_replication_role = origin;
+SELECT is(pg_temp.found('no_lost_wakeup'), '', 'a due pre-order not yet released by release_due(): not a lost wake-up');
+SELECT is(waitroom.release_due() || ' ' || pg_temp.plan_trail('I-P'), '1 ROUTED:fa:REACTIVATION',
+          'release_due() serves it');
 
 -- ---------------------------------------------------------------- every transition has its event
 CREATE TEMP TABLE gone AS

@@ -1,0 +1,148 @@
+-- check_invariants(): no_lost_wakeup runs release_due() first in its trial (sql/src/60_invariants.sql):
+-- a due pre-order not yet released by the timer is not a lost wake-up.
+
+CREATE OR REPLACE FUNCTION waitroom.check_invariants(quiet bool DEFAULT true, show_allowed bool DEFAULT false,
+                                 events_since timestamptz DEFAULT NULL)
+RETURNS TABLE (invariant text, subject text, detail text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = waitroom, pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    since     timestamptz := coalesce(events_since, clock_timestamp() - coalesce(
+                  (SELECT o.delivered_retention FROM outbox_setting o), interval '7 days'));
+    servable  text[];
+    waiting_plans uuid[];
+    last_plan bigint;
+BEGIN
+    RETURN QUERY
+    WITH open_lines AS (
+        SELECT pl.facility_ref, pl.tenant_article_id, sum(pl.quantity)::bigint AS q
+          FROM pick_line pl JOIN pick_job j ON j.pick_job_id = pl.pick_job_id
+         WHERE j.status = 'OPEN'
+         GROUP BY 1, 2)
+    SELECT 'reserved_matches_pick_lines',
+           format('stock %s/%s', coalesce(s.facility_ref, l.facility_ref),
+                  coalesce(s.tenant_article_id, l.tenant_article_id)),
+           format('reserved %s, open pick lines %s',
+                  coalesce(s.reserved::text, 'no stock row'), coalesce(l.q, 0))
+      FROM stock s
+      FULL JOIN open_lines l
+             ON l.facility_ref = s.facility_ref AND l.tenant_article_id = s.tenant_article_id
+     WHERE coalesce(s.reserved, 0) <> coalesce(l.q, 0)
+        OR (s.facility_ref IS NULL AND l.q > 0);
+
+    RETURN QUERY
+    WITH picked AS (
+        SELECT j.order_id, pl.line_id, sum(pl.quantity)::bigint AS q, sum(pl.short_quantity)::bigint AS s
+          FROM pick_line pl JOIN pick_job j ON j.pick_job_id = pl.pick_job_id
+         WHERE j.status = 'OPEN' GROUP BY 1, 2),
+    held AS (
+        SELECT rl.order_id, rl.line_id,
+               sum(rl.quantity) FILTER (WHERE p.status = 'WAITING')::bigint AS w,
+               sum(rl.quantity) FILTER (WHERE p.status = 'NOT_ROUTABLE')::bigint AS n
+          FROM routing_plan_line rl JOIN routing_plan p ON p.routing_plan_id = rl.routing_plan_id
+         WHERE p.status IN ('WAITING', 'NOT_ROUTABLE') GROUP BY 1, 2)
+    SELECT 'line_quantities_add_up',
+           format('order %s line %s', ol.order_id, ol.line_id),
+           format('ordered %s <> picked %s + short %s + waiting %s + not routable %s + cancelled %s',
+                  ol.quantity, coalesce(k.q, 0), coalesce(k.s, 0), coalesce(h.w, 0),
+                  coalesce(h.n, 0), ol.cancelled_quantity)
+      FROM order_line ol
+      LEFT JOIN picked k ON k.order_id = ol.order_id AND k.line_id = ol.line_id
+      LEFT JOIN held h ON h.order_id = ol.order_id AND h.line_id = ol.line_id
+     WHERE ol.quantity <> coalesce(k.q, 0) + coalesce(k.s, 0) + coalesce(h.w, 0)
+                        + coalesce(h.n, 0) + ol.cancelled_quantity;
+
+    RETURN QUERY
+    SELECT 'plan_pick_job',
+           format('routing plan %s (%s)', p.routing_plan_id, p.status),
+           format('%s open pick job(s)', count(j.pick_job_id))
+      FROM routing_plan p
+      LEFT JOIN pick_job j ON j.routing_plan_id = p.routing_plan_id AND j.status = 'OPEN'
+     GROUP BY p.routing_plan_id, p.status
+    HAVING count(j.pick_job_id) <> CASE WHEN p.status = 'ROUTED' THEN 1 ELSE 0 END;
+
+    -- Over-reservation is allowed up to what manual assignments and rule 4 reserved there.
+    RETURN QUERY
+    WITH beyond AS (
+        SELECT pl.facility_ref, pl.tenant_article_id,
+               sum(pl.quantity) FILTER (WHERE p.run_type = 'MANUAL_ASSIGNMENT'
+                                           OR p.decided_by LIKE 'waiting room off:%')::bigint AS q
+          FROM pick_line pl
+          JOIN pick_job j ON j.pick_job_id = pl.pick_job_id AND j.status = 'OPEN'
+          JOIN routing_plan p ON p.routing_plan_id = j.routing_plan_id
+         GROUP BY 1, 2)
+    SELECT CASE WHEN s.reserved - s.on_hand <= coalesce(b.q, 0) THEN 'no_oversell_allowed'
+                ELSE 'no_oversell' END,
+           format('stock %s/%s', s.facility_ref, s.tenant_article_id),
+           format('reserved %s > on_hand %s; assign_facility/rule 4 reserved %s here',
+                  s.reserved, s.on_hand, coalesce(b.q, 0))
+      FROM stock s
+      LEFT JOIN beyond b ON b.facility_ref = s.facility_ref AND b.tenant_article_id = s.tenant_article_id
+     WHERE s.reserved > s.on_hand
+       AND (show_allowed OR s.reserved - s.on_hand > coalesce(b.q, 0));
+
+    RETURN QUERY
+    WITH expected AS (
+        SELECT o.order_id, 'ORDER_CREATED' AS ev, NULL AS k, NULL AS v, 'order ' || o.order_id AS subj
+          FROM orders o WHERE o.created_at >= since
+        UNION ALL
+        SELECT o.order_id, CASE WHEN o.status = 'CANCELLED' THEN 'ORDER_CANCELLED'
+                                ELSE 'ORDER_LINES_CANCELLED' END, NULL, NULL, 'order ' || o.order_id
+          FROM orders o WHERE o.created_at >= since
+           AND EXISTS (SELECT FROM order_line ol
+                        WHERE ol.order_id = o.order_id AND ol.cancelled_quantity > 0)
+        UNION ALL
+        SELECT p.order_id, 'ROUTING_PLAN_' || p.status, 'routingPlanId', p.routing_plan_id::text,
+               'routing plan ' || p.routing_plan_id
+          FROM routing_plan p WHERE p.updated_at >= since
+        UNION ALL
+        SELECT j.order_id, 'PICK_JOB_CREATED', 'pickJobId', j.pick_job_id::text, 'pick job ' || j.pick_job_id
+          FROM pick_job j WHERE j.created_at >= since
+        UNION ALL
+        SELECT j.order_id, 'PICK_JOB_CANCELLED', 'pickJobId', j.pick_job_id::text, 'pick job ' || j.pick_job_id
+          FROM pick_job j WHERE j.created_at >= since AND j.status = 'CANCELLED')
+    SELECT 'events_recorded', x.subj, 'no ' || x.ev || ' event'
+      FROM expected x
+     WHERE NOT EXISTS (SELECT FROM event e
+                        WHERE e.order_id = x.order_id AND e.event = x.ev
+                          AND (x.k IS NULL OR e.payload->>x.k = x.v));
+
+    IF NOT quiet THEN
+        RETURN;
+    END IF;
+    -- Lost wake-ups: what reroute_all() would route now, undone. NOT_ROUTABLE plans are set
+    -- aside (only reroute/reroute_all retry them, SPEC §4); a WAITING plan turned
+    -- NOT_ROUTABLE is no wake-up either, nor one routed by rule 4 (no stock needed: the waiting
+    -- room was turned off). Routed, or split with a routed child: servable.
+    BEGIN
+        -- Due pre-orders and deferred articles are release_due()'s to serve (waitroomd's
+        -- timer, SPEC §4), not lost wake-ups: the trial runs it first, and only plans still
+        -- waiting after it count.
+        PERFORM release_due(clock_timestamp());
+        SELECT coalesce(max(p.plan_no), 0) INTO last_plan FROM routing_plan p;
+        SELECT array_agg(p.routing_plan_id) INTO waiting_plans FROM routing_plan p WHERE p.status = 'WAITING';
+        UPDATE routing_plan SET status = 'CANCELLED' WHERE status = 'NOT_ROUTABLE';
+        PERFORM reroute_all();
+        SELECT array_agg(format('routing plan %s of order %s', p.routing_plan_id, p.order_id)
+                         ORDER BY p.routing_plan_id)
+          INTO servable
+          FROM routing_plan p
+         WHERE p.routing_plan_id = ANY (waiting_plans)
+           AND ((p.status = 'ROUTED' AND p.decided_by NOT LIKE 'waiting room off:%')
+            OR EXISTS (SELECT FROM routing_plan c
+                        WHERE c.parent_routing_plan_id = p.routing_plan_id
+                          AND c.plan_no > last_plan AND c.status = 'ROUTED'
+                          AND c.decided_by NOT LIKE 'waiting room off:%'));
+        RAISE EXCEPTION USING ERRCODE = 'WR000';  -- undo all of it
+    EXCEPTION
+        WHEN SQLSTATE 'WR000' THEN NULL;
+        WHEN OTHERS THEN
+            invariant := 'no_lost_wakeup';
+            subject := 'reroute_all()';
+            detail := format('could not check: %s %s', SQLSTATE, SQLERRM);
+            RETURN NEXT;
+    END;
+    RETURN QUERY
+    SELECT 'no_lost_wakeup', s, 'WAITING, but available stock serves it now (reroute_all routes it)'
+      FROM unnest(servable) s;
+END $$;
