@@ -11,49 +11,61 @@ SET LOCAL search_path = waitroom, pg_catalog;
 
 -- ---------------------------------------------------------------- network and inventory
 
+-- Tenants (SPEC §7): every table's key starts with tenant_id, and every reference between
+-- tables carries it, so no row of one tenant can point at another's. On Citus every table is
+-- distributed by it, co-located (waitroom.distribute()). It is each table's last column: an
+-- upgrade from 0.2.0 appends it there, and an INSERT that lists only §1's columns by position
+-- keeps working.
+
 CREATE TABLE facility (
-    facility_ref text PRIMARY KEY CHECK (facility_ref <> ''),
+    facility_ref text NOT NULL CHECK (facility_ref <> ''),
     name         text,
     status       text NOT NULL DEFAULT 'ONLINE'
                  CHECK (status IN ('ONLINE', 'SUSPENDED', 'OFFLINE')),
     lat          double precision CHECK (lat BETWEEN -90 AND 90),
     lon          double precision CHECK (lon BETWEEN -180 AND 180),
+    tenant_id    text NOT NULL DEFAULT 'default' CHECK (tenant_id <> ''),
+    PRIMARY KEY (tenant_id, facility_ref),
     CONSTRAINT facility_location_complete CHECK ((lat IS NULL) = (lon IS NULL))
 );
 
 CREATE TABLE listing (
-    facility_ref            text NOT NULL REFERENCES facility ON UPDATE CASCADE,
+    facility_ref            text NOT NULL,
     tenant_article_id       text NOT NULL CHECK (tenant_article_id <> ''),
     status                  text NOT NULL DEFAULT 'ACTIVE' CHECK (status IN ('ACTIVE', 'INACTIVE')),
     out_of_stock_behaviour  text NOT NULL DEFAULT 'NONE'
                             CHECK (out_of_stock_behaviour IN ('NONE', 'BACKORDER', 'PREORDER')),
     preorder_available_from timestamptz,
-    PRIMARY KEY (facility_ref, tenant_article_id),
+    tenant_id               text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, facility_ref, tenant_article_id),
+    FOREIGN KEY (tenant_id, facility_ref) REFERENCES facility ON UPDATE CASCADE,
     CONSTRAINT listing_preorder_needs_time
         CHECK (out_of_stock_behaviour <> 'PREORDER' OR preorder_available_from IS NOT NULL)
 );
 -- Routing loads every listing of the order's articles at once. Covering: listings change
 -- rarely, so their pages stay all-visible and the read is an index-only scan of an article's
 -- few leaf entries instead of one heap page per facility.
-CREATE INDEX listing_by_article ON listing (tenant_article_id)
+CREATE INDEX listing_by_article ON listing (tenant_id, tenant_article_id)
     INCLUDE (facility_ref, status, out_of_stock_behaviour, preorder_available_from);
 -- release_due() finds the pre-orders whose time has come without reading every listing.
 CREATE INDEX listing_preorder_due ON listing (preorder_available_from)
     WHERE out_of_stock_behaviour = 'PREORDER' AND status = 'ACTIVE';
 
 CREATE TABLE stock (
-    facility_ref      text NOT NULL REFERENCES facility ON UPDATE CASCADE,
+    facility_ref      text NOT NULL,
     tenant_article_id text NOT NULL CHECK (tenant_article_id <> ''),
     on_hand           int  NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
     -- Kept by waitroom: the sum of open pick-line quantities at this row.
     reserved          int  NOT NULL DEFAULT 0 CHECK (reserved >= 0),
-    PRIMARY KEY (facility_ref, tenant_article_id)
+    tenant_id         text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, facility_ref, tenant_article_id),
+    FOREIGN KEY (tenant_id, facility_ref) REFERENCES facility ON UPDATE CASCADE
 );
-CREATE INDEX stock_by_article ON stock (tenant_article_id);
+CREATE INDEX stock_by_article ON stock (tenant_id, tenant_article_id);
 
--- Exactly one row: the `id` column can only be true.
+-- One row per tenant. A tenant without a row routes under the defaults below (the row
+-- CREATE EXTENSION makes for 'default' holds them too).
 CREATE TABLE routing_strategy (
-    id                                        boolean PRIMARY KEY DEFAULT true CHECK (id),
     complete_stock_fence_active               bool NOT NULL DEFAULT true,
     complete_stock_fence_mode                 text NOT NULL DEFAULT 'reactive'
                                               CHECK (complete_stock_fence_mode IN ('static', 'reactive')),
@@ -61,14 +73,15 @@ CREATE TABLE routing_strategy (
     max_split_count                           int  NOT NULL DEFAULT 3 CHECK (max_split_count >= 1),
     use_waiting_room_for_pre_back_order_items bool NOT NULL DEFAULT false,
     waiting_room_priority                     text NOT NULL DEFAULT 'FIFO'
-                                              CHECK (waiting_room_priority IN ('FIFO', 'STRICT_FIFO', 'PRIORITY'))
+                                              CHECK (waiting_room_priority IN ('FIFO', 'STRICT_FIFO', 'PRIORITY')),
+    tenant_id                                 text PRIMARY KEY DEFAULT 'default' CHECK (tenant_id <> '')
 );
 INSERT INTO routing_strategy DEFAULT VALUES;
 
 -- ---------------------------------------------------------------- orders
 
 CREATE TABLE orders (
-    order_id        uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    order_id        uuid NOT NULL DEFAULT gen_random_uuid(),
     tenant_order_id text NOT NULL CHECK (tenant_order_id <> ''),
     status          text NOT NULL DEFAULT 'OPEN' CHECK (status IN ('OPEN', 'CANCELLED')),
     order_date      timestamptz NOT NULL DEFAULT now(),
@@ -77,35 +90,43 @@ CREATE TABLE orders (
     consumer_lon    double precision CHECK (consumer_lon BETWEEN -180 AND 180),
     -- The place_order body, so that a retry with the same body is recognised.
     request         jsonb,
-    created_at      timestamptz NOT NULL DEFAULT now()
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    tenant_id       text NOT NULL DEFAULT 'default' CHECK (tenant_id <> ''),
+    PRIMARY KEY (tenant_id, order_id)
 );
 -- One OPEN order per tenant order id; a cancelled one frees the id for reuse.
-CREATE UNIQUE INDEX orders_open_tenant_order_id ON orders (tenant_order_id) WHERE status = 'OPEN';
+CREATE UNIQUE INDEX orders_open_tenant_order_id ON orders (tenant_id, tenant_order_id)
+    WHERE status = 'OPEN';
+-- reroute(order_id) and cancel_order(order_id) called without their tenant find it here.
+-- Not unique: on Citus a unique index must include tenant_id (order ids are random uuids).
+CREATE INDEX orders_by_order_id ON orders (order_id);
 
 CREATE TABLE order_line (
-    order_id           uuid NOT NULL REFERENCES orders ON DELETE CASCADE,
+    order_id           uuid NOT NULL,
     line_id            text NOT NULL CHECK (line_id <> ''),
     position           int  NOT NULL CHECK (position >= 1),
     tenant_article_id  text NOT NULL CHECK (tenant_article_id <> ''),
     quantity           int  NOT NULL CHECK (quantity > 0),
     bundle_ref         text,
     cancelled_quantity int  NOT NULL DEFAULT 0,
-    PRIMARY KEY (order_id, line_id),
-    UNIQUE (order_id, position),
+    tenant_id          text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, order_id, line_id),
+    UNIQUE (tenant_id, order_id, position),
+    FOREIGN KEY (tenant_id, order_id) REFERENCES orders ON DELETE CASCADE,
     CONSTRAINT order_line_cancel_within_quantity CHECK (cancelled_quantity BETWEEN 0 AND quantity)
 );
 
 -- ---------------------------------------------------------------- routing
 
 CREATE TABLE routing_plan (
-    routing_plan_id        uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    routing_plan_id        uuid NOT NULL DEFAULT gen_random_uuid(),
     -- Creation order, for listing an order's plans stably.
-    plan_no                bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
-    order_id               uuid NOT NULL REFERENCES orders ON DELETE CASCADE,
-    parent_routing_plan_id uuid REFERENCES routing_plan,
+    plan_no                bigint GENERATED ALWAYS AS IDENTITY,
+    order_id               uuid NOT NULL,
+    parent_routing_plan_id uuid,
     status                 text NOT NULL
                            CHECK (status IN ('WAITING', 'ROUTED', 'NOT_ROUTABLE', 'CANCELLED')),
-    facility_ref           text REFERENCES facility ON UPDATE CASCADE,
+    facility_ref           text,
     run_type               text NOT NULL DEFAULT 'DEFAULT'
                            CHECK (run_type IN ('DEFAULT', 'REACTIVATION', 'REROUTE', 'MANUAL_ASSIGNMENT')),
     waiting_since          timestamptz,
@@ -113,18 +134,27 @@ CREATE TABLE routing_plan (
     decided_by             text,
     created_at             timestamptz NOT NULL DEFAULT now(),
     updated_at             timestamptz NOT NULL DEFAULT now(),
+    tenant_id              text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, routing_plan_id),
+    UNIQUE (tenant_id, plan_no),
+    FOREIGN KEY (tenant_id, order_id) REFERENCES orders ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, parent_routing_plan_id) REFERENCES routing_plan,
+    FOREIGN KEY (tenant_id, facility_ref) REFERENCES facility ON UPDATE CASCADE,
     CONSTRAINT routing_plan_routed_has_facility CHECK (status <> 'ROUTED' OR facility_ref IS NOT NULL),
     CONSTRAINT routing_plan_unrouted_has_no_facility
         CHECK (status NOT IN ('WAITING', 'NOT_ROUTABLE') OR facility_ref IS NULL),
     CONSTRAINT routing_plan_waiting_has_since CHECK (status <> 'WAITING' OR waiting_since IS NOT NULL)
 );
-CREATE INDEX routing_plan_by_order ON routing_plan (order_id);
-CREATE INDEX routing_plan_by_parent ON routing_plan (parent_routing_plan_id)
+CREATE INDEX routing_plan_by_order ON routing_plan (tenant_id, order_id);
+CREATE INDEX routing_plan_by_parent ON routing_plan (tenant_id, parent_routing_plan_id)
     WHERE parent_routing_plan_id IS NOT NULL;
-CREATE INDEX routing_plan_unrouted ON routing_plan (status) WHERE status IN ('WAITING', 'NOT_ROUTABLE');
+CREATE INDEX routing_plan_unrouted ON routing_plan (tenant_id, status)
+    WHERE status IN ('WAITING', 'NOT_ROUTABLE');
+-- assign_facility(routing_plan_id) called without its tenant finds it here.
+CREATE INDEX routing_plan_by_id ON routing_plan (routing_plan_id);
 
 CREATE TABLE routing_plan_line (
-    routing_plan_id   uuid NOT NULL REFERENCES routing_plan ON DELETE CASCADE,
+    routing_plan_id   uuid NOT NULL,
     order_id          uuid NOT NULL,
     line_id           text NOT NULL,
     tenant_article_id text NOT NULL,
@@ -133,39 +163,50 @@ CREATE TABLE routing_plan_line (
     -- True while the plan is WAITING and the line still waits here: the waiting room's
     -- index by article, so that a restock finds the plans it can serve directly.
     waiting           bool NOT NULL DEFAULT false,
-    PRIMARY KEY (routing_plan_id, line_id),
-    FOREIGN KEY (order_id, line_id) REFERENCES order_line ON DELETE CASCADE
+    tenant_id         text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, routing_plan_id, line_id),
+    FOREIGN KEY (tenant_id, routing_plan_id) REFERENCES routing_plan ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, order_id, line_id) REFERENCES order_line ON DELETE CASCADE
 );
-CREATE INDEX waiting_plan_line_by_article ON routing_plan_line (tenant_article_id, routing_plan_id)
+CREATE INDEX waiting_plan_line_by_article
+    ON routing_plan_line (tenant_id, tenant_article_id, routing_plan_id)
     WHERE waiting;
 
 CREATE TABLE pick_job (
-    pick_job_id     uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    routing_plan_id uuid NOT NULL UNIQUE REFERENCES routing_plan ON DELETE CASCADE,
-    order_id        uuid NOT NULL REFERENCES orders ON DELETE CASCADE,
-    facility_ref    text NOT NULL REFERENCES facility ON UPDATE CASCADE,
+    pick_job_id     uuid NOT NULL DEFAULT gen_random_uuid(),
+    routing_plan_id uuid NOT NULL,
+    order_id        uuid NOT NULL,
+    facility_ref    text NOT NULL,
     status          text NOT NULL DEFAULT 'OPEN' CHECK (status IN ('OPEN', 'CANCELLED')),
     sub_status      text CHECK (sub_status IN ('SHORT_PICKED')),
-    created_at      timestamptz NOT NULL DEFAULT now()
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    tenant_id       text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, pick_job_id),
+    UNIQUE (tenant_id, routing_plan_id),
+    FOREIGN KEY (tenant_id, routing_plan_id) REFERENCES routing_plan ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, order_id) REFERENCES orders ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, facility_ref) REFERENCES facility ON UPDATE CASCADE
 );
-CREATE INDEX pick_job_by_order ON pick_job (order_id);
+CREATE INDEX pick_job_by_order ON pick_job (tenant_id, order_id);
 
 CREATE TABLE pick_line (
-    pick_job_id       uuid NOT NULL REFERENCES pick_job ON DELETE CASCADE,
+    pick_job_id       uuid NOT NULL,
     line_id           text NOT NULL,
     facility_ref      text NOT NULL,
     tenant_article_id text NOT NULL,
     quantity          int  NOT NULL CHECK (quantity >= 0),
     short_quantity    int  NOT NULL DEFAULT 0 CHECK (short_quantity >= 0),
-    PRIMARY KEY (pick_job_id, line_id)
+    tenant_id         text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, pick_job_id, line_id),
+    FOREIGN KEY (tenant_id, pick_job_id) REFERENCES pick_job ON DELETE CASCADE
 );
 -- Reservations by stock row: reserved = sum(quantity) of the open pick lines here.
-CREATE INDEX pick_line_by_stock_row ON pick_line (facility_ref, tenant_article_id);
+CREATE INDEX pick_line_by_stock_row ON pick_line (tenant_id, facility_ref, tenant_article_id);
 
 -- ---------------------------------------------------------------- outbox
 
 CREATE TABLE event (
-    event_id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id   bigint GENERATED ALWAYS AS IDENTITY,
     event      text NOT NULL CHECK (event IN (
                    'ORDER_CREATED', 'ORDER_CANCELLED', 'ORDER_LINES_CANCELLED',
                    'ROUTING_PLAN_ROUTED', 'ROUTING_PLAN_WAITING', 'ROUTING_PLAN_SPLITTED',
@@ -174,9 +215,11 @@ CREATE TABLE event (
     -- The aggregate: events of one order are published in event_id order.
     order_id   uuid,
     payload    jsonb NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    tenant_id  text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, event_id)
 );
-CREATE INDEX event_by_order ON event (order_id, event_id);
+CREATE INDEX event_by_order ON event (tenant_id, order_id, event_id);
 
 -- ---------------------------------------------------------------- direct writes
 -- A direct INSERT that names only the contract columns (SPEC §1) gets the internal ones
@@ -188,14 +231,17 @@ LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp AS $$
 BEGIN
     IF TG_TABLE_NAME = 'order_line' THEN
         NEW.position := (SELECT coalesce(max(l.position), 0) + 1
-                           FROM order_line l WHERE l.order_id = NEW.order_id);
+                           FROM order_line l
+                          WHERE l.tenant_id = NEW.tenant_id AND l.order_id = NEW.order_id);
     ELSIF TG_TABLE_NAME = 'routing_plan_line' THEN
         NEW.order_id := coalesce((SELECT p.order_id FROM routing_plan p
-                                   WHERE p.routing_plan_id = NEW.routing_plan_id),
+                                   WHERE p.tenant_id = NEW.tenant_id
+                                     AND p.routing_plan_id = NEW.routing_plan_id),
                                  '00000000-0000-0000-0000-000000000000');
     ELSE
         NEW.facility_ref := coalesce((SELECT j.facility_ref FROM pick_job j
-                                       WHERE j.pick_job_id = NEW.pick_job_id), '');
+                                       WHERE j.tenant_id = NEW.tenant_id
+                                         AND j.pick_job_id = NEW.pick_job_id), '');
     END IF;
     RETURN NEW;
 END $$;
