@@ -2,7 +2,7 @@
 # glue (extension/pg) are linked into one module. `make install` installs it into the
 # server found by pg_config. Tests: test/run-all.sh (see README).
 EXTENSION    = waitroom
-EXTVERSION   = 0.2.0
+EXTVERSION   = 0.3.0
 MODULE_big   = waitroom
 
 CORE_SRCS    = $(sort $(wildcard extension/core/*.cpp))
@@ -13,13 +13,17 @@ OBJS         = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 # sql/vector.sql -> vector--X.Y.Z.sql). Each upgrade script sql/waitroom--A--B.sql is assembled
 # the same way from sql/upgrade/A--B/*.sql, one piece per change. Every schema change ships one
 # (test/suites/52-upgrade.sh compares an upgraded database with a fresh install).
-UPGRADES     = 0.1.0--0.2.0
+# 0.2.0--0.3.0 drops every routine and view and makes them again: its pieces are followed by
+# this version's routine pieces, sql/src/[2-9]*.sql (the tables are in sql/src/1*.sql). When
+# 0.4.0 comes, freeze that script as one piece of its own.
+UPGRADES     = 0.1.0--0.2.0 0.2.0--0.3.0
+ROUTINE_SRCS = $(sort $(wildcard sql/src/[2-9]*.sql))
 DATA_built   = sql/$(EXTENSION)--$(EXTVERSION).sql $(foreach u,$(UPGRADES),sql/$(EXTENSION)--$(u).sql)
 EXTRA_CLEAN  = $(DATA_built) sql/src/.pieces $(foreach u,$(UPGRADES),sql/upgrade/$(u)/.pieces)
 # waitroom_pgtap, a second extension: pgTAP helpers for the merchant's own suites
 # (docs/pgtap-helpers.md; CREATE EXTENSION waitroom_pgtap CASCADE). Plain files, installed beside
 # waitroom's.
-DATA         = waitroom_pgtap.control sql/waitroom_pgtap--$(EXTVERSION).sql
+DATA         = waitroom_pgtap.control sql/waitroom_pgtap--0.3.0.sql sql/waitroom_pgtap--0.2.0--0.3.0.sql
 
 # make installcheck: pg_regress tests (test/sql/*.sql, expected output test/expected/*.out, as
 # pgvector) against a running server with default settings. Listed in run order: each builds on
@@ -59,6 +63,10 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql)) sql/src/.
 	cat $(filter %.sql,$^) > $@.tmp && mv $@.tmp $@
 
 sql/$(EXTENSION)--%.sql: $$(sort $$(wildcard sql/upgrade/%/*.sql)) sql/upgrade/%/.pieces
+	cat $(filter %.sql,$^) > $@.tmp && mv $@.tmp $@
+
+sql/$(EXTENSION)--0.2.0--0.3.0.sql: $(sort $(wildcard sql/upgrade/0.2.0--0.3.0/*.sql)) \
+                                    sql/upgrade/0.2.0--0.3.0/.pieces $(ROUTINE_SRCS) sql/src/.pieces
 	cat $(filter %.sql,$^) > $@.tmp && mv $@.tmp $@
 
 define list_pieces

@@ -9,7 +9,7 @@ CREATE EXTENSION IF NOT EXISTS waitroom;
 INSERT INTO waitroom.facility (facility_ref, name, lat, lon)
 SELECT 'fc-' || f, 'facility ' || f, 47.3 + (f * 7919 % 800) / 100.0, 6.0 + (f * 104729 % 900) / 100.0
   FROM generate_series(1, :facilities) f
-    ON CONFLICT (facility_ref) DO NOTHING;
+    ON CONFLICT (tenant_id, facility_ref) DO NOTHING;
 BEGIN;
 ALTER TABLE waitroom.listing DISABLE TRIGGER USER;
 ALTER TABLE waitroom.stock DISABLE TRIGGER USER;

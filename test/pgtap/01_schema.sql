@@ -12,7 +12,8 @@ SELECT has_column('waitroom', 'facility', c, 'facility.' || c)
   FROM unnest(ARRAY['facility_ref', 'name', 'status', 'lat', 'lon']) c;
 SELECT col_type_is('waitroom', 'facility', 'lat', 'double precision', 'facility.lat is double precision');
 SELECT col_type_is('waitroom', 'facility', 'lon', 'double precision', 'facility.lon is double precision');
-SELECT col_is_pk('waitroom', 'facility', 'facility_ref', 'facility key is facility_ref');
+SELECT col_is_pk('waitroom', 'facility', ARRAY['tenant_id', 'facility_ref'],
+                 'facility key is (tenant_id, facility_ref) (SPEC §7: tenant_id leads every key)');
 
 SELECT has_table('waitroom', 'listing', 'table listing');
 SELECT has_column('waitroom', 'listing', c, 'listing.' || c)
@@ -20,16 +21,16 @@ SELECT has_column('waitroom', 'listing', c, 'listing.' || c)
                     'preorder_available_from']) c;
 SELECT col_type_is('waitroom', 'listing', 'preorder_available_from', 'timestamp with time zone',
                    'listing.preorder_available_from is timestamptz');
-SELECT col_is_pk('waitroom', 'listing', ARRAY['facility_ref', 'tenant_article_id'],
-                 'listing key is (facility_ref, tenant_article_id)');
+SELECT col_is_pk('waitroom', 'listing', ARRAY['tenant_id', 'facility_ref', 'tenant_article_id'],
+                 'listing key is (tenant_id, facility_ref, tenant_article_id)');
 
 SELECT has_table('waitroom', 'stock', 'table stock');
 SELECT has_column('waitroom', 'stock', c, 'stock.' || c)
   FROM unnest(ARRAY['facility_ref', 'tenant_article_id', 'on_hand', 'reserved']) c;
 SELECT col_type_is('waitroom', 'stock', 'on_hand', 'integer', 'stock.on_hand is int');
 SELECT col_type_is('waitroom', 'stock', 'reserved', 'integer', 'stock.reserved is int');
-SELECT col_is_pk('waitroom', 'stock', ARRAY['facility_ref', 'tenant_article_id'],
-                 'stock key is (facility_ref, tenant_article_id)');
+SELECT col_is_pk('waitroom', 'stock', ARRAY['tenant_id', 'facility_ref', 'tenant_article_id'],
+                 'stock key is (tenant_id, facility_ref, tenant_article_id)');
 
 SELECT has_table('waitroom', 'routing_strategy', 'table routing_strategy');
 SELECT has_column('waitroom', 'routing_strategy', c, 'routing_strategy.' || c)
@@ -42,19 +43,20 @@ SELECT has_column('waitroom', 'orders', c, 'orders.' || c)
   FROM unnest(ARRAY['order_id', 'tenant_order_id', 'status', 'order_date', 'priority',
                     'consumer_lat', 'consumer_lon']) c;
 SELECT col_type_is('waitroom', 'orders', 'order_id', 'uuid', 'orders.order_id is uuid');
-SELECT col_is_pk('waitroom', 'orders', 'order_id', 'orders key is order_id');
+SELECT col_is_pk('waitroom', 'orders', ARRAY['tenant_id', 'order_id'], 'orders key is (tenant_id, order_id)');
 
 SELECT has_table('waitroom', 'order_line', 'table order_line');
 SELECT has_column('waitroom', 'order_line', c, 'order_line.' || c)
   FROM unnest(ARRAY['order_id', 'line_id', 'tenant_article_id', 'quantity', 'bundle_ref']) c;
-SELECT col_is_pk('waitroom', 'order_line', ARRAY['order_id', 'line_id'],
-                 'order_line key is (order_id, line_id)');
+SELECT col_is_pk('waitroom', 'order_line', ARRAY['tenant_id', 'order_id', 'line_id'],
+                 'order_line key is (tenant_id, order_id, line_id)');
 
 SELECT has_table('waitroom', 'routing_plan', 'table routing_plan');
 SELECT has_column('waitroom', 'routing_plan', c, 'routing_plan.' || c)
   FROM unnest(ARRAY['routing_plan_id', 'order_id', 'parent_routing_plan_id', 'status',
                     'facility_ref', 'run_type', 'waiting_since']) c;
-SELECT col_is_pk('waitroom', 'routing_plan', 'routing_plan_id', 'routing_plan key is routing_plan_id');
+SELECT col_is_pk('waitroom', 'routing_plan', ARRAY['tenant_id', 'routing_plan_id'],
+                 'routing_plan key is (tenant_id, routing_plan_id)');
 
 SELECT has_table('waitroom', 'routing_plan_line', 'table routing_plan_line');
 SELECT has_column('waitroom', 'routing_plan_line', c, 'routing_plan_line.' || c)
@@ -64,7 +66,7 @@ SELECT has_table('waitroom', 'pick_job', 'table pick_job');
 SELECT has_column('waitroom', 'pick_job', c, 'pick_job.' || c)
   FROM unnest(ARRAY['pick_job_id', 'routing_plan_id', 'order_id', 'facility_ref', 'status',
                     'sub_status']) c;
-SELECT col_is_unique('waitroom', 'pick_job', 'routing_plan_id', 'pick_job.routing_plan_id is unique');
+SELECT col_is_unique('waitroom', 'pick_job', ARRAY['tenant_id', 'routing_plan_id'], 'pick_job.routing_plan_id is unique in its tenant');
 
 SELECT has_table('waitroom', 'pick_line', 'table pick_line');
 SELECT has_column('waitroom', 'pick_line', c, 'pick_line.' || c)

@@ -24,7 +24,7 @@ SELECT pg_temp.place_one('up1', '2026-01-01T10:00:00Z', 'sku-1', 2);
 SELECT pg_temp.place_one('up2', '2026-01-01T10:01:00Z', 'sku-2', 1);
 INSERT INTO waitroom.stock (facility_ref, tenant_article_id, on_hand)
   VALUES ('fa', 'sku-1', 2), ('fb', 'sku-2', 1)
-  ON CONFLICT (facility_ref, tenant_article_id) DO UPDATE SET on_hand = excluded.on_hand;
+  ON CONFLICT (tenant_id, facility_ref, tenant_article_id) DO UPDATE SET on_hand = excluded.on_hand;
 SELECT is(pg_temp.plan_trail('up1'), 'ROUTED:fa:REACTIVATION', 'upsert: the updated row routes up1');
 SELECT is(pg_temp.plan_trail('up2'), 'ROUTED:fb:REACTIVATION', 'upsert: the inserted row routes up2');
 

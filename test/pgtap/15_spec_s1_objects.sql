@@ -45,9 +45,9 @@ SELECT is((SELECT string_agg(table_name || '.' || column_name || ':' || data_typ
           'pick_job.pick_job_id:uuid routing_plan.routing_plan_id:uuid routing_strategy.max_split_count:integer '
           'stock.on_hand:integer stock.reserved:integer',
           '§1 contract column types');
-SELECT col_is_pk('waitroom', 'listing', ARRAY['facility_ref', 'tenant_article_id'], '§1 listing key');
-SELECT col_is_pk('waitroom', 'order_line', ARRAY['order_id', 'line_id'], '§1 order_line key');
-SELECT col_is_unique('waitroom', 'pick_job', 'routing_plan_id', '§1 pick_job.routing_plan_id unique');
+SELECT col_is_pk('waitroom', 'listing', ARRAY['tenant_id', 'facility_ref', 'tenant_article_id'], '§1/§7 listing key');
+SELECT col_is_pk('waitroom', 'order_line', ARRAY['tenant_id', 'order_id', 'line_id'], '§1/§7 order_line key');
+SELECT col_is_unique('waitroom', 'pick_job', ARRAY['tenant_id', 'routing_plan_id'], '§1/§7 pick_job.routing_plan_id unique in its tenant');
 
 -- routing_strategy: one row with the defaults
 SELECT is((SELECT array_agg(row(complete_stock_fence_active, complete_stock_fence_mode, order_split_active, max_split_count,

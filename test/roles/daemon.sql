@@ -58,9 +58,9 @@ SELECT throws_ok($$SELECT event_id FROM waitroom.dead_letter$$, '42501', NULL,
                  'daemon cannot read dead letters directly');
 SELECT throws_ok($$SELECT kind FROM waitroom.subscription$$, '42501', NULL,
                  'daemon reads of subscription only the id and whether active');
-SELECT throws_ok($$SELECT * FROM waitroom.candidate_offer(ARRAY['b'], now())$$, '42501', NULL,
+SELECT throws_ok($$SELECT * FROM waitroom.candidate_offer('default', ARRAY['b'], now())$$, '42501', NULL,
                  'daemon cannot execute candidate_offer');
-SELECT throws_ok($$SELECT * FROM waitroom.waiting_queue(ARRAY['b'])$$, '42501', NULL,
+SELECT throws_ok($$SELECT * FROM waitroom.waiting_queue('default', ARRAY['b'])$$, '42501', NULL,
                  'daemon cannot execute waiting_queue');
 SELECT throws_ok($$SELECT secret FROM waitroom.subscription$$, '42501', NULL,
                  'daemon reads subscription secrets only through its claim');

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Suite 52: ALTER EXTENSION waitroom UPDATE from 0.1.0 (its install script is frozen in
-# test/upgrade/waitroom--0.1.0.sql) to the current version, with the current waitroom.so:
+# Suite 52: ALTER EXTENSION waitroom UPDATE from the previous version (0.2.0; each released
+# version's install script is frozen in test/upgrade/waitroom--X.Y.Z.sql, WR_UPGRADE_FROM picks
+# another) to the current version, with the current waitroom.so:
 #   a. the upgraded schema equals a fresh install: the extension's members and everything of
 #      the schema waitroom as catalog facts (test/upgrade/schema.sql), `pg_dump --schema-only
 #      --binary-upgrade` (which, unlike the plain one, prints the members) with OIDs and xids
@@ -33,7 +34,10 @@ finish() { echo "suite-result: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; e
 q() { local db=$1; shift; psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" -c "$1"; }
 show() { sed 's/^/#   /' "$1" | head -"${2:-15}"; }
 
-FROM_VERSION=0.1.0
+FROM_VERSION=${WR_UPGRADE_FROM:-0.2.0}
+# Columns the upgrade drops by design (table.column): b. compares the rest.
+# 0.2.0 -> 0.3.0: routing_strategy's one-row key `id` gives way to tenant_id.
+DROPPED_COLUMNS="routing_strategy.id"
 make -s -j2 >/dev/null || { not_ok "extension builds"; finish; }
 TO_VERSION=$(sed -n "s/^default_version = '\(.*\)'/\1/p" waitroom.control)
 
@@ -148,7 +152,9 @@ else
   # sequence, each order as order_json() returns it.
   q midflow "SELECT c.relname, string_agg(quote_ident(a.attname), ',' ORDER BY a.attnum)
                FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-              WHERE c.relnamespace = 'waitroom'::regnamespace AND c.relkind = 'r' GROUP BY 1 ORDER BY 1" >"$work/columns"
+              WHERE c.relnamespace = 'waitroom'::regnamespace AND c.relkind = 'r'
+                AND c.relname || '.' || a.attname <> ALL (string_to_array('$DROPPED_COLUMNS', ' '))
+              GROUP BY 1 ORDER BY 1" >"$work/columns"
   q midflow "SELECT relname FROM pg_class WHERE relnamespace = 'waitroom'::regnamespace AND relkind = 'S' ORDER BY 1" >"$work/sequences"
   data() {  # database: its data in the 0.1.0 columns
     local db=$1 t cols
@@ -212,7 +218,7 @@ check "a. empty: the upgraded binary-upgrade dump equals a fresh install's" same
 # The upgrade script with a grant and an index forgotten, as a piece might forget them.
 cp "$extdir/waitroom--$FROM_VERSION--$TO_VERSION.sql" "$work/upgrade.sql"
 cat >>"$extdir/waitroom--$FROM_VERSION--$TO_VERSION.sql" <<'SQL'
-REVOKE EXECUTE ON FUNCTION waitroom.order_json(uuid) FROM waitroom_reader;
+REVOKE EXECUTE ON FUNCTION waitroom.order_json(uuid, text) FROM waitroom_reader;
 DROP INDEX waitroom.routing_plan_by_order;
 SQL
 q postgres "CREATE DATABASE sabotaged"
