@@ -302,16 +302,18 @@ BEGIN
     RETURN plans_are(id, plans, description);
 END $$;
 
--- The waiting queue of an article: the tenantOrderIds of its waiting plans in the order
--- waitroom.waiting_queue() serves them (the strategy's priority; 1 = next). Compared with
--- pgTAP's is(), which shows both arrays on failure.
-CREATE FUNCTION waitroom_pgtap.queue_is(article text, tenant_order_ids text[], description text DEFAULT NULL)
+-- The waiting queue of an article in a tenant (SPEC §7; 'default' when not named): the
+-- tenantOrderIds of its waiting plans in the order waitroom.waiting_queue() serves them (the
+-- strategy's priority; 1 = next). Compared with pgTAP's is(), which shows both arrays on failure.
+CREATE FUNCTION waitroom_pgtap.queue_is(article text, tenant_order_ids text[], description text DEFAULT NULL,
+                                        tenant_id text DEFAULT 'default')
 RETURNS text LANGUAGE sql STABLE SET search_path FROM CURRENT AS $$
     SELECT is((SELECT coalesce(array_agg(q.tenant_order_id ORDER BY q.queue_rank, q.plan_no), '{}')
                  FROM (SELECT DISTINCT ON (w.routing_plan_id) o.tenant_order_id, w.queue_rank, p.plan_no
-                         FROM waitroom.waiting_queue(ARRAY[article]) w
-                         JOIN waitroom.routing_plan p ON p.routing_plan_id = w.routing_plan_id
-                         JOIN waitroom.orders o ON o.order_id = p.order_id
+                         FROM waitroom.waiting_queue(queue_is.tenant_id, ARRAY[article]) w
+                         JOIN waitroom.routing_plan p
+                           ON p.tenant_id = queue_is.tenant_id AND p.routing_plan_id = w.routing_plan_id
+                         JOIN waitroom.orders o ON o.tenant_id = queue_is.tenant_id AND o.order_id = p.order_id
                         WHERE NOT w.probe
                         ORDER BY w.routing_plan_id) q),
               tenant_order_ids,
