@@ -162,6 +162,11 @@ OrderInput parse_order_input(const std::string& json_text) {
     OrderInput order;
     order.tenant_order_id =
         checked_id(required_string(doc, "tenantOrderId", "tenantOrderId"), "tenantOrderId");
+    if (auto it = doc.find("tenantId"); it != doc.end() && !it->is_null()) {
+        if (!it->is_string()) reject("tenantId", "must be a string");
+        if (it->get<std::string>().empty()) reject("tenantId", "must not be empty");
+        order.tenant_id = checked_id(it->get<std::string>(), "tenantId");
+    }
     order.order_date = optional_string(doc, "orderDate", "orderDate");
     if (auto it = doc.find("priority"); it != doc.end() && !it->is_null())
         order.priority = static_cast<int>(integer_in_range(*it, INT_MIN, "priority"));

@@ -12,6 +12,7 @@ namespace waitroom::core {
 
 struct OrderInput {
     std::string tenant_order_id;
+    std::optional<std::string> tenant_id;   // "tenantId" (SPEC §7); unset: not given
     std::optional<std::string> order_date;  // ISO 8601 text; the database parses it
     int priority = 0;
     std::optional<Location> consumer;

@@ -11,6 +11,7 @@
 #include "pg/manual_actions.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 #include "pg/unrouted_plan.hpp"
 // Postgres headers last: they redefine snprintf and friends.
 #include "pg/entry.hpp"
@@ -24,10 +25,14 @@ namespace {
 
 // assign_facility: the whole plan, or the given lines split off into their own plan, routed
 // to the facility without fences or stock checks (SPEC §4 manual actions).
+// Returns the plan's order; *tenant_id receives its tenant.
 std::string assign(const std::string& plan_id, const std::string& facility_ref,
-                   const std::optional<std::string>& lines_json) {
+                   const std::optional<std::string>& lines_json,
+                   const std::optional<std::string>& given_tenant, std::string* tenant_id) {
     const std::optional<std::vector<core::LineQuantity>> wanted =
         core::parse_lines_argument(lines_json);
+    *tenant_id = tenant_of_plan(plan_id, given_tenant);
+    const TenantScope scope(*tenant_id);
     const auto plan_not_found = [&plan_id] {
         return core::UserError(core::sqlstate::kNoDataFound,
                                "routing_plan_id " + plan_id + " not found");
@@ -96,9 +101,12 @@ Datum waitroom_assign_facility(PG_FUNCTION_ARGS) {
         const std::string facility = waitroom::pg::text_arg(fc, 1);
         std::optional<std::string> lines;
         if (!fc->args[2].isnull) lines = waitroom::pg::jsonb_arg_text(fc, 2);
+        const std::optional<std::string> given = waitroom::pg::optional_text_arg(fc, 3);
         spi::connect();
-        const std::string order_id = waitroom::pg::assign(plan_id, facility, lines);
-        return waitroom::pg::finish_with_order_json(order_id);
+        std::string tenant_id;
+        const std::string order_id =
+            waitroom::pg::assign(plan_id, facility, lines, given, &tenant_id);
+        return waitroom::pg::finish_with_order_json(order_id, tenant_id);
     });
 }
 }

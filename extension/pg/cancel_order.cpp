@@ -18,6 +18,7 @@
 #include "pg/manual_actions.hpp"
 #include "pg/routing_plan.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 // Postgres headers last: they redefine snprintf and friends.
 #include "pg/entry.hpp"
 
@@ -31,14 +32,15 @@ namespace {
 spi::Statement order_lines_sql{
     "SELECT o.tenant_order_id, l.line_id, l.tenant_article_id,"
     "       l.quantity - l.cancelled_quantity"
-    "  FROM waitroom.orders o JOIN waitroom.order_line l ON l.order_id = o.order_id"
-    " WHERE o.order_id = $1::uuid ORDER BY l.position",
-    1};
+    "  FROM waitroom.orders o"
+    "  JOIN waitroom.order_line l ON l.tenant_id = $2 AND l.order_id = o.order_id"
+    " WHERE o.tenant_id = $2 AND o.order_id = $1::uuid ORDER BY l.position",
+    2};
 
 spi::Statement plans_sql{
     "SELECT routing_plan_id, parent_routing_plan_id, status, facility_ref, run_type, decided_by"
-    "  FROM waitroom.routing_plan WHERE order_id = $1::uuid ORDER BY plan_no",
-    1};
+    "  FROM waitroom.routing_plan WHERE tenant_id = $2 AND order_id = $1::uuid ORDER BY plan_no",
+    2};
 
 // From the order's plans: routing_plan_line has no index by order. Each plan's lines by its
 // key (a plain join let the generic plan hash-join a scan of every plan line).
@@ -46,18 +48,19 @@ spi::Statement plan_lines_sql{
     "SELECT p.routing_plan_id, l.line_id, l.quantity"
     "  FROM waitroom.routing_plan p"
     " CROSS JOIN LATERAL (SELECT l.line_id, l.quantity FROM waitroom.routing_plan_line l"
-    "                      WHERE l.routing_plan_id = p.routing_plan_id AND l.quantity > 0"
-    "                     OFFSET 0) l"
-    " WHERE p.order_id = $1::uuid AND p.status <> 'CANCELLED'",
-    1};
+    "                      WHERE l.tenant_id = $2 AND l.routing_plan_id = p.routing_plan_id"
+    "                        AND l.quantity > 0 OFFSET 0) l"
+    " WHERE p.tenant_id = $2 AND p.order_id = $1::uuid AND p.status <> 'CANCELLED'",
+    2};
 
 spi::Statement pick_lines_sql{
     "SELECT k.pick_job_id, k.routing_plan_id, k.facility_ref, pk.line_id, pk.quantity,"
     "       pk.short_quantity"
-    "  FROM waitroom.pick_job k JOIN waitroom.pick_line pk ON pk.pick_job_id = k.pick_job_id"
-    " WHERE k.order_id = $1::uuid AND k.status = 'OPEN'"
+    "  FROM waitroom.pick_job k"
+    "  JOIN waitroom.pick_line pk ON pk.tenant_id = $2 AND pk.pick_job_id = k.pick_job_id"
+    " WHERE k.tenant_id = $2 AND k.order_id = $1::uuid AND k.status = 'OPEN'"
     " ORDER BY k.created_at, k.pick_job_id",
-    1};
+    2};
 
 // The writes take one array per column; unnest() is estimated by its length, so each row is
 // a primary-key probe.
@@ -65,45 +68,54 @@ spi::Statement shrink_plan_lines_sql{
     "UPDATE waitroom.routing_plan_line l"
     "   SET quantity = x.quantity, waiting = l.waiting AND x.quantity > 0"
     "  FROM unnest($1::uuid[], $2::text[], $3::int[]) AS x(id, line_id, quantity)"
-    " WHERE l.routing_plan_id = x.id AND l.line_id = x.line_id",
-    3};
+    " WHERE l.tenant_id = $4 AND l.routing_plan_id = x.id AND l.line_id = x.line_id",
+    4};
 
 spi::Statement shrink_pick_lines_sql{
     "UPDATE waitroom.pick_line pk SET quantity = x.quantity, short_quantity = x.short"
     "  FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[]) AS x(id, line_id, quantity, short)"
-    " WHERE pk.pick_job_id = x.id AND pk.line_id = x.line_id",
-    4};
+    " WHERE pk.tenant_id = $5 AND pk.pick_job_id = x.id AND pk.line_id = x.line_id",
+    5};
 
 spi::Statement cancel_line_quantities_sql{
     "UPDATE waitroom.order_line l SET cancelled_quantity = l.cancelled_quantity + x.quantity"
     "  FROM unnest($2::text[], $3::int[]) AS x(line_id, quantity)"
-    " WHERE l.order_id = $1::uuid AND l.line_id = x.line_id",
-    3};
+    " WHERE l.tenant_id = $4 AND l.order_id = $1::uuid AND l.line_id = x.line_id",
+    4};
 
 spi::Statement cancel_plans_sql{
     "UPDATE waitroom.routing_plan SET status = 'CANCELLED', decided_by = 'cancel_order',"
     "       updated_at = now()"
-    " WHERE routing_plan_id = ANY ($1::uuid[])",
-    1};
+    " WHERE tenant_id = $2 AND routing_plan_id = ANY ($1::uuid[])",
+    2};
 
 spi::Statement cancel_pick_jobs_sql{
-    "UPDATE waitroom.pick_job SET status = 'CANCELLED' WHERE pick_job_id = ANY ($1::uuid[])", 1};
+    "UPDATE waitroom.pick_job SET status = 'CANCELLED'"
+    " WHERE tenant_id = $2 AND pick_job_id = ANY ($1::uuid[])",
+    2};
 
 // A shrunk pick job is short only while a line is still short.
 spi::Statement set_sub_status_sql{
     "UPDATE waitroom.pick_job k SET sub_status = x.sub_status"
     "  FROM unnest($1::uuid[], $2::text[]) AS x(id, sub_status)"
-    " WHERE k.pick_job_id = x.id",
-    2};
+    " WHERE k.tenant_id = $3 AND k.pick_job_id = x.id",
+    3};
 
 spi::Statement cancel_order_row_sql{
-    "UPDATE waitroom.orders SET status = 'CANCELLED' WHERE order_id = $1::uuid", 1};
+    "UPDATE waitroom.orders SET status = 'CANCELLED' WHERE tenant_id = $2 AND order_id = $1::uuid",
+    2};
 
 spi::Statement release_stock_sql{
     "UPDATE waitroom.stock s SET reserved = s.reserved - x.quantity"
     "  FROM unnest($1::text[], $2::text[], $3::int[]) AS x(f, a, quantity)"
-    " WHERE s.facility_ref = x.f AND s.tenant_article_id = x.a",
-    3};
+    " WHERE s.tenant_id = $4 AND s.facility_ref = x.f AND s.tenant_article_id = x.a",
+    4};
+
+// Each statement's columns, then the tenant.
+spi::Rows run_for_tenant(spi::Statement& statement, std::vector<spi::Value> params) {
+    params.emplace_back(tenant());
+    return spi::run(statement, params);
+}
 
 struct OrderLine {
     std::string line_id;
@@ -148,13 +160,13 @@ struct Holdings {
 Holdings lock_and_load(const std::string& order_id) {
     require_open_order(order_id);
     Holdings h;
-    for (const spi::Row& r : spi::run(order_lines_sql, {order_id})) {
+    for (const spi::Row& r : spi::run(order_lines_sql, {order_id, tenant()})) {
         h.tenant_order_id = spi::text(r, 0);
         h.order_lines.push_back({spi::text(r, 1), spi::text(r, 2), spi::integer(r, 3)});
     }
     std::map<std::string, std::size_t> plan_at;
     std::vector<std::string> plan_ids;
-    for (const spi::Row& r : spi::run(plans_sql, {order_id})) {
+    for (const spi::Row& r : spi::run(plans_sql, {order_id, tenant()})) {
         plan_at[spi::text(r, 0)] = h.plans.size();
         plan_ids.push_back(spi::text(r, 0));
         h.plans.push_back({spi::text(r, 0),
@@ -169,10 +181,10 @@ Holdings lock_and_load(const std::string& order_id) {
     }
     // The order row is locked: no plan of it comes or goes meanwhile.
     lock_plans_and_orders(plan_ids);
-    for (const spi::Row& r : spi::run(plan_lines_sql, {order_id}))
+    for (const spi::Row& r : spi::run(plan_lines_sql, {order_id, tenant()}))
         h.plans.at(plan_at.at(spi::text(r, 0))).lines[spi::text(r, 1)] = spi::integer(r, 2);
     for (Plan& p : h.plans) p.held = p.lines;
-    for (const spi::Row& r : spi::run(pick_lines_sql, {order_id})) {
+    for (const spi::Row& r : spi::run(pick_lines_sql, {order_id, tenant()})) {
         if (h.jobs.empty() || h.jobs.back().id != spi::text(r, 0))
             h.jobs.push_back({spi::text(r, 0), spi::text(r, 1), spi::text(r, 2), {}, {}, false});
         h.jobs.back().lines[spi::text(r, 3)] = {spi::integer(r, 4), spi::integer(r, 5)};
@@ -249,9 +261,12 @@ std::vector<core::PlannedLine> pick_event_lines(const Holdings& h, const PickJob
     return out;
 }
 
-void cancel(const std::string& order_id, const std::optional<std::string>& lines_json) {
+// Returns the order's tenant.
+std::string cancel(const std::string& order_id, const std::optional<std::string>& lines_json,
+                   const std::optional<std::string>& given_tenant) {
     const std::optional<std::vector<core::LineQuantity>> wanted =
         core::parse_lines_argument(lines_json);
+    const TenantScope scope(tenant_of_order(order_id, given_tenant));
     Holdings h = lock_and_load(order_id);
     std::vector<core::SelectableLine> left;
     for (const OrderLine& l : h.order_lines) left.push_back({l.line_id, l.left, std::nullopt});
@@ -304,21 +319,21 @@ void cancel(const std::string& order_id, const std::optional<std::string>& lines
     std::sort(closed.begin(), closed.end(),
               [](const PickJob* a, const PickJob* b) { return a->id < b->id; });
 
-    if (!plan_lines.empty()) spi::run(shrink_plan_lines_sql, plan_lines.take());
-    if (!pick_lines.empty()) spi::run(shrink_pick_lines_sql, pick_lines.take());
+    if (!plan_lines.empty()) run_for_tenant(shrink_plan_lines_sql, plan_lines.take());
+    if (!pick_lines.empty()) run_for_tenant(shrink_pick_lines_sql, pick_lines.take());
     if (!line_quantities.empty()) {
         std::vector<spi::Value> columns = line_quantities.take();
-        spi::run(cancel_line_quantities_sql, {order_id, columns[0], columns[1]});
+        spi::run(cancel_line_quantities_sql, {order_id, columns[0], columns[1], tenant()});
     }
-    if (!emptied.empty()) spi::run(cancel_plans_sql, {spi::array_literal(emptied)});
+    if (!emptied.empty()) spi::run(cancel_plans_sql, {spi::array_literal(emptied), tenant()});
     if (!closed.empty()) {
         std::vector<std::string> ids;
         ids.reserve(closed.size());
         for (const PickJob* j : closed) ids.push_back(j->id);
-        spi::run(cancel_pick_jobs_sql, {spi::array_literal(ids)});
+        spi::run(cancel_pick_jobs_sql, {spi::array_literal(ids), tenant()});
     }
-    if (!sub_statuses.empty()) spi::run(set_sub_status_sql, sub_statuses.take());
-    if (whole) spi::run(cancel_order_row_sql, {order_id});
+    if (!sub_statuses.empty()) run_for_tenant(set_sub_status_sql, sub_statuses.take());
+    if (whole) spi::run(cancel_order_row_sql, {order_id, tenant()});
 
     EventLog events;
     for (const Plan& p : h.plans) {
@@ -336,13 +351,14 @@ void cancel(const std::string& order_id, const std::optional<std::string>& lines
     events.order_cancelled(order_id, h.tenant_order_id, whole, cancelled);
     events.flush();
 
-    if (releases.empty()) return;
+    if (releases.empty()) return tenant();
     // Only the locks in the fixed order: a release needs no re-check.
     (void)lock_and_recheck(releases, {}, {}, /*nowait=*/false);
     spi::Columns released(3);
     for (const auto& [key, quantity] : releases)
         released.add({key.first, key.second, std::to_string(quantity)});
-    spi::run(release_stock_sql, released.take());
+    run_for_tenant(release_stock_sql, released.take());
+    return tenant();
 }
 
 // The uuid argument as text.
@@ -370,9 +386,10 @@ Datum waitroom_cancel_order(PG_FUNCTION_ARGS) {
         const std::string order_id = waitroom::pg::uuid_arg(fc, 0);
         std::optional<std::string> lines;
         if (!fc->args[1].isnull) lines = waitroom::pg::jsonb_arg_text(fc, 1);
+        const std::optional<std::string> given = waitroom::pg::optional_text_arg(fc, 2);
         waitroom::pg::spi::connect();
-        waitroom::pg::cancel(order_id, lines);
-        return waitroom::pg::finish_with_order_json(order_id);
+        const std::string tenant_id = waitroom::pg::cancel(order_id, lines, given);
+        return waitroom::pg::finish_with_order_json(order_id, tenant_id);
     });
 }
 }

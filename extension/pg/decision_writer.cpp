@@ -10,6 +10,7 @@
 #include "pg/ids.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 
 namespace waitroom::pg {
 namespace {
@@ -20,12 +21,12 @@ namespace {
 // part that keeps its id) and its lines are updated.
 spi::Statement insert_plans_sql{
     "INSERT INTO waitroom.routing_plan (routing_plan_id, order_id, parent_routing_plan_id,"
-    "       status, facility_ref, run_type, waiting_since, decided_by)"
+    "       status, facility_ref, run_type, waiting_since, decided_by, tenant_id)"
     "SELECT x.id, x.order_id, x.parent, x.status, x.facility, x.run_type,"
-    "       CASE WHEN x.status = 'WAITING' THEN now() END, x.rule"
+    "       CASE WHEN x.status = 'WAITING' THEN now() END, x.rule, $8"
     "  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[],"
     "              $7::text[]) AS x(id, order_id, parent, status, facility, run_type, rule)",
-    7};
+    8};
 
 spi::Statement update_plans_sql{
     "UPDATE waitroom.routing_plan p"
@@ -35,50 +36,53 @@ spi::Statement update_plans_sql{
     "                                CASE WHEN x.status = 'WAITING' THEN now() END)"
     "  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
     "       AS x(id, status, facility, run_type, rule)"
-    " WHERE p.routing_plan_id = x.id",
-    5};
+    " WHERE p.tenant_id = $6 AND p.routing_plan_id = x.id",
+    6};
 
 spi::Statement insert_plan_lines_sql{
     "INSERT INTO waitroom.routing_plan_line (routing_plan_id, order_id, line_id,"
-    "       tenant_article_id, quantity, waiting)"
-    "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::bool[])",
-    6};
+    "       tenant_article_id, quantity, waiting, tenant_id)"
+    "SELECT x.*, $7 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[],"
+    "                           $6::bool[]) AS x",
+    7};
 
 spi::Statement update_plan_lines_sql{
     "UPDATE waitroom.routing_plan_line l SET quantity = x.quantity, waiting = x.waiting"
     "  FROM unnest($1::uuid[], $2::text[], $3::int[], $4::bool[])"
     "       AS x(id, line_id, quantity, waiting)"
-    " WHERE l.routing_plan_id = x.id AND l.line_id = x.line_id",
-    4};
+    " WHERE l.tenant_id = $5 AND l.routing_plan_id = x.id AND l.line_id = x.line_id",
+    5};
 
 spi::Statement insert_pick_jobs_sql{
     "INSERT INTO waitroom.pick_job (pick_job_id, routing_plan_id, order_id, facility_ref,"
-    "       sub_status)"
-    "SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])",
-    5};
+    "       sub_status, tenant_id)"
+    "SELECT x.*, $6 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[]) AS x",
+    6};
 
 spi::Statement insert_pick_lines_sql{
     "INSERT INTO waitroom.pick_line (pick_job_id, line_id, facility_ref, tenant_article_id,"
-    "       quantity, short_quantity)"
-    "SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[])",
-    6};
+    "       quantity, short_quantity, tenant_id)"
+    "SELECT x.*, $7"
+    "  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[]) AS x",
+    7};
 
 // Rows were locked (or created) before: this only adds to `reserved`, one row once.
 spi::Statement reserve_stock_sql{
-    "INSERT INTO waitroom.stock AS s (facility_ref, tenant_article_id, on_hand, reserved)"
-    "SELECT x.f, x.a, 0, x.q FROM unnest($1::text[], $2::text[], $3::int[]) AS x(f, a, q)"
+    "INSERT INTO waitroom.stock AS s (facility_ref, tenant_article_id, on_hand, reserved,"
+    "       tenant_id)"
+    "SELECT x.f, x.a, 0, x.q, $4 FROM unnest($1::text[], $2::text[], $3::int[]) AS x(f, a, q)"
     " ORDER BY x.f COLLATE \"C\", x.a COLLATE \"C\""
-    "    ON CONFLICT (facility_ref, tenant_article_id) DO UPDATE"
+    "    ON CONFLICT (tenant_id, facility_ref, tenant_article_id) DO UPDATE"
     "   SET reserved = s.reserved + excluded.reserved",
-    3};
+    4};
 
 // explain's log (36_explain.sql): one row per plan the decision wrote, the latest decision.
 spi::Statement upsert_decision_logs_sql{
-    "INSERT INTO waitroom.routing_decision AS d (routing_plan_id, decided_at, log)"
-    "SELECT x.id, now(), x.log::json FROM unnest($1::uuid[], $2::text[]) AS x(id, log)"
-    "    ON CONFLICT (routing_plan_id) DO UPDATE"
+    "INSERT INTO waitroom.routing_decision AS d (routing_plan_id, decided_at, log, tenant_id)"
+    "SELECT x.id, now(), x.log::json, $3 FROM unnest($1::uuid[], $2::text[]) AS x(id, log)"
+    "    ON CONFLICT (tenant_id, routing_plan_id) DO UPDATE"
     "   SET decided_at = excluded.decided_at, log = excluded.log",
-    2};
+    3};
 
 }  // namespace
 
@@ -197,18 +201,28 @@ void DecisionWriter::add(const PlanToRoute& plan, const core::RoutingDecision& d
     for (const auto& [key, quantity] : reservations_of(d)) reservations_[key] += quantity;
 }
 
+namespace {
+
+// Each statement's columns, then the tenant: the last parameter of every write.
+spi::Rows run_for_tenant(spi::Statement& statement, std::vector<spi::Value> params) {
+    params.emplace_back(tenant());
+    return spi::run(statement, params);
+}
+
+}  // namespace
+
 void DecisionWriter::flush() {
-    if (!new_plans_.empty()) spi::run(insert_plans_sql, new_plans_.take());
-    if (!updated_plans_.empty()) spi::run(update_plans_sql, updated_plans_.take());
-    if (!new_lines_.empty()) spi::run(insert_plan_lines_sql, new_lines_.take());
-    if (!updated_lines_.empty()) spi::run(update_plan_lines_sql, updated_lines_.take());
+    if (!new_plans_.empty()) run_for_tenant(insert_plans_sql, new_plans_.take());
+    if (!updated_plans_.empty()) run_for_tenant(update_plans_sql, updated_plans_.take());
+    if (!new_lines_.empty()) run_for_tenant(insert_plan_lines_sql, new_lines_.take());
+    if (!updated_lines_.empty()) run_for_tenant(update_plan_lines_sql, updated_lines_.take());
     if (!decision_logs_.empty()) {
         std::vector<spi::Value> logs = decision_logs_.take();
-        if (decision_log_table_exists()) spi::run(upsert_decision_logs_sql, logs);
+        if (decision_log_table_exists()) run_for_tenant(upsert_decision_logs_sql, logs);
     }
     if (!pick_jobs_.empty()) {
-        spi::run(insert_pick_jobs_sql, pick_jobs_.take());
-        spi::run(insert_pick_lines_sql, pick_lines_.take());
+        run_for_tenant(insert_pick_jobs_sql, pick_jobs_.take());
+        run_for_tenant(insert_pick_lines_sql, pick_lines_.take());
     }
     // One row per stock row: lines and plans of one article add up (ON CONFLICT may touch a
     // row once).
@@ -216,7 +230,7 @@ void DecisionWriter::flush() {
         spi::Columns reservations(3);
         for (const auto& [key, quantity] : reservations_)
             reservations.add({key.first, key.second, std::to_string(quantity)});
-        spi::run(reserve_stock_sql, reservations.take());
+        run_for_tenant(reserve_stock_sql, reservations.take());
         reservations_.clear();
     }
 }

@@ -11,7 +11,7 @@ extern "C" {
 namespace waitroom::pg {
 namespace {
 
-spi::Statement order_json_sql{"SELECT waitroom.order_json($1::uuid)::text", 1};
+spi::Statement order_json_sql{"SELECT waitroom.order_json($1::uuid, $2)::text", 2};
 
 }  // namespace
 
@@ -36,8 +36,13 @@ std::string text_arg(FunctionCallInfo fcinfo, int argno) {
     return out;
 }
 
-Datum finish_with_order_json(const std::string& order_id) {
-    spi::Rows rows = spi::run(order_json_sql, {order_id});
+std::optional<std::string> optional_text_arg(FunctionCallInfo fcinfo, int argno) {
+    if (PG_NARGS() <= argno || PG_ARGISNULL(argno)) return std::nullopt;
+    return text_arg(fcinfo, argno);
+}
+
+Datum finish_with_order_json(const std::string& order_id, const std::string& tenant_id) {
+    spi::Rows rows = spi::run(order_json_sql, {order_id, tenant_id});
     return finish_with_json(rows.empty() || !rows[0][0] ? "null" : *rows[0][0]);
 }
 

@@ -2,6 +2,7 @@
 
 #include "pg/json_text.hpp"
 #include "pg/routing_plan.hpp"
+#include "pg/tenant.hpp"
 
 namespace waitroom::pg {
 namespace {
@@ -9,18 +10,20 @@ namespace {
 // One array per column; unnest() yields the rows in array order, so event ids follow the
 // order the events were added (one order's events are published in event_id order).
 spi::Statement insert_events_sql{
-    "INSERT INTO waitroom.event (event, order_id, payload)"
-    "SELECT * FROM unnest($1::text[], $2::uuid[], $3::jsonb[])",
-    3};
+    "INSERT INTO waitroom.event (event, order_id, payload, tenant_id)"
+    "SELECT x.*, $4 FROM unnest($1::text[], $2::uuid[], $3::jsonb[]) AS x",
+    4};
 
-// Every payload starts with the order it belongs to.
+// Every payload starts with the order it belongs to, and its tenant (SPEC §7).
 JsonText& begin_payload(JsonText& out, const std::string& order_id,
                         const std::string& tenant_order_id) {
     return out.begin_object()
         .key("orderId")
         .value(order_id)
         .key("tenantOrderId")
-        .value(tenant_order_id);
+        .value(tenant_order_id)
+        .key("tenantId")
+        .value(tenant());
 }
 
 // The keys every line of a payload starts with.
@@ -142,7 +145,9 @@ void EventLog::add(std::string event, const std::string& order_id, std::string p
 
 void EventLog::flush() {
     if (pending_.empty()) return;
-    spi::run(insert_events_sql, pending_.take());
+    std::vector<spi::Value> columns = pending_.take();
+    columns.emplace_back(tenant());
+    spi::run(insert_events_sql, columns);
 }
 
 }  // namespace waitroom::pg

@@ -11,6 +11,7 @@
 #include "core/router.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 
 namespace waitroom::pg {
 namespace {
@@ -23,13 +24,15 @@ spi::Statement non_candidates_sql{
     "       (extract(epoch FROM l.preorder_available_from) * 1000000)::bigint,"
     "       s.on_hand, s.reserved, f.status, f.lat, f.lon"
     "  FROM waitroom.listing l"
-    "  JOIN waitroom.facility f ON f.facility_ref = l.facility_ref"
+    "  JOIN waitroom.facility f"
+    "    ON f.tenant_id = $2 AND f.tenant_id = l.tenant_id AND f.facility_ref = l.facility_ref"
     "  LEFT JOIN waitroom.stock s"
-    "         ON s.facility_ref = l.facility_ref AND s.tenant_article_id = l.tenant_article_id"
+    "         ON s.tenant_id = $2 AND s.tenant_id = l.tenant_id"
+    "        AND s.facility_ref = l.facility_ref AND s.tenant_article_id = l.tenant_article_id"
     "        AND s.tenant_article_id = ANY ($1::text[])"
-    " WHERE l.tenant_article_id = ANY ($1::text[])"
+    " WHERE l.tenant_id = $2 AND l.tenant_article_id = ANY ($1::text[])"
     "   AND (l.status <> 'ACTIVE' OR f.status <> 'ONLINE')",
-    1};
+    2};
 
 core::OutOfStockBehaviour behaviour_of(const std::string& s) {
     if (s == "BACKORDER") return core::OutOfStockBehaviour::Backorder;
@@ -234,7 +237,8 @@ void facilities_text(LogText& out, const core::DecisionTrace& t) {
 }  // namespace
 
 NonCandidates::NonCandidates(const std::vector<std::string>& articles) {
-    for (const spi::Row& r : spi::run(non_candidates_sql, {spi::array_literal(articles)})) {
+    for (const spi::Row& r :
+         spi::run(non_candidates_sql, {spi::array_literal(articles), tenant()})) {
         core::Offer& offer = offers_.emplace_back();
         offer.facility_ref = spi::text(r, 0);
         offer.article = spi::text(r, 1);

@@ -4,7 +4,8 @@
 //   fn itself must hold no C++ object with a destructor, and must be noexcept (checked).
 // - invoke(fcinfo, impl) is every SQL entry point: it catches every C++ exception, leaves the
 //   catch block, and only then raises the ERROR, keeping the SQLSTATE (and, for a Postgres
-//   error, its detail and hint).
+//   error, its detail and hint). First it checks that the database's SQL objects are this
+//   module's version (module_version.hpp).
 // Include core headers before this one: they refuse to compile after postgres.h.
 #pragma once
 
@@ -14,6 +15,7 @@
 #include <type_traits>
 
 #include "core/errors.hpp"
+#include "pg/module_version.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -65,6 +67,7 @@ Datum invoke(FunctionCallInfo fcinfo, Impl impl) {
     char message[1024] = "";
     Datum result = 0;
     try {
+        require_matching_sql_objects();
         result = impl(fcinfo);
     } catch (const PgError& e) {
         pg_error = e.edata();

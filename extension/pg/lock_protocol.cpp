@@ -31,8 +31,9 @@
 // locked (40001): lock_in_snapshot undoes the attempt, and the decision leaves the work to a
 // drain with a fresh snapshot.
 //
-// The article and strategy locks. Two per article bucket (1024 buckets by hash, so that a
-// 10,000-row import holds a bounded number of locks; transaction-scoped):
+// The article and strategy locks. Two per article bucket (1024 buckets by a hash of tenant and
+// article, shared by all tenants, so that a 10,000-row import holds a bounded number of locks;
+// transaction-scoped):
 // - the pass lock: restock passes serialize on it (exclusive), so of two restocks that one
 //   waiting bundle needs, the second sees the first's stock;
 // - the waiting lock: a decision that leaves lines waiting holds it shared until commit;
@@ -53,8 +54,9 @@
 // any class are its own. In pg_locks they are locktype 'advisory' rows of the database;
 // tag_of() below makes every tag, and SQL reads them from there (sql/src/34_lock_protocol.sql):
 // waitroom.lock_holders decodes pg_locks into (kind, bucket, mode, granted, pid),
-// waitroom.lock_tags() lists every tag and waitroom.article_lock_bucket(article) an article's
-// bucket (pg_blocking_pids() and the wait event "Lock: advisory" name them as for any lock).
+// waitroom.lock_tags() lists every tag and waitroom.article_lock_bucket(tenant_id, article) an
+// article's bucket (pg_blocking_pids() and the wait event "Lock: advisory" name them as for any
+// lock).
 #include "pg/lock_protocol.hpp"
 
 #include <algorithm>
@@ -69,6 +71,7 @@
 #include <vector>
 
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 // Postgres headers last: they redefine snprintf and friends.
 #include "pg/entry.hpp"
 #include "pg/guard.hpp"
@@ -77,6 +80,7 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/pg_collation.h"
 #include "commands/trigger.h"
+#include "common/hashfn.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -93,43 +97,45 @@ namespace waitroom::pg {
 namespace {
 
 spi::Statement lock_facility_key_sql{
-    "SELECT 1 FROM waitroom.facility WHERE facility_ref = $1 FOR KEY SHARE", 1};
+    "SELECT 1 FROM waitroom.facility WHERE tenant_id = $2 AND facility_ref = $1 FOR KEY SHARE", 2};
 
 spi::Statement lock_order_sql{
-    "SELECT status FROM waitroom.orders WHERE order_id = $1::uuid FOR NO KEY UPDATE", 1};
+    "SELECT status FROM waitroom.orders WHERE tenant_id = $2 AND order_id = $1::uuid"
+    "   FOR NO KEY UPDATE",
+    2};
 
 // FOR NO KEY UPDATE without OF: both rows, the order's first (range table order).
 spi::Statement lock_plan_sql{
     "SELECT p.status FROM waitroom.orders o"
-    "  JOIN waitroom.routing_plan p ON p.order_id = o.order_id"
-    " WHERE p.routing_plan_id = $1::uuid"
+    "  JOIN waitroom.routing_plan p ON p.tenant_id = o.tenant_id AND p.order_id = o.order_id"
+    " WHERE o.tenant_id = $2 AND p.tenant_id = $2 AND p.routing_plan_id = $1::uuid"
     "   FOR NO KEY UPDATE",
-    1};
+    2};
 
 spi::Statement lock_plan_skip_sql{
     "SELECT p.status FROM waitroom.orders o"
-    "  JOIN waitroom.routing_plan p ON p.order_id = o.order_id"
-    " WHERE p.routing_plan_id = $1::uuid"
+    "  JOIN waitroom.routing_plan p ON p.tenant_id = o.tenant_id AND p.order_id = o.order_id"
+    " WHERE o.tenant_id = $2 AND p.tenant_id = $2 AND p.routing_plan_id = $1::uuid"
     "   FOR NO KEY UPDATE SKIP LOCKED",
-    1};
+    2};
 
 // The batch of a pass: the plans' order and plan rows at once, SKIP LOCKED (the unnest-sized
 // join probes each plan by its key).
 spi::Statement lock_plans_skip_sql{
     "SELECT p.routing_plan_id, p.status"
     "  FROM unnest($1::uuid[]) AS x(id)"
-    "  JOIN waitroom.routing_plan p ON p.routing_plan_id = x.id"
-    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
+    "  JOIN waitroom.routing_plan p ON p.tenant_id = $2 AND p.routing_plan_id = x.id"
+    "  JOIN waitroom.orders o ON o.tenant_id = $2 AND o.order_id = p.order_id"
     "   FOR NO KEY UPDATE OF o, p SKIP LOCKED",
-    1};
+    2};
 
 spi::Statement lock_plans_and_orders_sql{
     "SELECT p.routing_plan_id FROM waitroom.routing_plan p"
-    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
-    " WHERE p.routing_plan_id = ANY($1::uuid[])"
+    "  JOIN waitroom.orders o ON o.tenant_id = $2 AND o.order_id = p.order_id"
+    " WHERE p.tenant_id = $2 AND p.routing_plan_id = ANY($1::uuid[])"
     " ORDER BY o.order_id, p.plan_no"
     "   FOR NO KEY UPDATE OF o, p",
-    1};
+    2};
 
 std::optional<std::string> first_status(const spi::Rows& rows) {
     if (rows.empty()) return std::nullopt;
@@ -139,27 +145,29 @@ std::optional<std::string> first_status(const spi::Rows& rows) {
 }  // namespace
 
 bool lock_facility_key(const std::string& facility_ref) {
-    return !spi::run(lock_facility_key_sql, {facility_ref}).empty();
+    return !spi::run(lock_facility_key_sql, {facility_ref, tenant()}).empty();
 }
 
 std::optional<std::string> lock_order(const std::string& order_id) {
-    return first_status(spi::run(lock_order_sql, {order_id}));
+    return first_status(spi::run(lock_order_sql, {order_id, tenant()}));
 }
 
 std::optional<std::string> lock_plan(const std::string& plan_id, bool skip_locked) {
-    return first_status(spi::run(skip_locked ? lock_plan_skip_sql : lock_plan_sql, {plan_id}));
+    return first_status(
+        spi::run(skip_locked ? lock_plan_skip_sql : lock_plan_sql, {plan_id, tenant()}));
 }
 
 std::vector<std::pair<std::string, std::string>> lock_plans_skip_locked(
     const std::vector<std::string>& plan_ids) {
     std::vector<std::pair<std::string, std::string>> locked;
-    for (const spi::Row& r : spi::run(lock_plans_skip_sql, {spi::array_literal(plan_ids)}))
+    for (const spi::Row& r :
+         spi::run(lock_plans_skip_sql, {spi::array_literal(plan_ids), tenant()}))
         locked.emplace_back(spi::text(r, 0), spi::text(r, 1));
     return locked;
 }
 
 void lock_plans_and_orders(const std::vector<std::string>& plan_ids) {
-    spi::run(lock_plans_and_orders_sql, {spi::array_literal(plan_ids)});
+    spi::run(lock_plans_and_orders_sql, {spi::array_literal(plan_ids), tenant()});
 }
 
 // ---------------------------------------------------------------- 2. strategy and article locks
@@ -192,23 +200,32 @@ LOCKTAG tag_of(LockClass lock, int bucket) {
     return tag;
 }
 
-// An article's lock bucket: hashtext(article) & 1023 (hashtext itself, called directly: no
-// function a caller's search_path could put in its place).
-int article_bucket(const std::string& article) {
-    int32 hash = 0;
+// hashtext(value) (hashtext itself, called directly: no function a caller's search_path
+// could put in its place).
+uint32 hash_of(const std::string& value) {
+    uint32 hash = 0;
     pg_call([&]() noexcept {
-        text* t = cstring_to_text_with_len(article.data(), static_cast<int>(article.size()));
-        hash = DatumGetInt32(
+        text* t = cstring_to_text_with_len(value.data(), static_cast<int>(value.size()));
+        hash = DatumGetUInt32(
             DirectFunctionCall1Coll(hashtext, DEFAULT_COLLATION_OID, PointerGetDatum(t)));
         pfree(t);
     });
-    return hash & (kBuckets - 1);
+    return hash;
 }
 
-// The articles by bucket; ordered: buckets in ascending order.
+// A tenant's article's lock bucket: hash_combine(hashtext(tenant), hashtext(article)) & 1023.
+// Tenants share the buckets: two tenants' articles in one bucket serialize, and never wait
+// for anything else of each other.
+int article_bucket(const std::string& tenant_id, const std::string& article) {
+    return static_cast<int>(hash_combine(hash_of(tenant_id), hash_of(article)) &
+                            static_cast<uint32>(kBuckets - 1));
+}
+
+// The articles (of the call's tenant) by bucket; ordered: buckets in ascending order.
 std::map<int, std::vector<std::string>> by_bucket(const std::vector<std::string>& articles) {
     std::map<int, std::vector<std::string>> buckets;
-    for (const auto& article : articles) buckets[article_bucket(article)].push_back(article);
+    for (const auto& article : articles)
+        buckets[article_bucket(tenant(), article)].push_back(article);
     return buckets;
 }
 
@@ -284,11 +301,11 @@ namespace {
 using nlohmann::json;
 
 spi::Statement create_stock_rows_sql{
-    "INSERT INTO waitroom.stock (facility_ref, tenant_article_id)"
-    "SELECT x.f, x.a FROM jsonb_to_recordset($1::jsonb) AS x(f text, a text)"
+    "INSERT INTO waitroom.stock (facility_ref, tenant_article_id, tenant_id)"
+    "SELECT x.f, x.a, $2 FROM jsonb_to_recordset($1::jsonb) AS x(f text, a text)"
     " ORDER BY x.f COLLATE \"C\", x.a COLLATE \"C\""
     "    ON CONFLICT DO NOTHING",
-    1};
+    2};
 
 // The keys drive the join: unnest() of arrays is estimated by its length, so each row is one
 // primary-key probe. jsonb_to_recordset() is always guessed at 100 rows, which made the
@@ -296,18 +313,20 @@ spi::Statement create_stock_rows_sql{
 spi::Statement lock_stock_rows_sql{
     "SELECT s.facility_ref, s.tenant_article_id, s.on_hand, s.reserved"
     "  FROM unnest($1::text[], $2::text[]) AS x(f, a)"
-    "  JOIN waitroom.stock s ON s.facility_ref = x.f AND s.tenant_article_id = x.a"
+    "  JOIN waitroom.stock s"
+    "    ON s.tenant_id = $3 AND s.facility_ref = x.f AND s.tenant_article_id = x.a"
     " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
     "   FOR NO KEY UPDATE OF s",
-    2};
+    3};
 
 spi::Statement lock_stock_rows_nowait_sql{
     "SELECT s.facility_ref, s.tenant_article_id, s.on_hand, s.reserved"
     "  FROM unnest($1::text[], $2::text[]) AS x(f, a)"
-    "  JOIN waitroom.stock s ON s.facility_ref = x.f AND s.tenant_article_id = x.a"
+    "  JOIN waitroom.stock s"
+    "    ON s.tenant_id = $3 AND s.facility_ref = x.f AND s.tenant_article_id = x.a"
     " ORDER BY s.facility_ref COLLATE \"C\", s.tenant_article_id COLLATE \"C\""
     "   FOR NO KEY UPDATE OF s NOWAIT",
-    2};
+    3};
 
 // Every candidate stock row of the articles, found per article; lock_stock_rows_sql then
 // locks them by key in the fixed order (a lock in the per-article probe would take them in
@@ -316,8 +335,8 @@ spi::Statement candidate_rows_sql{
     "SELECT k.facility_ref, k.tenant_article_id"
     "  FROM unnest($1::text[]) AS a(article)"
     " CROSS JOIN LATERAL (SELECT facility_ref, tenant_article_id FROM waitroom.stock"
-    "                      WHERE tenant_article_id = a.article OFFSET 0) k",
-    1};
+    "                      WHERE tenant_id = $2 AND tenant_article_id = a.article OFFSET 0) k",
+    2};
 
 std::string stock_keys_json(const std::map<StockKey, std::int64_t>& keys) {
     json rows = json::array();
@@ -333,7 +352,7 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
     std::map<StockKey, std::int64_t> to_create;
     for (const auto& entry : reservations)
         if (missing.count(entry.first) != 0) to_create.insert(entry);
-    if (!to_create.empty()) spi::run(create_stock_rows_sql, {stock_keys_json(to_create)});
+    if (!to_create.empty()) spi::run(create_stock_rows_sql, {stock_keys_json(to_create), tenant()});
 
     std::vector<std::string> facilities;
     std::vector<std::string> articles;
@@ -341,8 +360,9 @@ bool lock_and_recheck(const std::map<StockKey, std::int64_t>& reservations,
         facilities.push_back(entry.first.first);
         articles.push_back(entry.first.second);
     }
-    spi::Rows locked = spi::run(nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql,
-                                {spi::array_literal(facilities), spi::array_literal(articles)});
+    spi::Rows locked =
+        spi::run(nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql,
+                 {spi::array_literal(facilities), spi::array_literal(articles), tenant()});
     if (locked.size() != reservations.size()) return false;
     // What the decision saw of the rows it reserves (only those: an order's offers run to
     // thousands).
@@ -373,7 +393,7 @@ bool lock_in_snapshot(const std::function<bool()>& lock, bool* stale) {
 
 void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowait) {
     std::vector<StockKey> keys;
-    for (const spi::Row& r : spi::run(candidate_rows_sql, {spi::array_literal(articles)}))
+    for (const spi::Row& r : spi::run(candidate_rows_sql, {spi::array_literal(articles), tenant()}))
         keys.emplace_back(spi::text(r, 0), spi::text(r, 1));
     if (keys.empty()) return;
     spi::Statement& lock_rows = nowait ? lock_stock_rows_nowait_sql : lock_stock_rows_sql;
@@ -384,7 +404,8 @@ void lock_all_candidate_rows(const std::vector<std::string>& articles, bool nowa
             facilities.push_back(facility);
             keyed_articles.push_back(article);
         }
-        spi::run(lock_rows, {spi::array_literal(facilities), spi::array_literal(keyed_articles)});
+        spi::run(lock_rows,
+                 {spi::array_literal(facilities), spi::array_literal(keyed_articles), tenant()});
         return true;
     };
     if (!IsolationUsesXactSnapshot()) {
@@ -458,11 +479,13 @@ Datum waitroom_lock_tags(PG_FUNCTION_ARGS) {
     });
 }
 
-// waitroom.article_lock_bucket(article text): the bucket of the article's locks.
+// waitroom.article_lock_bucket(tenant_id text, article text): the bucket of the tenant's
+// article's locks.
 PG_FUNCTION_INFO_V1(waitroom_article_lock_bucket);
 Datum waitroom_article_lock_bucket(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        return Int32GetDatum(waitroom::pg::article_bucket(waitroom::pg::text_arg(fc, 0)));
+        return Int32GetDatum(waitroom::pg::article_bucket(waitroom::pg::text_arg(fc, 0),
+                                                          waitroom::pg::text_arg(fc, 1)));
     });
 }
 

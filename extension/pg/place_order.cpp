@@ -7,6 +7,7 @@
 #include "pg/ids.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 // Postgres headers last: they redefine snprintf and friends.
 #include "pg/entry.hpp"
 
@@ -19,25 +20,25 @@ using nlohmann::json;
 // (speculative insertion), so two identical retries cannot both create the order.
 spi::Statement insert_order_sql{
     "INSERT INTO waitroom.orders (order_id, tenant_order_id, order_date, priority, consumer_lat,"
-    "       consumer_lon, request)"
+    "       consumer_lon, request, tenant_id)"
     "VALUES ($1::uuid, $2, coalesce(waitroom._input_timestamp($3, 'orderDate'), now()),"
-    "        $4::int, $5::float8, $6::float8, $7::jsonb)"
-    "    ON CONFLICT (tenant_order_id) WHERE status = 'OPEN' DO NOTHING"
+    "        $4::int, $5::float8, $6::float8, $7::jsonb, $8)"
+    "    ON CONFLICT (tenant_id, tenant_order_id) WHERE status = 'OPEN' DO NOTHING"
     " RETURNING order_date, to_jsonb(order_date)::text, to_jsonb(now())::text",
-    7};
+    8};
 
 spi::Statement existing_order_sql{
     "SELECT order_id, request = $2::jsonb FROM waitroom.orders"
-    " WHERE tenant_order_id = $1 AND status = 'OPEN'",
-    2};
+    " WHERE tenant_id = $3 AND tenant_order_id = $1 AND status = 'OPEN'",
+    3};
 
 spi::Statement insert_lines_sql{
     "INSERT INTO waitroom.order_line (order_id, line_id, position, tenant_article_id, quantity,"
-    "       bundle_ref)"
-    "SELECT $1::uuid, x.line_id, x.position, x.article, x.quantity, x.bundle_ref"
+    "       bundle_ref, tenant_id)"
+    "SELECT $1::uuid, x.line_id, x.position, x.article, x.quantity, x.bundle_ref, $3"
     "  FROM jsonb_to_recordset($2::jsonb) AS x(line_id text, position int, article text,"
     "       quantity int, bundle_ref text)",
-    2};
+    3};
 
 // The new order as waitroom.order_json() shows it (SPEC §2, with the README's extra keys),
 // built from what place() just wrote instead of read back: a query less per order. Times
@@ -88,12 +89,25 @@ std::string new_order_json(const core::OrderInput& input, const std::string& ord
     }
     return json{{"orderId", order_id},
                 {"tenantOrderId", input.tenant_order_id},
+                {"tenantId", tenant()},
                 {"status", "OPEN"},
                 {"orderDate", json::parse(spi::text(inserted, 1))},
                 {"priority", input.priority},
                 {"orderLines", order_lines},
                 {"routingPlans", routing_plans}}
         .dump();
+}
+
+// The order's tenant (SPEC §7): the tenant_id argument, else the body's "tenantId", else
+// 'default'; both given and different is an error.
+std::string order_tenant(const core::OrderInput& input, const std::optional<std::string>& arg) {
+    if (arg && input.tenant_id && *arg != *input.tenant_id)
+        throw core::UserError(core::sqlstate::kInvalidParameter,
+                              "tenantId \"" + *input.tenant_id +
+                                  "\" differs from the tenant_id argument \"" + *arg + "\"");
+    if (checked_tenant(arg)) return *arg;
+    if (input.tenant_id) return *input.tenant_id;
+    return kDefaultTenant;
 }
 
 struct Placed {
@@ -107,12 +121,12 @@ Placed place(const core::OrderInput& input, const std::string& body) {
         if (!c) return std::nullopt;
         return std::to_string(lat ? c->lat : c->lon);
     };
-    spi::Rows inserted =
-        spi::run(insert_order_sql,
-                 {order_id, input.tenant_order_id, input.order_date, std::to_string(input.priority),
-                  opt_number(input.consumer, true), opt_number(input.consumer, false), body});
+    spi::Rows inserted = spi::run(
+        insert_order_sql,
+        {order_id, input.tenant_order_id, input.order_date, std::to_string(input.priority),
+         opt_number(input.consumer, true), opt_number(input.consumer, false), body, tenant()});
     if (inserted.empty()) {
-        spi::Rows existing = spi::run(existing_order_sql, {input.tenant_order_id, body});
+        spi::Rows existing = spi::run(existing_order_sql, {input.tenant_order_id, body, tenant()});
         if (existing.empty())  // the other order was cancelled meanwhile: a rare race
             throw core::UserError(core::sqlstate::kObjectNotInState,
                                   "tenantOrderId changed state concurrently; retry");
@@ -134,7 +148,7 @@ Placed place(const core::OrderInput& input, const std::string& body) {
                          {"quantity", l.quantity},
                          {"bundle_ref", bundle}});
     }
-    spi::run(insert_lines_sql, {order_id, lines.dump()});
+    spi::run(insert_lines_sql, {order_id, lines.dump(), tenant()});
 
     EventLog events;
     events.order_created(order_id, input.tenant_order_id, spi::text(inserted[0], 0), input.priority,
@@ -160,10 +174,13 @@ Datum waitroom_place_order(PG_FUNCTION_ARGS) {
     return waitroom::pg::invoke(fcinfo, [](FunctionCallInfo fc) {
         const std::string body = waitroom::pg::jsonb_arg_text(fc, 0);
         const waitroom::core::OrderInput input = waitroom::core::parse_order_input(body);
+        const std::string tenant_id =
+            waitroom::pg::order_tenant(input, waitroom::pg::optional_text_arg(fc, 1));
+        const waitroom::pg::TenantScope scope(tenant_id);
         waitroom::pg::spi::connect();
         const waitroom::pg::Placed placed = waitroom::pg::place(input, body);
         if (placed.json) return waitroom::pg::finish_with_json(*placed.json);
-        return waitroom::pg::finish_with_order_json(placed.order_id);
+        return waitroom::pg::finish_with_order_json(placed.order_id, tenant_id);
     });
 }
 }

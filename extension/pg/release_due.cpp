@@ -1,6 +1,7 @@
 // release_due(at): pre-orders whose release time has come, then the deferred work
 // (waitroomd calls it on its timer and when NOTIFY waitroom_reroute wakes it).
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 #include "pg/unrouted_plan.hpp"
 #include "pg/waiting_room.hpp"
 // Postgres headers last: they redefine snprintf and friends.
@@ -14,8 +15,15 @@ namespace waitroom::pg {
 namespace {
 
 // Articles of waiting lines whose pre-order is due by `at` (waitroom.due_preorder_articles).
-spi::Statement due_articles_sql{"SELECT a FROM waitroom.due_preorder_articles($1::timestamptz) a",
-                                1};
+spi::Statement due_articles_sql{
+    "SELECT a FROM waitroom.due_preorder_articles($2, $1::timestamptz) a", 2};
+
+// release_due() without a tenant: every tenant with waiting plans or deferred work, one after
+// another (the one statement that reads across tenants: no call of one tenant runs it).
+spi::Statement waiting_tenants_sql{
+    "SELECT p.tenant_id FROM waitroom.routing_plan p WHERE p.status = 'WAITING'"
+    " UNION SELECT q.tenant_id FROM waitroom.reroute_queue q ORDER BY 1",
+    0};
 
 }  // namespace
 }  // namespace waitroom::pg
@@ -29,11 +37,20 @@ PG_FUNCTION_INFO_V1(waitroom_release_due);
 Datum waitroom_release_due(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
         const std::string at = waitroom::pg::text_arg(fc, 0);
+        const std::optional<std::string> given =
+            waitroom::pg::checked_tenant(waitroom::pg::optional_text_arg(fc, 1));
         spi::connect();
-        std::vector<std::string> due =
-            waitroom::pg::first_column(spi::run(waitroom::pg::due_articles_sql, {at}));
-        int changed = waitroom::pg::reactivate_articles(due, &at);
-        changed += waitroom::pg::drain_retry_queue(&at);
+        const std::vector<std::string> tenants =
+            given ? std::vector<std::string>{*given}
+                  : waitroom::pg::first_column(spi::run(waitroom::pg::waiting_tenants_sql, {}));
+        int changed = 0;
+        for (const std::string& tenant_id : tenants) {
+            const waitroom::pg::TenantScope scope(tenant_id);
+            std::vector<std::string> due = waitroom::pg::first_column(
+                spi::run(waitroom::pg::due_articles_sql, {at, tenant_id}));
+            changed += waitroom::pg::reactivate_articles(due, &at);
+            changed += waitroom::pg::drain_retry_queue(&at);
+        }
         spi::finish();
         return Int32GetDatum(changed);
     });

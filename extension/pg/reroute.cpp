@@ -10,6 +10,7 @@
 #include "pg/retry_queue.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 #include "pg/unrouted_plan.hpp"
 #include "pg/waiting_room.hpp"
 // Postgres headers last: they redefine snprintf and friends.
@@ -24,7 +25,17 @@ namespace {
 
 // Every WAITING and NOT_ROUTABLE plan (optionally of one order), in queue order.
 spi::Statement unrouted_plans_sql{
-    "SELECT u.routing_plan_id FROM waitroom.unrouted_plans($1::uuid) u ORDER BY u.queue_rank", 1};
+    "SELECT u.routing_plan_id FROM waitroom.unrouted_plans($2, $1::uuid) u"
+    " ORDER BY u.queue_rank",
+    2};
+
+// reroute_all() without a tenant: every tenant with unrouted plans or deferred work, one
+// after another (the one statement that reads across tenants: no call of one tenant runs it).
+spi::Statement unrouted_tenants_sql{
+    "SELECT p.tenant_id FROM waitroom.routing_plan p"
+    " WHERE p.status IN ('WAITING', 'NOT_ROUTABLE')"
+    " UNION SELECT q.tenant_id FROM waitroom.reroute_queue q ORDER BY 1",
+    0};
 
 // Locks up front all that re-routing these plans can take: their order and plan rows, the
 // waiting locks of their articles, every candidate stock row of those. Re-routing one plan after
@@ -46,7 +57,7 @@ int reroute_unrouted(const std::optional<std::string>& order_id, const char* run
     EventLog events;
     int changed = 0;
     const std::vector<std::string> plan_ids =
-        first_column(spi::run(unrouted_plans_sql, {order_id}));
+        first_column(spi::run(unrouted_plans_sql, {order_id, tenant()}));
     lock_ahead(plan_ids);
     for (const std::string& plan_id : plan_ids) {
         if (reroute_one(plan_id, options, events)) ++changed;
@@ -67,23 +78,37 @@ PG_FUNCTION_INFO_V1(waitroom_reroute);
 Datum waitroom_reroute(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
         const std::string order_id = waitroom::pg::text_arg(fc, 0);
+        const std::optional<std::string> given = waitroom::pg::optional_text_arg(fc, 1);
         spi::connect();
-        waitroom::pg::require_open_order(order_id);
-        waitroom::pg::reroute_unrouted(order_id, "REROUTE");
-        return waitroom::pg::finish_with_order_json(order_id);
+        const std::string tenant_id = waitroom::pg::tenant_of_order(order_id, given);
+        {
+            const waitroom::pg::TenantScope scope(tenant_id);
+            waitroom::pg::require_open_order(order_id);
+            waitroom::pg::reroute_unrouted(order_id, "REROUTE");
+        }
+        return waitroom::pg::finish_with_order_json(order_id, tenant_id);
     });
 }
 
 PG_FUNCTION_INFO_V1(waitroom_reroute_all);
 Datum waitroom_reroute_all(PG_FUNCTION_ARGS) {
-    return invoke(fcinfo, [](FunctionCallInfo) -> Datum {
+    return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
+        const std::optional<std::string> given =
+            waitroom::pg::checked_tenant(waitroom::pg::optional_text_arg(fc, 0));
         spi::connect();
-        int changed = waitroom::pg::reroute_unrouted(std::nullopt, "REROUTE");
-        // Then what earlier passes deferred, through a pass: it defers again the articles a
-        // decision to wait still holds (not yet visible here; deleting their entries lost
-        // them, issue 10 gap 2).
-        changed += waitroom::pg::waiting_room_pass(waitroom::pg::claim_deferred_articles(), nullptr,
-                                                   /*drain=*/false);
+        const std::vector<std::string> tenants =
+            given ? std::vector<std::string>{*given}
+                  : waitroom::pg::first_column(spi::run(waitroom::pg::unrouted_tenants_sql, {}));
+        int changed = 0;
+        for (const std::string& tenant_id : tenants) {
+            const waitroom::pg::TenantScope scope(tenant_id);
+            changed += waitroom::pg::reroute_unrouted(std::nullopt, "REROUTE");
+            // Then what earlier passes deferred, through a pass: it defers again the articles
+            // a decision to wait still holds (not yet visible here; deleting their entries
+            // lost them, issue 10 gap 2).
+            changed += waitroom::pg::waiting_room_pass(waitroom::pg::claim_deferred_articles(),
+                                                       nullptr, /*drain=*/false);
+        }
         spi::finish();
         return Int32GetDatum(changed);
     });

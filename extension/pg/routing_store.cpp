@@ -5,16 +5,21 @@
 
 #include "pg/lock_protocol.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 
 namespace waitroom::pg {
 namespace {
 
+// The tenant's row; a tenant without one routes under the defaults (NULLs here: the
+// column defaults are core::Strategy's).
 spi::Statement load_strategy_sql{
-    "SELECT complete_stock_fence_active, complete_stock_fence_mode, order_split_active,"
-    "       max_split_count, use_waiting_room_for_pre_back_order_items, waiting_room_priority,"
+    "SELECT s.complete_stock_fence_active, s.complete_stock_fence_mode, s.order_split_active,"
+    "       s.max_split_count, s.use_waiting_room_for_pre_back_order_items,"
+    "       s.waiting_room_priority,"
     "       (extract(epoch FROM coalesce($1::timestamptz, now())) * 1000000)::bigint"
-    "  FROM waitroom.routing_strategy",
-    1};
+    "  FROM (SELECT) AS one"
+    "  LEFT JOIN waitroom.routing_strategy s ON s.tenant_id = $2",
+    2};
 
 // The candidate offers of the order's articles (waitroom.candidate_offer: SPEC §3's
 // candidacy, read by the article indexes of listing and stock).
@@ -22,14 +27,14 @@ spi::Statement load_offers_sql{
     "SELECT c.facility_ref, c.tenant_article_id, c.out_of_stock_behaviour,"
     "       (extract(epoch FROM c.preorder_available_from) * 1000000)::bigint,"
     "       c.on_hand, c.reserved, c.lat, c.lon"
-    "  FROM waitroom.candidate_offer($1::text[]) c",
-    1};
+    "  FROM waitroom.candidate_offer($2, $1::text[]) c",
+    2};
 
 // STRICT_FIFO's held-back quantity per article: the probe rows of waitroom.waiting_queue.
 spi::Statement held_back_sql{
     "SELECT q.tenant_article_id, q.ahead"
-    "  FROM waitroom.waiting_queue($1::text[], $2::uuid[], $3::uuid) q WHERE q.probe",
-    3};
+    "  FROM waitroom.waiting_queue($4, $1::text[], $2::uuid[], $3::uuid) q WHERE q.probe",
+    4};
 
 core::FenceMode fence_mode(const std::string& s) {
     return s == "static" ? core::FenceMode::Static : core::FenceMode::Reactive;
@@ -57,24 +62,25 @@ std::vector<std::string> articles_of(const std::vector<core::Line>& lines) {
 
 core::Strategy load_strategy(core::Timestamp* now, const std::string* now_override) {
     lock_strategy_shared();  // a strategy change waits for this decision to commit
-    spi::Rows rows =
-        spi::run(load_strategy_sql, {now_override ? spi::Value(*now_override) : std::nullopt});
-    if (rows.size() != 1) throw std::logic_error("waitroom.routing_strategy must hold one row");
+    spi::Rows rows = spi::run(load_strategy_sql,
+                              {now_override ? spi::Value(*now_override) : std::nullopt, tenant()});
+    if (rows.size() != 1) throw std::logic_error("waitroom: the strategy read must give one row");
     const spi::Row& r = rows[0];
     core::Strategy s;
+    *now = spi::integer(r, 6);
+    if (!r[0]) return s;  // no row: the defaults
     s.complete_stock_fence_active = spi::boolean(r, 0);
     s.complete_stock_fence_mode = fence_mode(spi::text(r, 1));
     s.order_split_active = spi::boolean(r, 2);
     s.max_split_count = static_cast<int>(spi::integer(r, 3));
     s.use_waiting_room_for_pre_back_order_items = spi::boolean(r, 4);
     s.waiting_room_priority = priority_mode(spi::text(r, 5));
-    *now = spi::integer(r, 6);
     return s;
 }
 
 OfferTable load_offers(const std::vector<std::string>& articles) {
     OfferTable table;
-    for (const spi::Row& r : spi::run(load_offers_sql, {spi::array_literal(articles)})) {
+    for (const spi::Row& r : spi::run(load_offers_sql, {spi::array_literal(articles), tenant()})) {
         core::Offer offer;
         offer.facility_ref = spi::text(r, 0);
         offer.article = spi::text(r, 1);
@@ -137,7 +143,8 @@ std::map<std::string, std::int64_t> held_back_before(const std::vector<std::stri
     // The plan being re-routed, or else a new plan of the order.
     const spi::Value plan = plan_id.empty() ? std::nullopt : spi::Value("{" + plan_id + "}");
     const spi::Value order = plan_id.empty() ? spi::Value(order_id) : std::nullopt;
-    for (const spi::Row& r : spi::run(held_back_sql, {spi::array_literal(articles), plan, order}))
+    for (const spi::Row& r :
+         spi::run(held_back_sql, {spi::array_literal(articles), plan, order, tenant()}))
         held[spi::text(r, 0)] = spi::integer(r, 1);
     return held;
 }

@@ -5,6 +5,7 @@
 // 6-8 us a statement (the clause is rebuilt per statement, the row is fetched back), this
 // about 1 us. Inserts keep an AFTER trigger, which lets COPY insert in batches.
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "pg/lock_protocol.hpp"
 #include "pg/plan_routing.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 #include "pg/waiting_room.hpp"
 // Postgres headers last: they redefine snprintf and friends.
 #include "pg/guard.hpp"
@@ -23,8 +25,10 @@ extern "C" {
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "commands/extension.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
@@ -37,6 +41,7 @@ namespace waitroom::pg {
 namespace {
 
 struct RaisedArticle {
+    std::string tenant_id;
     std::string article;
     int nest_level;  // the (sub)transaction that raised it: its abort takes the note back
 };
@@ -58,28 +63,30 @@ void forget_raised_in_aborted_subxact(SubXactEvent event, SubTransactionId /*sub
         raised_articles.end());
 }
 
-// Whether `index` of waitroom.`table` leads to a row visible now: the first whose first
-// column equals `key`, or (no key) any. An index probe without SPI or a plan: the common
+// Whether `index` of waitroom.`table` leads to a row visible now: the first whose leading
+// columns equal `keys` (at most two). An index probe without SPI or a plan: the common
 // restock, of an article nobody waits for, costs this and its lock alone.
-bool index_has_row(const char* table, const char* index, const std::string* key) {
+bool index_has_row(const char* table, const char* index, const std::vector<std::string>& keys) {
+    const std::size_t nkeys = std::min<std::size_t>(keys.size(), 2);
+    const char* key_text[2] = {nkeys > 0 ? keys[0].c_str() : nullptr,
+                               nkeys > 1 ? keys[1].c_str() : nullptr};
     bool found = false;
     pg_call([&]() noexcept {
         const Oid schema = get_namespace_oid("waitroom", false);
         Relation rel = table_open(get_relname_relid(table, schema), AccessShareLock);
         const Oid index_oid = get_relname_relid(index, schema);
         if (!OidIsValid(index_oid)) elog(ERROR, "waitroom: index %s is missing", index);
-        ScanKeyData scan_key;
-        int nkeys = 0;
-        if (key != nullptr) {
-            // The key names the table's column (systable_beginscan maps it to the index's), in
+        ScanKeyData scan_key[2];
+        if (nkeys > 0) {
+            // Each key names the table's column (systable_beginscan maps it to the index's), in
             // the index's collation: its order is the one a btree descent must follow.
             Relation index_rel = index_open(index_oid, AccessShareLock);
-            const AttrNumber column = index_rel->rd_index->indkey.values[0];
-            const Oid collation = index_rel->rd_indcollation[0];
+            for (std::size_t k = 0; k < nkeys; ++k)
+                ScanKeyEntryInitialize(&scan_key[k], 0, index_rel->rd_index->indkey.values[k],
+                                       BTEqualStrategyNumber, InvalidOid,
+                                       index_rel->rd_indcollation[k], F_TEXTEQ,
+                                       CStringGetTextDatum(key_text[k]));
             index_close(index_rel, AccessShareLock);
-            ScanKeyEntryInitialize(&scan_key, 0, column, BTEqualStrategyNumber, InvalidOid,
-                                   collation, F_TEXTEQ, CStringGetTextDatum(key->c_str()));
-            nkeys = 1;
         }
         // The latest snapshot, taken after the pass tried the waiting locks (see
         // waiting_room_pass): it sees every decision to wait that committed before. At
@@ -88,7 +95,8 @@ bool index_has_row(const char* table, const char* index, const std::string* key)
         // caller's COMMIT fail (40001) in a cycle with serializable orders.
         const bool serializable = IsolationIsSerializable();
         Snapshot snapshot = serializable ? SnapshotSelf : RegisterSnapshot(GetLatestSnapshot());
-        SysScanDesc scan = systable_beginscan(rel, index_oid, true, snapshot, nkeys, &scan_key);
+        SysScanDesc scan =
+            systable_beginscan(rel, index_oid, true, snapshot, static_cast<int>(nkeys), scan_key);
         found = HeapTupleIsValid(systable_getnext(scan));
         systable_endscan(scan);
         if (!serializable) UnregisterSnapshot(snapshot);
@@ -97,14 +105,29 @@ bool index_has_row(const char* table, const char* index, const std::string* key)
     return found;
 }
 
-// Whether a waiting-room pass has anything to do for these raised articles: a waiting lock
-// it cannot take (defer), a plan waiting for one of them, or work earlier passes deferred.
+// Whether Citus is installed in this database (looked up once per transaction). On Citus the
+// trigger fires on a shard, and the tables index_has_row() opens by name are the empty shell
+// tables: there the pass's own queries (router-planned to the tenant's shards) decide.
+bool citus_present() {
+    static LocalTransactionId checked_in = InvalidLocalTransactionId;
+    static bool present = false;
+    if (checked_in != MyProc->lxid) {
+        pg_call([&]() noexcept { present = OidIsValid(get_extension_oid("citus", true)); });
+        checked_in = MyProc->lxid;
+    }
+    return present;
+}
+
+// Whether a waiting-room pass has anything to do for these raised articles (of the call's
+// tenant): a waiting lock it cannot take (defer), a plan waiting for one of them, or work
+// earlier passes deferred.
 bool pass_has_work(const std::vector<std::string>& articles) {
     if (!try_lock_waiting_exclusive(articles).empty()) return true;
+    if (citus_present()) return true;
     for (const std::string& article : articles)
-        if (index_has_row("routing_plan_line", "waiting_plan_line_by_article", &article))
+        if (index_has_row("routing_plan_line", "waiting_plan_line_by_article", {tenant(), article}))
             return true;
-    return index_has_row("reroute_queue", "reroute_queue_pkey", nullptr);
+    return index_has_row("reroute_queue", "reroute_queue_pkey", {tenant()});
 }
 
 // At REPEATABLE READ / SERIALIZABLE the pass defers instead of serving (waiting_room_pass
@@ -114,9 +137,10 @@ bool pass_has_work(const std::vector<std::string>& articles) {
 // It does not drain either, so it does not look at reroute_queue.
 std::vector<std::string> articles_to_defer(const std::vector<std::string>& articles) {
     std::vector<std::string> deferred = try_lock_waiting_exclusive(articles);
+    if (citus_present()) return articles;  // a drain finds out (deferring more costs a drain)
     for (const std::string& article : articles)
         if (std::find(deferred.begin(), deferred.end(), article) == deferred.end() &&
-            index_has_row("routing_plan_line", "waiting_plan_line_by_article", &article))
+            index_has_row("routing_plan_line", "waiting_plan_line_by_article", {tenant(), article}))
             deferred.push_back(article);
     return deferred;
 }
@@ -145,7 +169,7 @@ bool availability_rose(HeapTuple old_row, HeapTuple new_row, TupleDesc desc) {
             rose = true;
             return;
         }
-        for (const char* key : {"facility_ref", "tenant_article_id"}) {
+        for (const char* key : {"facility_ref", "tenant_article_id", "tenant_id"}) {
             const int attno = SPI_fnumber(desc, key);
             const Datum before = heap_getattr(old_row, attno, desc, &null_old);
             const Datum after = heap_getattr(new_row, attno, desc, &null_new);
@@ -159,13 +183,17 @@ bool availability_rose(HeapTuple old_row, HeapTuple new_row, TupleDesc desc) {
 }
 
 void note_article(HeapTuple row, TupleDesc desc) {
+    char* tenant_id = nullptr;
     char* article = nullptr;
     pg_call([&]() noexcept {
         bool isnull = false;
         Datum value = heap_getattr(row, SPI_fnumber(desc, "tenant_article_id"), desc, &isnull);
         if (!isnull) article = TextDatumGetCString(value);
+        value = heap_getattr(row, SPI_fnumber(desc, "tenant_id"), desc, &isnull);
+        if (!isnull) tenant_id = TextDatumGetCString(value);
     });
-    if (article != nullptr) raised_articles.push_back({article, GetCurrentTransactionNestLevel()});
+    if (article != nullptr && tenant_id != nullptr)
+        raised_articles.push_back({tenant_id, article, GetCurrentTransactionNestLevel()});
 }
 
 TriggerData* trigger_data(FunctionCallInfo fc) {
@@ -221,21 +249,27 @@ Datum waitroom_stock_changed(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
         waitroom::pg::trigger_data(fc);
         if (raised_articles.empty()) return PointerGetDatum(nullptr);
-        std::vector<std::string> articles;
-        articles.reserve(raised_articles.size());
-        for (auto& raised : raised_articles) articles.push_back(std::move(raised.article));
+        // One pass per tenant, in tenant order: no pass crosses tenants (SPEC §7).
+        std::map<std::string, std::vector<std::string>> by_tenant;
+        for (auto& raised : raised_articles)
+            by_tenant[raised.tenant_id].push_back(std::move(raised.article));
         raised_articles.clear();
-        std::sort(articles.begin(), articles.end());
-        articles.erase(std::unique(articles.begin(), articles.end()), articles.end());
-        if (IsolationUsesXactSnapshot())
-            articles = waitroom::pg::articles_to_defer(articles);
-        else if (!waitroom::pg::pass_has_work(articles))
-            return PointerGetDatum(nullptr);
-        if (articles.empty()) return PointerGetDatum(nullptr);
         namespace spi = waitroom::pg::spi;
-        spi::connect();
-        waitroom::pg::waiting_room_pass(std::move(articles), nullptr, /*drain=*/true);
-        spi::finish();
+        bool connected = false;
+        for (auto& [tenant_id, articles] : by_tenant) {
+            const waitroom::pg::TenantScope scope(tenant_id);
+            std::sort(articles.begin(), articles.end());
+            articles.erase(std::unique(articles.begin(), articles.end()), articles.end());
+            if (IsolationUsesXactSnapshot())
+                articles = waitroom::pg::articles_to_defer(articles);
+            else if (!waitroom::pg::pass_has_work(articles))
+                continue;
+            if (articles.empty()) continue;
+            if (!connected) spi::connect();
+            connected = true;
+            waitroom::pg::waiting_room_pass(std::move(articles), nullptr, /*drain=*/true);
+        }
+        if (connected) spi::finish();
         return PointerGetDatum(nullptr);
     });
 }

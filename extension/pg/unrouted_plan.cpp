@@ -12,6 +12,7 @@
 #include "pg/retry_queue.hpp"
 #include "pg/routing_store.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 
 namespace waitroom::pg {
 
@@ -23,19 +24,20 @@ spi::Statement plans_lines_sql{
     "       p.status, o.consumer_lat, o.consumer_lon, l.line_id, l.tenant_article_id,"
     "       l.quantity, ol.bundle_ref"
     "  FROM unnest($1::uuid[]) AS x(id)"
-    "  JOIN waitroom.routing_plan p ON p.routing_plan_id = x.id"
-    "  JOIN waitroom.orders o ON o.order_id = p.order_id"
+    "  JOIN waitroom.routing_plan p ON p.tenant_id = $2 AND p.routing_plan_id = x.id"
+    "  JOIN waitroom.orders o ON o.tenant_id = $2 AND o.order_id = p.order_id"
     "  LEFT JOIN waitroom.routing_plan_line l"
-    "         ON l.routing_plan_id = p.routing_plan_id AND l.quantity > 0"
-    "  LEFT JOIN waitroom.order_line ol ON ol.order_id = l.order_id AND ol.line_id = l.line_id"
+    "         ON l.tenant_id = $2 AND l.routing_plan_id = p.routing_plan_id AND l.quantity > 0"
+    "  LEFT JOIN waitroom.order_line ol"
+    "         ON ol.tenant_id = $2 AND ol.order_id = l.order_id AND ol.line_id = l.line_id"
     " ORDER BY p.routing_plan_id, ol.position",
-    1};
+    2};
 
 }  // namespace
 
 std::map<std::string, PlanToRoute> load_plans(const std::vector<std::string>& plan_ids) {
     std::map<std::string, PlanToRoute> plans;
-    for (const auto& r : spi::run(plans_lines_sql, {spi::array_literal(plan_ids)})) {
+    for (const auto& r : spi::run(plans_lines_sql, {spi::array_literal(plan_ids), tenant()})) {
         const std::string& id = spi::text(r, 0);
         auto [it, fresh] = plans.try_emplace(id);
         PlanToRoute& plan = it->second;

@@ -14,6 +14,7 @@
 #include "pg/routing_store.hpp"
 #include "pg/settings.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 #include "pg/unrouted_plan.hpp"
 #include "pg/waiting_room.hpp"
 
@@ -56,13 +57,13 @@ private:
 // plans in queue order, so each served plan is ahead of every plan after it.
 spi::Statement waiting_ahead_sql{
     "SELECT q.routing_plan_id, q.tenant_article_id, q.ahead FROM "
-    "waitroom.waiting_queue($1::text[]) q",
-    1};
+    "waitroom.waiting_queue($2, $1::text[]) q",
+    2};
 
 class HeldBack {
 public:
     explicit HeldBack(const std::vector<std::string>& articles) {
-        for (const auto& r : spi::run(waiting_ahead_sql, {spi::array_literal(articles)}))
+        for (const auto& r : spi::run(waiting_ahead_sql, {spi::array_literal(articles), tenant()}))
             ahead_[{spi::text(r, 0), spi::text(r, 1)}] = spi::integer(r, 2);
     }
 

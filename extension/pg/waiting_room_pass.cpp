@@ -10,6 +10,7 @@
 #include "pg/plan_routing.hpp"
 #include "pg/retry_queue.hpp"
 #include "pg/spi.hpp"
+#include "pg/tenant.hpp"
 #include "pg/unrouted_plan.hpp"
 #include "pg/waiting_room.hpp"
 // Postgres headers last: they redefine snprintf and friends.
@@ -30,10 +31,10 @@ namespace {
 spi::Statement waited_articles_sql{
     "SELECT a FROM unnest($1::text[]) AS a"  // one index probe per article, never a hash
     " WHERE (SELECT true FROM waitroom.routing_plan_line w"  // of every waiting line
-    "         WHERE w.waiting AND w.tenant_article_id = a LIMIT 1)"
-    " UNION ALL "  // a NULL row: earlier passes deferred work
-    "(SELECT NULL FROM waitroom.reroute_queue LIMIT 1)",
-    1};
+    "         WHERE w.waiting AND w.tenant_id = $2 AND w.tenant_article_id = a LIMIT 1)"
+    " UNION ALL "  // a NULL row: earlier passes deferred work (of this tenant)
+    "(SELECT NULL FROM waitroom.reroute_queue WHERE tenant_id = $2 LIMIT 1)",
+    2};
 
 // Every article of every waiting plan that needs one of these articles: the articles a
 // pass may touch, locked exclusive before it reads anything.
@@ -41,19 +42,20 @@ spi::Statement article_closure_sql{
     "SELECT DISTINCT l2.tenant_article_id"
     "  FROM unnest($1::text[]) AS a(article)"
     " CROSS JOIN LATERAL (SELECT l.routing_plan_id FROM waitroom.routing_plan_line l"
-    "                      WHERE l.waiting AND l.tenant_article_id = a.article OFFSET 0) w"
+    "                      WHERE l.waiting AND l.tenant_id = $2"
+    "                        AND l.tenant_article_id = a.article OFFSET 0) w"
     " CROSS JOIN LATERAL (SELECT l2.tenant_article_id FROM waitroom.routing_plan_line l2"
-    "                      WHERE l2.routing_plan_id = w.routing_plan_id AND l2.waiting"
-    "                     OFFSET 0) l2",
-    1};
+    "                      WHERE l2.tenant_id = $2 AND l2.routing_plan_id = w.routing_plan_id"
+    "                        AND l2.waiting OFFSET 0) l2",
+    2};
 
 // WAITING plans needing these articles, in queue order (waitroom.waiting_queue: each
 // article's waiting lines from the partial index, each plan and order by its key, so the
 // cost follows the plans served, not the size of the waiting room).
 spi::Statement waiting_plans_sql{
-    "SELECT q.routing_plan_id FROM waitroom.waiting_queue($1::text[]) q"
+    "SELECT q.routing_plan_id FROM waitroom.waiting_queue($2, $1::text[]) q"
     " GROUP BY q.routing_plan_id ORDER BY min(q.queue_rank)",
-    1};
+    2};
 
 }  // namespace
 
@@ -65,7 +67,7 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
                    int* changed) {
     if (articles.empty()) return true;
     std::vector<std::string> closure =
-        first_column(spi::run(article_closure_sql, {spi::array_literal(articles)}));
+        first_column(spi::run(article_closure_sql, {spi::array_literal(articles), tenant()}));
     closure.insert(closure.end(), articles.begin(), articles.end());
     std::sort(closure.begin(), closure.end());
     closure.erase(std::unique(closure.begin(), closure.end()), closure.end());
@@ -79,7 +81,7 @@ bool serve_waiting(const std::vector<std::string>& articles, const std::string* 
     options.now_override = now_override;
     options.waiting_room_pass = true;
     const std::vector<std::string> plan_ids =
-        first_column(spi::run(waiting_plans_sql, {spi::array_literal(articles)}));
+        first_column(spi::run(waiting_plans_sql, {spi::array_literal(articles), tenant()}));
     if (plan_ids.empty() || serve_in_batch(plan_ids, options, changed)) return true;
     for (const std::string& plan_id : plan_ids) {
         // Each plan in its own subtransaction with bounded lock waits: whatever this pass
@@ -132,7 +134,8 @@ int waiting_room_pass(std::vector<std::string> articles, const std::string* now_
     std::vector<std::string> refused = try_lock_waiting_exclusive(articles);
     std::vector<std::string> waited;
     bool queued = false;
-    for (const spi::Row& row : spi::run(waited_articles_sql, {spi::array_literal(articles)})) {
+    for (const spi::Row& row :
+         spi::run(waited_articles_sql, {spi::array_literal(articles), tenant()})) {
         if (row[0])
             waited.push_back(*row[0]);
         else
@@ -177,11 +180,17 @@ namespace spi = waitroom::pg::spi;
 
 extern "C" {
 
-// waitroom._reactivate(articles text[]): the same pass, for listing and facility changes.
+// waitroom._reactivate(tenant_id text, articles jsonb): the same pass, for listing, facility
+// and strategy changes (their triggers call it once per tenant).
 PG_FUNCTION_INFO_V1(waitroom_reactivate);
 Datum waitroom_reactivate(PG_FUNCTION_ARGS) {
     return invoke(fcinfo, [](FunctionCallInfo fc) -> Datum {
-        const std::string articles = waitroom::pg::jsonb_arg_text(fc, 0);
+        const std::string tenant_id = waitroom::pg::text_arg(fc, 0);
+        if (tenant_id.empty())
+            throw waitroom::core::UserError(waitroom::core::sqlstate::kInvalidParameter,
+                                            "tenant_id must not be empty");
+        const waitroom::pg::TenantScope scope(tenant_id);
+        const std::string articles = waitroom::pg::jsonb_arg_text(fc, 1);
         spi::connect();
         std::vector<std::string> list;
         try {

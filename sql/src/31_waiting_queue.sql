@@ -5,6 +5,9 @@
 -- custom plan per call (the default for an array argument) cost more to plan than to run
 -- (bench/queue_sql.sh).
 
+-- Every function here is of one tenant (its first argument, SPEC §7): each table it reads is
+-- filtered by that tenant, so on Citus each runs on the tenant's node alone.
+
 -- Candidate offers of some articles (SPEC §3): the facility is ONLINE and its listing ACTIVE.
 -- `available` = max(on_hand - reserved, 0), 0 for a PREORDER listing not released by `at`
 -- (the router computes the same from these columns: extension/core/router_model.cpp).
@@ -14,7 +17,7 @@
 -- stock: a join on the listing's key alone let the generic plan hash-join a sequential scan of
 -- all of stock (18 ms at 100,000 rows), and a per-article LATERAL probe cost 21k instructions
 -- a row.
-CREATE FUNCTION candidate_offer(articles text[], at timestamptz DEFAULT now())
+CREATE FUNCTION candidate_offer(tenant_id text, articles text[], at timestamptz DEFAULT now())
 RETURNS TABLE (facility_ref text, tenant_article_id text, out_of_stock_behaviour text,
                preorder_available_from timestamptz, on_hand int, reserved int, available int,
                preorder_pending bool, lat double precision, lon double precision)
@@ -32,11 +35,14 @@ BEGIN
                    coalesce(l.out_of_stock_behaviour = 'PREORDER'
                             AND l.preorder_available_from > candidate_offer.at, false) AS pending
               FROM listing l
-              JOIN facility f ON f.facility_ref = l.facility_ref
+              JOIN facility f
+                ON f.tenant_id = candidate_offer.tenant_id AND f.facility_ref = l.facility_ref
               LEFT JOIN stock s
-                     ON s.facility_ref = l.facility_ref AND s.tenant_article_id = l.tenant_article_id
+                     ON s.tenant_id = candidate_offer.tenant_id
+                    AND s.facility_ref = l.facility_ref AND s.tenant_article_id = l.tenant_article_id
                     AND s.tenant_article_id = ANY (articles)
-             WHERE l.tenant_article_id = ANY (articles)
+             WHERE l.tenant_id = candidate_offer.tenant_id
+               AND l.tenant_article_id = ANY (articles)
                AND l.status = 'ACTIVE' AND f.status = 'ONLINE') x;
 END $$;
 
@@ -52,7 +58,7 @@ END $$;
 -- NULL), which queues by its order's date behind the plans of that date.
 -- Each article's waiting lines come from the partial index, each plan and order by its key:
 -- the cost follows those articles' queues, not the size of the waiting room.
-CREATE FUNCTION waiting_queue(articles text[], probe_plan_ids uuid[] DEFAULT NULL,
+CREATE FUNCTION waiting_queue(tenant_id text, articles text[], probe_plan_ids uuid[] DEFAULT NULL,
                               probe_order_id uuid DEFAULT NULL)
 RETURNS TABLE (tenant_article_id text, routing_plan_id uuid, line_id text, quantity int,
                queue_rank bigint, ahead bigint, probe bool)
@@ -68,8 +74,10 @@ BEGIN
             - coalesce(sum(r.quantity) OVER (PARTITION BY r.article, r.queue_rank), 0))::bigint,
            r.probe
       FROM (SELECT e.*,
+                   -- No strategy row: the defaults (FIFO).
                    dense_rank() OVER (ORDER BY CASE WHEN (SELECT s.waiting_room_priority = 'PRIORITY'
-                                                            FROM routing_strategy s)
+                                                            FROM routing_strategy s
+                                                           WHERE s.tenant_id = waiting_queue.tenant_id)
                                                       THEN e.priority END DESC NULLS LAST,
                                                e.order_date, e.plan_no NULLS LAST) AS queue_rank
               FROM (SELECT a.article, w.routing_plan_id, w.line_id, w.quantity, w.priority,
@@ -79,9 +87,13 @@ BEGIN
                            SELECT l.routing_plan_id, l.line_id, l.quantity, o.priority,
                                   o.order_date, p.plan_no
                              FROM routing_plan_line l
-                             JOIN routing_plan p ON p.routing_plan_id = l.routing_plan_id
-                             JOIN orders o ON o.order_id = p.order_id
-                            WHERE l.waiting AND l.tenant_article_id = a.article
+                             JOIN routing_plan p
+                               ON p.tenant_id = waiting_queue.tenant_id
+                              AND p.routing_plan_id = l.routing_plan_id
+                             JOIN orders o
+                               ON o.tenant_id = waiting_queue.tenant_id AND o.order_id = p.order_id
+                            WHERE l.waiting AND l.tenant_id = waiting_queue.tenant_id
+                              AND l.tenant_article_id = a.article
                               AND p.status = 'WAITING' OFFSET 0) w
                     UNION ALL
                     SELECT a.article, k.routing_plan_id, NULL, 0, k.priority, k.order_date,
@@ -91,31 +103,38 @@ BEGIN
                              CROSS JOIN LATERAL (
                                    SELECT p.routing_plan_id, p.plan_no, p.order_id
                                      FROM routing_plan p
-                                    WHERE p.routing_plan_id = x.id OFFSET 0) p
-                              JOIN orders o ON o.order_id = p.order_id
+                                    WHERE p.tenant_id = waiting_queue.tenant_id
+                                      AND p.routing_plan_id = x.id OFFSET 0) p
+                              JOIN orders o
+                                ON o.tenant_id = waiting_queue.tenant_id AND o.order_id = p.order_id
                             UNION ALL
                             SELECT NULL, o.priority, o.order_date, NULL
-                              FROM orders o WHERE o.order_id = probe_order_id) k
+                              FROM orders o
+                             WHERE o.tenant_id = waiting_queue.tenant_id
+                               AND o.order_id = probe_order_id) k
                       LEFT JOIN LATERAL unnest(articles) AS a(article) ON true) e) r;
 END $$;
 
 -- Pre-orders due by `at` (SPEC §4, release_due): articles with a waiting line and an ACTIVE
 -- PREORDER listing whose preorder_available_from has come.
-CREATE FUNCTION due_preorder_articles(at timestamptz) RETURNS SETOF text
+CREATE FUNCTION due_preorder_articles(tenant_id text, at timestamptz) RETURNS SETOF text
 LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
     RETURN QUERY
     SELECT DISTINCT l.tenant_article_id
       FROM routing_plan_line l
-      JOIN listing li ON li.tenant_article_id = l.tenant_article_id
-     WHERE l.waiting AND li.out_of_stock_behaviour = 'PREORDER' AND li.status = 'ACTIVE'
+      JOIN listing li
+        ON li.tenant_id = due_preorder_articles.tenant_id
+       AND li.tenant_article_id = l.tenant_article_id
+     WHERE l.waiting AND l.tenant_id = due_preorder_articles.tenant_id
+       AND li.out_of_stock_behaviour = 'PREORDER' AND li.status = 'ACTIVE'
        AND li.preorder_available_from <= due_preorder_articles.at;
 END $$;
 
 -- What reroute(order_id) and reroute_all() (order_id NULL) re-route: every WAITING and
--- NOT_ROUTABLE plan (of the order), ranked in queue order.
-CREATE FUNCTION unrouted_plans(order_id uuid)
+-- NOT_ROUTABLE plan of the tenant (of the order), ranked in queue order.
+CREATE FUNCTION unrouted_plans(tenant_id text, order_id uuid)
 RETURNS TABLE (routing_plan_id uuid, queue_rank bigint)
 LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan AS $$
@@ -125,21 +144,25 @@ DECLARE
 BEGIN
     IF unrouted_plans.order_id IS NULL THEN  -- the partial index of unrouted plans
         ids := ARRAY(SELECT p.routing_plan_id FROM routing_plan p
-                      WHERE p.status IN ('WAITING', 'NOT_ROUTABLE'));
+                      WHERE p.tenant_id = unrouted_plans.tenant_id
+                        AND p.status IN ('WAITING', 'NOT_ROUTABLE'));
     ELSE  -- the order's plans by its index
         ids := ARRAY(SELECT p.routing_plan_id FROM routing_plan p
-                      WHERE p.order_id = unrouted_plans.order_id
+                      WHERE p.tenant_id = unrouted_plans.tenant_id
+                        AND p.order_id = unrouted_plans.order_id
                         AND p.status IN ('WAITING', 'NOT_ROUTABLE'));
     END IF;
-    RETURN QUERY SELECT q.routing_plan_id, q.queue_rank FROM waiting_queue(NULL, ids) q;
+    RETURN QUERY SELECT q.routing_plan_id, q.queue_rank
+                   FROM waiting_queue(unrouted_plans.tenant_id, NULL, ids) q;
 END $$;
 
--- One row per waiting line, with why it waits and its place in the queue for its article.
+-- One row per waiting line, with why it waits and its place in the queue for its article (of
+-- its tenant: the queue's partition is (tenant_id, tenant_article_id), SPEC §7).
 -- The reason follows what the router does (SPEC §3): a line (a unit) is served by one
 -- candidate facility, so it waits for stock while no candidate has its quantity available;
 -- under STRICT_FIFO it is queued while the article's total available, less what waits ahead
--- of its plan, is short of it. A filter on tenant_article_id reaches the indexes (it is the
--- queue's partition); any other filter still computes the queues of every waiting article.
+-- of its plan, is short of it. A filter on tenant_article_id (and tenant_id) reaches the
+-- indexes; any other filter still computes the queues of every waiting article.
 CREATE VIEW waiting_room AS
 SELECT x.order_id, x.tenant_order_id, q.routing_plan_id, q.line_id, wa.tenant_article_id,
        q.quantity,
@@ -153,21 +176,25 @@ SELECT x.order_id, x.tenant_order_id, q.routing_plan_id, q.line_id, wa.tenant_ar
            ELSE 'WAITING_FOR_OTHER_ITEMS'
        END AS reason,
        x.waiting_since, a.preorder_available_from,
-       row_number() OVER (PARTITION BY wa.tenant_article_id ORDER BY q.queue_rank, x.position)
-           AS queue_position
-  FROM (SELECT DISTINCT w.tenant_article_id FROM routing_plan_line w WHERE w.waiting) wa
- CROSS JOIN LATERAL waiting_queue(ARRAY[wa.tenant_article_id]) q
+       row_number() OVER (PARTITION BY wa.tenant_id, wa.tenant_article_id
+                          ORDER BY q.queue_rank, x.position)
+           AS queue_position,
+       wa.tenant_id
+  FROM (SELECT DISTINCT w.tenant_id, w.tenant_article_id FROM routing_plan_line w WHERE w.waiting) wa
+ CROSS JOIN LATERAL waiting_queue(wa.tenant_id, ARRAY[wa.tenant_article_id]) q
  -- Each line's plan, order and order line by their keys (a join could read them whole).
  CROSS JOIN LATERAL (
        SELECT p.order_id, p.waiting_since, o.tenant_order_id, ol.position, ol.bundle_ref
          FROM routing_plan p
-         JOIN orders o ON o.order_id = p.order_id
-         JOIN order_line ol ON ol.order_id = p.order_id AND ol.line_id = q.line_id
-        WHERE p.routing_plan_id = q.routing_plan_id OFFSET 0) x
- CROSS JOIN routing_strategy st
+         JOIN orders o ON o.tenant_id = wa.tenant_id AND o.order_id = p.order_id
+         JOIN order_line ol
+           ON ol.tenant_id = wa.tenant_id AND ol.order_id = p.order_id AND ol.line_id = q.line_id
+        WHERE p.tenant_id = wa.tenant_id AND p.routing_plan_id = q.routing_plan_id OFFSET 0) x
+ -- No strategy row: the defaults (FIFO).
+ LEFT JOIN routing_strategy st ON st.tenant_id = wa.tenant_id
  CROSS JOIN LATERAL (
        SELECT max(c.available) AS best, sum(c.available) AS total,
               bool_or(c.preorder_pending) AS preorder_pending,
               min(c.preorder_available_from) FILTER (WHERE c.out_of_stock_behaviour = 'PREORDER')
                   AS preorder_available_from
-         FROM candidate_offer(ARRAY[wa.tenant_article_id], now()) c) a;
+         FROM candidate_offer(wa.tenant_id, ARRAY[wa.tenant_article_id], now()) c) a;

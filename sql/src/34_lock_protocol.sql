@@ -10,8 +10,8 @@ RETURNS TABLE (kind text, bucket int, classid oid, objid oid, objsubid int2)
 AS 'MODULE_PATHNAME', 'waitroom_lock_tags' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 2049
 SET search_path = waitroom, pg_catalog, pg_temp;
 
--- The bucket of an article's waiting and pass locks.
-CREATE FUNCTION article_lock_bucket(article text) RETURNS int
+-- The bucket of a tenant's article's waiting and pass locks (it hashes both: SPEC §7).
+CREATE FUNCTION article_lock_bucket(tenant_id text, article text) RETURNS int
 AS 'MODULE_PATHNAME', 'waitroom_article_lock_bucket' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = waitroom, pg_catalog, pg_temp;
 

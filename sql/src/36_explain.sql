@@ -14,9 +14,12 @@
 -- made it when its parent is decided again. Rows go with their plan (ON DELETE CASCADE), are
 -- user data for pg_dump, and DROP EXTENSION drops the table.
 CREATE TABLE routing_decision (
-    routing_plan_id uuid PRIMARY KEY REFERENCES routing_plan ON DELETE CASCADE,
+    routing_plan_id uuid NOT NULL,
     decided_at      timestamptz NOT NULL DEFAULT now(),
-    log             json NOT NULL
+    log             json NOT NULL,
+    tenant_id       text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, routing_plan_id),
+    FOREIGN KEY (tenant_id, routing_plan_id) REFERENCES routing_plan ON DELETE CASCADE
 );
 SELECT pg_catalog.pg_extension_config_dump('routing_decision', '');
 
@@ -81,14 +84,21 @@ SELECT jsonb_build_object(
 $$;
 
 -- The order's plans in creation order, each with its routing_plan facts and its decision log
--- (null, with a note, for plans decided before 0.2.0 kept logs).
-CREATE FUNCTION explain(order_id uuid) RETURNS jsonb
+-- (null, with a note, for plans decided before 0.2.0 kept logs). tenant_id NULL: the order's
+-- tenant; a tenant given that does not hold the order: P0002, as an unknown order (SPEC §7).
+-- Only that tenant's plans and decisions are read.
+CREATE FUNCTION explain(order_id uuid, tenant_id text) RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+#variable_conflict use_column
 DECLARE
     result jsonb;
+    t text := explain.tenant_id;
 BEGIN
     IF explain.order_id IS NULL THEN
         RAISE EXCEPTION 'order_id is required' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF t IS NULL THEN  -- by the order id's own index
+        t := (SELECT o.tenant_id FROM orders o WHERE o.order_id = explain.order_id LIMIT 1);
     END IF;
     SELECT jsonb_build_object(
                'orderId', o.order_id,
@@ -108,13 +118,17 @@ BEGIN
                                   'no decision log: decided before waitroom 0.2.0 recorded decisions'
                               END) ORDER BY p.plan_no)
                      FROM routing_plan p
-                     LEFT JOIN routing_decision d ON d.routing_plan_id = p.routing_plan_id
-                    WHERE p.order_id = o.order_id), '[]'::jsonb))
+                     LEFT JOIN routing_decision d
+                            ON d.tenant_id = t AND d.routing_plan_id = p.routing_plan_id
+                    WHERE p.tenant_id = t AND p.order_id = o.order_id), '[]'::jsonb))
       INTO result
       FROM orders o
-     WHERE o.order_id = explain.order_id;
+     WHERE o.tenant_id = t AND o.order_id = explain.order_id;
     IF result IS NULL THEN
         RAISE EXCEPTION 'order % not found', explain.order_id USING ERRCODE = 'no_data_found';
     END IF;
     RETURN result;
 END $$;
+CREATE FUNCTION explain(order_id uuid) RETURNS jsonb
+LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS
+$$ SELECT explain(order_id, NULL::text) $$;

@@ -95,7 +95,7 @@ SELECT throws_ok($$SELECT waitroom.reroute(NULL)$$, '22023', 'order_id is requir
 SELECT throws_ok($$SELECT waitroom.cancel_order(NULL)$$, '22023', 'order_id is required', 'cancel_order(NULL): 22023');
 SELECT throws_ok($$SELECT waitroom.assign_facility(NULL, 'x')$$, '22023', 'routing_plan_id is required', 'assign_facility(NULL, ...): 22023');
 -- the internal pass entry point rejects what is not a list of articles, as a caller's error
-SELECT throws_ok($$SELECT waitroom._reactivate('{"sku": 1}')$$, '22023', 'articles must be a JSON array of strings',
+SELECT throws_ok($$SELECT waitroom._reactivate('default', '{"sku": 1}')$$, '22023', 'articles must be a JSON array of strings',
                  '_reactivate of a non-array: 22023, not an internal error');
 -- exact message of one case (throws_ok with message)
 SELECT throws_ok($$SELECT waitroom.place_order('{"orderLineItems": [{"tenantArticleId": "sku-1", "quantity": 1}]}')$$,

@@ -11,7 +11,7 @@ SELECT plan(24);
 CREATE FUNCTION pg_temp.article_locks(a text) RETURNS text LANGUAGE sql AS $$
   SELECT coalesce(string_agg(h.kind, ',' ORDER BY h.kind), '')
     FROM waitroom.lock_holders h
-   WHERE h.pid = pg_backend_pid() AND h.bucket = waitroom.article_lock_bucket(a) $$;
+   WHERE h.pid = pg_backend_pid() AND h.bucket = waitroom.article_lock_bucket('default', a) $$;
 
 INSERT INTO waitroom.facility (facility_ref) VALUES ('fa'), ('fb');
 INSERT INTO waitroom.listing (facility_ref, tenant_article_id, out_of_stock_behaviour)

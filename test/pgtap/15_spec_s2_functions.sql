@@ -10,14 +10,21 @@ SELECT plan(19);
 \ir lib/spec_network.psql
 
 -- ================================================================ §2 functions
-SELECT is(pg_temp.signature('place_order'), '"order" jsonb -> jsonb', '§2 place_order(order jsonb) returns jsonb');
-SELECT is(pg_temp.signature('reroute'), 'order_id uuid -> jsonb', '§2 reroute(order_id uuid) returns jsonb');
-SELECT is(pg_temp.signature('reroute_all'), ' -> integer', '§2 reroute_all() returns int');
-SELECT is(pg_temp.signature('assign_facility'), 'routing_plan_id uuid, facility_ref text, lines jsonb DEFAULT NULL::jsonb -> jsonb',
+-- Each with its SPEC §7 twin: the same arguments and the tenant last (no default).
+SELECT is(pg_temp.signature('place_order'), '"order" jsonb -> jsonb | "order" jsonb, tenant_id text -> jsonb',
+          '§2 place_order(order jsonb) returns jsonb');
+SELECT is(pg_temp.signature('reroute'), 'order_id uuid -> jsonb | order_id uuid, tenant_id text -> jsonb',
+          '§2 reroute(order_id uuid) returns jsonb');
+SELECT is(pg_temp.signature('reroute_all'), ' -> integer | tenant_id text -> integer', '§2 reroute_all() returns int');
+SELECT is(pg_temp.signature('assign_facility'),
+          'routing_plan_id uuid, facility_ref text, lines jsonb DEFAULT NULL::jsonb -> jsonb'
+          ' | routing_plan_id uuid, facility_ref text, lines jsonb, tenant_id text -> jsonb',
           '§2 assign_facility(routing_plan_id uuid, facility_ref text, lines jsonb default null) returns jsonb');
-SELECT is(pg_temp.signature('cancel_order'), 'order_id uuid, lines jsonb DEFAULT NULL::jsonb -> jsonb',
+SELECT is(pg_temp.signature('cancel_order'),
+          'order_id uuid, lines jsonb DEFAULT NULL::jsonb -> jsonb | order_id uuid, lines jsonb, tenant_id text -> jsonb',
           '§2 cancel_order(order_id uuid, lines jsonb default null) returns jsonb');
-SELECT is(pg_temp.signature('release_due'), 'at timestamp with time zone DEFAULT now() -> integer',
+SELECT is(pg_temp.signature('release_due'),
+          'at timestamp with time zone DEFAULT now() -> integer | at timestamp with time zone, tenant_id text -> integer',
           '§2 release_due(at timestamptz default now()) returns int');
 
 -- ---------------------------------------------------------------- place_order input

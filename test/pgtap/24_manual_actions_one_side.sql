@@ -73,7 +73,7 @@ SELECT is((SELECT array_agg(DISTINCT event ORDER BY event) FROM plan_events),
           '{ROUTING_PLAN_CANCELLED,ROUTING_PLAN_NOT_ROUTABLE,ROUTING_PLAN_ROUTED,ROUTING_PLAN_WAITING}',
           'the fixture writes every kind of plan event');
 SELECT is((SELECT array_agg(DISTINCT pg_temp.keys(payload)) FROM plan_events),
-          '{"decidedBy,facilityRef,lines,orderId,parentRoutingPlanId,routingPlanId,runType,status,tenantOrderId"}',
+          '{"decidedBy,facilityRef,lines,orderId,parentRoutingPlanId,routingPlanId,runType,status,tenantId,tenantOrderId"}',
           'every plan event, decided or cancelled, carries the same keys');
 SELECT is((SELECT array_agg(DISTINCT pg_temp.keys(l)) FROM plan_events, jsonb_array_elements(payload->'lines') l),
           '{"lineId,quantity,shortQuantity,tenantArticleId"}', 'and the same keys per line');
@@ -102,7 +102,7 @@ SELECT is((SELECT count(*) FROM plan_events e JOIN waitroom.routing_plan p ON p.
 -- ---------------------------------------------------------------- pick job events: one key set
 SELECT is((SELECT array_agg(DISTINCT event || ':' || pg_temp.keys(payload) ORDER BY event || ':' || pg_temp.keys(payload))
              FROM waitroom.event WHERE event IN ('PICK_JOB_CREATED', 'PICK_JOB_CANCELLED')),
-          '{"PICK_JOB_CANCELLED:facilityRef,orderId,pickJobId,pickLines,routingPlanId,subStatus,tenantOrderId","PICK_JOB_CREATED:facilityRef,orderId,pickJobId,pickLines,routingPlanId,subStatus,tenantOrderId"}',
+          '{"PICK_JOB_CANCELLED:facilityRef,orderId,pickJobId,pickLines,routingPlanId,subStatus,tenantId,tenantOrderId","PICK_JOB_CREATED:facilityRef,orderId,pickJobId,pickLines,routingPlanId,subStatus,tenantId,tenantOrderId"}',
           'PICK_JOB_CREATED and PICK_JOB_CANCELLED carry the same keys');
 SELECT is((SELECT e.payload->'pickLines' FROM waitroom.event e
             WHERE e.event = 'PICK_JOB_CANCELLED' AND (e.payload->>'orderId')::uuid = pg_temp.order_of('P')),
@@ -118,7 +118,7 @@ SELECT is(pg_temp.events_since('cancel-p'),
           '{ROUTING_PLAN_CANCELLED,ROUTING_PLAN_CANCELLED,PICK_JOB_CANCELLED,ORDER_CANCELLED,ROUTING_PLAN_CANCELLED,ORDER_CANCELLED,ROUTING_PLAN_CANCELLED,ORDER_CANCELLED}',
           'each cancel writes its plans'' events, its pick jobs'', then the order''s');
 SELECT is((SELECT payload FROM waitroom.event WHERE event = 'ORDER_CANCELLED' AND (payload->>'orderId')::uuid = pg_temp.order_of('P')),
-          jsonb_build_object('orderId', pg_temp.order_of('P'), 'tenantOrderId', 'P', 'lines',
+          jsonb_build_object('orderId', pg_temp.order_of('P'), 'tenantId', 'default', 'tenantOrderId', 'P', 'lines',
             '[{"lineId": "1", "tenantArticleId": "x", "quantity": 2}, {"lineId": "2", "tenantArticleId": "y", "quantity": 3},
               {"lineId": "3", "tenantArticleId": "w", "quantity": 1}]'::jsonb),
           'ORDER_CANCELLED lists every line cancelled, in line order');

@@ -34,7 +34,7 @@ SELECT is((SELECT count(DISTINCT (classid, objid, objsubid)) FROM waitroom.lock_
   'each tag names one lock');
 SELECT is_empty($$SELECT * FROM waitroom.lock_tags() WHERE objsubid IN (1, 2)$$,
   'no tag is in the key space of pg_advisory_lock* (objsubid 1: bigint key, 2: two int4 keys)');
-SELECT is(waitroom.article_lock_bucket(NULL), NULL, 'no article, no bucket');
+SELECT is(waitroom.article_lock_bucket('default', NULL), NULL, 'no article, no bucket');
 
 -- ---------------------------------------------------------------- the holders, from the locks the C takes
 -- Set up with the triggers off: a listing change runs a pass, which would take locks.
@@ -55,7 +55,7 @@ SELECT is_empty($$SELECT pg_temp.held()$$, 'no waitroom lock held yet');
 -- A restock nobody waits for takes each raised article's waiting lock, exclusive.
 UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id IN ('sku-1', 'sku-2', 'sku-3');
 SELECT set_eq($$SELECT pg_temp.held()$$,
-  $$SELECT DISTINCT 'waiting:' || waitroom.article_lock_bucket(a) || ':ExclusiveLock:true'
+  $$SELECT DISTINCT 'waiting:' || waitroom.article_lock_bucket('default', a) || ':ExclusiveLock:true'
       FROM unnest(ARRAY['sku-1', 'sku-2', 'sku-3']) a$$,
   'a restock holds the waiting lock of each raised article''s bucket (article_lock_bucket)');
 
@@ -64,10 +64,10 @@ SELECT set_eq($$SELECT pg_temp.held()$$,
 SELECT pg_temp.place_one('w1', '2026-01-01T10:00:00Z', 'sku-wait', 1);
 SELECT is(pg_temp.line_state('w1'), '1:0/0/1/0/0', 'w1 waits');
 SELECT set_eq($$SELECT pg_temp.held() EXCEPT
-                SELECT 'waiting:' || waitroom.article_lock_bucket(a) || ':ExclusiveLock:true'
+                SELECT 'waiting:' || waitroom.article_lock_bucket('default', a) || ':ExclusiveLock:true'
                   FROM unnest(ARRAY['sku-1', 'sku-2', 'sku-3']) a$$,
   $$VALUES ('strategy:-:ShareLock:true'),
-           ('waiting:' || waitroom.article_lock_bucket('sku-wait') || ':ShareLock:true')$$,
+           ('waiting:' || waitroom.article_lock_bucket('default', 'sku-wait') || ':ShareLock:true')$$,
   'a decision to wait holds the strategy lock and its article''s waiting lock, shared');
 
 -- A change of the strategy takes the strategy lock exclusive (it waits for every decision).
@@ -94,7 +94,7 @@ SELECT ok(has_table_privilege('waitroom_reader', 'waitroom.lock_holders', 'SELEC
   'a reader reads lock_holders, an app does not');
 SET LOCAL ROLE waitroom_reader;
 SELECT lives_ok($$SELECT * FROM waitroom.lock_holders$$, 'the reader can read it (and every function it calls)');
-SELECT lives_ok($$SELECT waitroom.article_lock_bucket('sku-1')$$, 'and look up an article''s bucket');
+SELECT lives_ok($$SELECT waitroom.article_lock_bucket('default', 'sku-1')$$, 'and look up an article''s bucket');
 RESET ROLE;
 
 SELECT * FROM finish();

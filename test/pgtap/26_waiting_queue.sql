@@ -38,7 +38,7 @@ SELECT pg_temp.place('OW-1', '[{"id": "1", "tenantArticleId": "own", "quantity":
 SELECT is(pg_temp.plan_picks('OW-1'), 'WAITING@-{own:1,own:1}', 'split off, 1 of 2: the router waits whole');
 SELECT is(pg_temp.queue('own'), 'OW-1#1:WAITING_FOR_OTHER_ITEMS OW-1#2:WAITING_FOR_OTHER_ITEMS',
           'the view: no earlier order holds it back, the order waits whole');
-SELECT is((SELECT array_agg(q.ahead ORDER BY q.line_id) FROM waitroom.waiting_queue('{own}') q),
+SELECT is((SELECT array_agg(q.ahead ORDER BY q.line_id) FROM waitroom.waiting_queue('default', '{own}') q),
           '{0,0}'::bigint[], 'waiting_queue: nothing ahead of either line of the first plan');
 
 -- STRICT_FIFO held back: two waits, then 1 arrives. SH-1 (2) cannot take it, SH-2 (1) must not.
@@ -49,13 +49,13 @@ UPDATE waitroom.stock SET on_hand = 1 WHERE facility_ref = 'wq1' AND tenant_arti
 SELECT is(pg_temp.plan_picks('SH-2'), 'WAITING@-{held:1}', 'STRICT_FIFO: the later plan is held back');
 SELECT is(pg_temp.queue('held'), 'SH-1#1:BACKORDER_NO_STOCK SH-2#2:QUEUED_BEHIND_EARLIER_ORDERS',
           'the view says why each waits');
-SELECT is((SELECT array_agg(q.ahead ORDER BY q.queue_rank) FROM waitroom.waiting_queue('{held}') q),
+SELECT is((SELECT array_agg(q.ahead ORDER BY q.queue_rank) FROM waitroom.waiting_queue('default', '{held}') q),
           '{0,2}'::bigint[], 'waiting_queue: SH-2 has 2 ahead');
 -- A new order of a later date queues behind both; one of an earlier date in front.
 SELECT pg_temp.place_one('SH-3', '2026-01-03', 'nowhere', 1);
-SELECT is((SELECT array_agg(q.ahead) FROM waitroom.waiting_queue('{held}', NULL, pg_temp.order_of('SH-3')) q WHERE q.probe),
+SELECT is((SELECT array_agg(q.ahead) FROM waitroom.waiting_queue('default', '{held}', NULL, pg_temp.order_of('SH-3')) q WHERE q.probe),
           '{3}'::bigint[], 'held back from a new order: every waiting plan of an earlier date');
-SELECT is((SELECT array_agg(q.ahead) FROM waitroom.waiting_queue('{held}', ARRAY[pg_temp.plan_of('SH-2', 'WAITING')]) q WHERE q.probe),
+SELECT is((SELECT array_agg(q.ahead) FROM waitroom.waiting_queue('default', '{held}', ARRAY[pg_temp.plan_of('SH-2', 'WAITING')]) q WHERE q.probe),
           '{2}'::bigint[], 'held back from a waiting plan: what waits ahead of it (its own lines left out)');
 
 -- ---------------------------------------------------------------- one order for the pass and the view
@@ -78,7 +78,7 @@ SELECT pg_temp.offer('wq_off', 'cand', 4);
 SELECT pg_temp.offer('wq2', 'cand2', 4, 'PREORDER', preorder_from => now() + interval '1 day');
 SELECT is((SELECT string_agg(c.facility_ref || '/' || c.tenant_article_id || '=' || c.available, ' '
                              ORDER BY c.tenant_article_id, c.facility_ref)
-             FROM waitroom.candidate_offer('{cand,cand2}', now()) c),
+             FROM waitroom.candidate_offer('default', '{cand,cand2}', now()) c),
           'wq1/cand=4 wq2/cand2=0', 'candidate_offer: ONLINE and ACTIVE only; a future PREORDER is available 0');
 
 SELECT is_empty('SELECT * FROM waitroom.check_invariants()', 'invariants hold');

@@ -206,7 +206,7 @@ UPDATE waitroom.routing_strategy SET waiting_room_priority = 'PRIORITY';
 UPDATE waitroom.routing_strategy SET waiting_room_priority = 'FIFO';
 -- The DBA's view of waitroom's own locks (lock_protocol.cpp's tags, decoded from pg_locks).
 SELECT count(*) FROM waitroom.lock_holders;
-SELECT waitroom.article_lock_bucket('a-1') BETWEEN 0 AND 1023;
+SELECT waitroom.article_lock_bucket('default', 'a-1') BETWEEN 0 AND 1023;
 -- The DBA's and exporter's stats (70_stats.sql): polled every few seconds, so no whole-table read.
 SELECT plans_waiting >= 0, plans_routed_estimate, oldest_waiting_age, deliveries_dead FROM waitroom.stats;
 -- A DBA's explain of an order (36_explain.sql): the order's plans and logs by their keys.
