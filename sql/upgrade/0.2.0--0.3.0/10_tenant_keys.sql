@@ -1,6 +1,7 @@
 -- ---------------------------------------------------------------- tables of SPEC §1
 -- References first (they use the keys), then the keys, then the keys again with tenant_id,
 -- then the references. Names are those CREATE TABLE gives a fresh 0.3.0 install.
+ALTER TABLE routing_decision DROP CONSTRAINT routing_decision_routing_plan_id_fkey;
 ALTER TABLE listing DROP CONSTRAINT listing_facility_ref_fkey;
 ALTER TABLE stock DROP CONSTRAINT stock_facility_ref_fkey;
 ALTER TABLE order_line DROP CONSTRAINT order_line_order_id_fkey;
@@ -89,3 +90,12 @@ ALTER TABLE pick_line DROP CONSTRAINT pick_line_pkey,
     ADD FOREIGN KEY (tenant_id, pick_job_id) REFERENCES pick_job ON DELETE CASCADE;
 DROP INDEX pick_line_by_stock_row;
 CREATE INDEX pick_line_by_stock_row ON pick_line (tenant_id, facility_ref, tenant_article_id);
+
+-- ---------------------------------------------------------------- the waiting room's and explain's
+ALTER TABLE reroute_queue DROP CONSTRAINT reroute_queue_pkey,
+    ADD COLUMN tenant_id text NOT NULL DEFAULT 'default',
+    ADD PRIMARY KEY (tenant_id, entry_id);
+ALTER TABLE routing_decision DROP CONSTRAINT routing_decision_pkey,
+    ADD COLUMN tenant_id text NOT NULL DEFAULT 'default',
+    ADD PRIMARY KEY (tenant_id, routing_plan_id),
+    ADD FOREIGN KEY (tenant_id, routing_plan_id) REFERENCES routing_plan ON DELETE CASCADE;
