@@ -35,8 +35,8 @@ std::string installed_version() {
         HeapTuple tuple = systable_getnext(scan);
         if (HeapTupleIsValid(tuple)) {
             bool isnull = true;
-            Datum value = heap_getattr(tuple, Anum_pg_extension_extversion,
-                                       RelationGetDescr(rel), &isnull);
+            Datum value =
+                heap_getattr(tuple, Anum_pg_extension_extversion, RelationGetDescr(rel), &isnull);
             if (!isnull) version = text_to_cstring(DatumGetTextPP(value));
         }
         systable_endscan(scan);
@@ -56,10 +56,9 @@ void require_matching_sql_objects() {
         matched = true;
         return;
     }
-    throw core::UserError(
-        "55000", "waitroom's SQL objects in this database are version " + installed +
-                     ", its module (waitroom.so) is version " + kModuleVersion +
-                     ": run ALTER EXTENSION waitroom UPDATE");
+    throw core::UserError("55000", "waitroom's SQL objects in this database are version " +
+                                       installed + ", its module (waitroom.so) is version " +
+                                       kModuleVersion + ": run ALTER EXTENSION waitroom UPDATE");
 }
 
 }  // namespace waitroom::pg

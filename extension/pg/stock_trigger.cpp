@@ -125,7 +125,7 @@ bool pass_has_work(const std::vector<std::string>& articles) {
     if (!try_lock_waiting_exclusive(articles).empty()) return true;
     if (citus_present()) return true;
     for (const std::string& article : articles)
-        if (index_has_row("routing_plan_line", "waiting_plan_line_by_article", {tenant(), article}))
+        if (index_has_row("routing_plan_line", "waiting_plan_line_by_article", {article, tenant()}))
             return true;
     return index_has_row("reroute_queue", "reroute_queue_pkey", {tenant()});
 }
@@ -140,7 +140,7 @@ std::vector<std::string> articles_to_defer(const std::vector<std::string>& artic
     if (citus_present()) return articles;  // a drain finds out (deferring more costs a drain)
     for (const std::string& article : articles)
         if (std::find(deferred.begin(), deferred.end(), article) == deferred.end() &&
-            index_has_row("routing_plan_line", "waiting_plan_line_by_article", {tenant(), article}))
+            index_has_row("routing_plan_line", "waiting_plan_line_by_article", {article, tenant()}))
             deferred.push_back(article);
     return deferred;
 }

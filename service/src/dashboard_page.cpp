@@ -174,6 +174,12 @@ const char* const kDashboardJs = R"js(
     setTile('deliveries-dead', count(s.deliveriesDead), s.deliveriesDead > 0);
   }
 
+  // An article or order id of a tenant other than 'default' (SPEC §7) shows its tenant: the
+  // same id in two tenants is two queues, two orders.
+  function ofTenant(x, id) {
+    return !x.tenantId || x.tenantId === 'default' ? id : x.tenantId + ' / ' + id;
+  }
+
   function renderQueues(d) {
     const reasons = d.reasons || [];
     const most = Math.max(1, ...reasons.map((r) => r.lines));
@@ -188,14 +194,14 @@ const char* const kDashboardJs = R"js(
       'Lines of the ' + articles.length + ' articles with the largest queues: ' +
       count(d.reasonsCoverLines) + ' of ' + count(waiting) + ' waiting lines.';
     fillTable('articles', articles.map((a) => [
-      [a.article, 'article'], [count(a.lines), 'num'], [count(a.quantity), 'num'],
+      [ofTenant(a, a.article), 'article'], [count(a.lines), 'num'], [count(a.quantity), 'num'],
       [Object.keys(a.reasons).sort().map((r) => r + ' ' + a.reasons[r]).join(', '), 'reasons']]),
       d.articles ? 'nothing waits' : 'not read yet');
   }
 
   function renderOldest(rows) {
     fillTable('oldest', (rows || []).map((o) => [
-      [o.tenantOrderId, 'order'], [o.article, 'article'], [count(o.quantity), 'num'],
+      [ofTenant(o, o.tenantOrderId), 'order'], [o.article, 'article'], [count(o.quantity), 'num'],
       [o.reason, 'reason'], [o.queuePosition + ' of ' + o.queueLength, 'num position'],
       [age(o.waitingSeconds), 'num']]), rows ? 'nothing waits' : 'not read yet');
   }

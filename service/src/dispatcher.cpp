@@ -158,7 +158,8 @@ Dispatcher::BatchOutcome Dispatcher::deliver_batch() {
             delivered.push_back(&d);
             log::debug("delivered", {{"subscription", d.subscription_id},
                                      {"event_id", d.event_id},
-                                     {"order_id", d.order_id}});
+                                     {"order_id", d.order_id},
+                                     {"tenant_id", d.tenant_id}});
             continue;
         }
         // Our own stdout being closed is not the event's fault: give up the whole batch instead
@@ -201,6 +202,7 @@ void Dispatcher::record_failure(const Delivery& delivery, const std::string& err
     nlohmann::json fields = {{"subscription", delivery.subscription_id},
                              {"event_id", delivery.event_id},
                              {"order_id", delivery.order_id},
+                             {"tenant_id", delivery.tenant_id},
                              {"attempt", delivery.attempts + 1},
                              {"error", error}};
     if (state == "dead") {

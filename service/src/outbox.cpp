@@ -13,7 +13,7 @@ std::optional<std::string> Outbox::stdout_subscription() const {
 std::vector<Delivery> Outbox::claim() {
     const auto r = db_.exec(
         "SELECT subscription_id, event_id, order_id, attempts, due, kind, url, headers, secret,"
-        "       max_attempts, body"
+        "       max_attempts, body, event_tenant_id"
         "  FROM waitroom.claim_deliveries($1::bool, $2::text, $3::int, $4::int)",
         {options_.webhooks ? "true" : "false", stdout_subscription(),
          std::to_string(options_.batch_lanes), std::to_string(options_.batch_per_lane)});
@@ -32,6 +32,7 @@ std::vector<Delivery> Outbox::claim() {
         d.secret = r.text(i, 8);
         if (!r.is_null(i, 9)) d.max_attempts = static_cast<int>(r.integer(i, 9));
         d.body = r.text(i, 10);
+        d.tenant_id = r.text(i, 11);
         out.push_back(std::move(d));
     }
     return out;
@@ -40,24 +41,29 @@ std::vector<Delivery> Outbox::claim() {
 int Outbox::ack(const std::vector<const Delivery*>& delivered) {
     if (delivered.empty()) return 0;
     std::vector<std::string> subscriptions;
+    std::vector<std::string> tenants;
     std::string event_ids = "{";
     for (const Delivery* d : delivered) {
         subscriptions.push_back(d->subscription_id);
+        tenants.push_back(d->tenant_id);
         if (event_ids.size() > 1) event_ids += ',';
         event_ids += std::to_string(d->event_id);
     }
     event_ids += '}';
-    const auto r = db_.exec("SELECT waitroom.ack_deliveries($1::text[], $2::bigint[], $3)",
-                            {pg_text_array(subscriptions), event_ids, options_.name});
+    const auto r =
+        db_.exec("SELECT waitroom.ack_deliveries($1::text[], $2::bigint[], $3, $4::text[])",
+                 {pg_text_array(subscriptions), event_ids, options_.name, pg_text_array(tenants)});
     return static_cast<int>(r.integer(0, 0));
 }
 
 std::string Outbox::fail(const Delivery& delivery, const std::string& error, double retry_in) {
     const auto r = db_.exec(
         "SELECT waitroom.fail_delivery($1, $2::bigint, $3,"
-        "                              pg_catalog.make_interval(secs => $4::float8), $5::int, $6)",
+        "                              pg_catalog.make_interval(secs => $4::float8), $5::int, $6,"
+        "                              $7)",
         {delivery.subscription_id, std::to_string(delivery.event_id), error,
-         std::to_string(retry_in), std::to_string(options_.max_attempts), options_.name});
+         std::to_string(retry_in), std::to_string(options_.max_attempts), options_.name,
+         delivery.tenant_id});
     return r.rows() > 0 && !r.is_null(0, 0) ? r.text(0, 0) : "unknown";
 }
 
@@ -74,13 +80,16 @@ Backlog Outbox::backlog() {
 std::vector<double> Outbox::event_ages(const std::vector<const Delivery*>& delivered) {
     std::vector<double> ages;
     if (delivered.empty()) return ages;
+    std::vector<std::string> tenants;
     std::string event_ids = "{";
     for (const Delivery* d : delivered) {
+        tenants.push_back(d->tenant_id);
         if (event_ids.size() > 1) event_ids += ',';
         event_ids += std::to_string(d->event_id);
     }
     event_ids += '}';
-    const auto r = db_.exec("SELECT waitroom.event_ages($1::bigint[])", {event_ids});
+    const auto r = db_.exec("SELECT waitroom.event_ages($1::bigint[], $2::text[])",
+                            {event_ids, pg_text_array(tenants)});
     // A float8[] in text form: {0.01,0.02,NULL}
     const std::string text = r.is_null(0, 0) ? "{}" : r.text(0, 0);
     size_t start = 1;
@@ -144,6 +153,7 @@ std::map<std::string, long long> Outbox::waiting_lines_by_reason() {
     return out;
 }
 
+// No tenant: every tenant's due pre-orders (SPEC §7).
 long long Outbox::release_due() {
     const auto r = db_.exec("SELECT waitroom.release_due()");
     return r.is_null(0, 0) ? 0 : r.integer(0, 0);

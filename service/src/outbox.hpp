@@ -26,10 +26,12 @@ struct Delivery {
     std::string headers_json;
     std::string secret;
     std::optional<int> max_attempts;
-    std::string body;  // the envelope {"event", "eventId", "payload"}
+    std::string body;       // the envelope {"event", "eventId", "payload"}
+    std::string tenant_id;  // the event's tenant (SPEC §7): part of the lane key
 
     bool same_lane(const Delivery& other) const {
-        return subscription_id == other.subscription_id && order_id == other.order_id;
+        return subscription_id == other.subscription_id && tenant_id == other.tenant_id &&
+               order_id == other.order_id;
     }
 };
 

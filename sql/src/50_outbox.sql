@@ -8,10 +8,16 @@
 -- The insert trigger on `event` fans each event out to the matching subscriptions in the same
 -- transaction and sends a NOTIFY that carries an event id only: a wake-up, never the data.
 --
--- Ordering: the events of one order (the lane: subscription + order_id) are delivered in
--- event_id order. waitroomd claims the head of a lane with FOR UPDATE SKIP LOCKED; a row is a
+-- Ordering: the events of one order (the lane: subscription + tenant_id + order_id) are
+-- delivered in event_id order. waitroomd claims the head of a lane with FOR UPDATE SKIP LOCKED; a row is a
 -- head only when no earlier row of its lane is pending or dead, so a dead letter holds back the
 -- later events of that order for that subscription (only) until a DBA retries or discards it.
+--
+-- Tenants (SPEC §7): a delivery carries its event's tenant_id (last column, leading its key and
+-- its reference to the event); every join between event and delivery, and every lane, includes
+-- it. Subscriptions and outbox_setting are global: a subscription receives every tenant's events
+-- (each payload names its tenantId). event_id is one identity on one node, so an event id alone
+-- still names one event there; the functions take an optional tenant to be told which.
 
 -- Sinks. `kind` stdout is served by every waitroomd started with the stdout sink (the default);
 -- those daemons share the work, each event is printed by one of them.
@@ -36,7 +42,7 @@ CREATE TABLE subscription (
 INSERT INTO subscription (subscription_id, kind) VALUES ('stdout', 'stdout');
 
 CREATE TABLE delivery (
-    event_id        bigint NOT NULL REFERENCES event ON DELETE CASCADE,
+    event_id        bigint NOT NULL,
     subscription_id text   NOT NULL REFERENCES subscription ON DELETE CASCADE ON UPDATE CASCADE,
     -- The lane key: the event's order, or the nil uuid for events without one.
     order_id        uuid   NOT NULL,
@@ -49,17 +55,25 @@ CREATE TABLE delivery (
     delivered_at    timestamptz,
     -- The waitroomd instance (--name) that delivered or last tried.
     delivered_by    text,
-    PRIMARY KEY (event_id, subscription_id)
+    tenant_id       text NOT NULL DEFAULT 'default',
+    PRIMARY KEY (tenant_id, event_id, subscription_id),
+    FOREIGN KEY (tenant_id, event_id) REFERENCES event ON DELETE CASCADE
 );
 -- Lanes with open work: the head test ("nothing earlier is open") and the DBA views.
-CREATE INDEX delivery_open_by_lane ON delivery (subscription_id, order_id, event_id)
+CREATE INDEX delivery_open_by_lane ON delivery (tenant_id, subscription_id, order_id, event_id)
     WHERE state IN ('pending', 'dead');
 -- Claims walk due deliveries, oldest due first, and stop at the first one not yet due: a lane
 -- backing off (or behind a dead letter) has all its rows pushed into the future, so it costs
 -- nothing until it is due again.
 CREATE INDEX delivery_due ON delivery (next_attempt_at) WHERE state = 'pending';
--- The lag: the oldest pending event.
+-- The lag: the oldest pending event. Also how an ack or a failure given an event id without its
+-- tenant finds its row (both touch pending rows only).
 CREATE INDEX delivery_pending_by_event ON delivery (event_id) WHERE state = 'pending';
+-- Events by id alone, whatever their tenant: event_id is one identity on one node, and the
+-- outbox's id ranges (redeliver, purge_delivered), the dashboard's newest events and a lookup
+-- by id without its tenant (event_ages) walk it. Not unique: on Citus a unique index must
+-- include tenant_id.
+CREATE INDEX event_by_id ON event (event_id);
 
 -- Retention of delivered events. No row = the default (7 days); set_outbox_retention() sets it.
 CREATE TABLE outbox_setting (
@@ -68,10 +82,10 @@ CREATE TABLE outbox_setting (
 );
 
 -- Every row, the built-in stdout one too (paused, events, max_attempts are the merchant's):
--- a dump load replaces the row CREATE EXTENSION made (_dump_load_starts, 10_schema.sql).
+-- a dump load replaces the row CREATE EXTENSION made (_dump_load_starts, 22_direct_writes.sql).
 SELECT pg_catalog.pg_extension_config_dump('subscription', '');
 CREATE TRIGGER _dump_load_starts BEFORE INSERT ON subscription
-    FOR EACH STATEMENT EXECUTE FUNCTION _dump_load_starts();
+    FOR EACH STATEMENT EXECUTE FUNCTION _dump_load_starts('subscription');
 ALTER TABLE subscription ENABLE ALWAYS TRIGGER _dump_load_starts;
 SELECT pg_catalog.pg_extension_config_dump('delivery', '');
 SELECT pg_catalog.pg_extension_config_dump('outbox_setting', '');
@@ -89,8 +103,8 @@ DECLARE
     last_id bigint;
 BEGIN
     -- Paused subscriptions too: their rows wait at 'infinity', where claims never look.
-    INSERT INTO delivery (event_id, subscription_id, order_id, next_attempt_at)
-    SELECT n.event_id, s.subscription_id,
+    INSERT INTO delivery (tenant_id, event_id, subscription_id, order_id, next_attempt_at)
+    SELECT n.tenant_id, n.event_id, s.subscription_id,
            coalesce(n.order_id, '00000000-0000-0000-0000-000000000000'::uuid),
            CASE WHEN s.active THEN clock_timestamp() ELSE 'infinity' END
       FROM new_events n
@@ -128,7 +142,8 @@ BEGIN
          WHERE l.subscription_id = NEW.subscription_id AND l.state = 'pending'
            AND l.next_attempt_at = 'infinity'
            AND NOT EXISTS (SELECT FROM delivery e
-                            WHERE e.subscription_id = l.subscription_id AND e.order_id = l.order_id
+                            WHERE e.tenant_id = l.tenant_id
+                              AND e.subscription_id = l.subscription_id AND e.order_id = l.order_id
                               AND e.state = 'dead' AND e.event_id < l.event_id);
     END IF;
     RETURN NULL;
@@ -143,14 +158,18 @@ CREATE TRIGGER subscription_paused_or_resumed AFTER UPDATE OF active ON subscrip
 -- up to per_lane pending deliveries of the same lane, all locked until the caller's transaction
 -- ends. Rows come in lane order, then event_id; `due` false means "stop this lane here".
 -- webhooks: whether webhook subscriptions are served; stdout_subscription: the stdout sink's
--- subscription this caller serves (NULL = none).
+-- subscription this caller serves (NULL = none); tenant_id: that tenant's deliveries only
+-- (NULL = every tenant's). Each row names its event's tenant (event_tenant_id, last), which
+-- ack_deliveries and fail_delivery take back.
 CREATE FUNCTION claim_deliveries(webhooks bool, stdout_subscription text,
-                                 max_lanes int DEFAULT 64, per_lane int DEFAULT 100)
+                                 max_lanes int DEFAULT 64, per_lane int DEFAULT 100,
+                                 tenant_id text DEFAULT NULL)
 RETURNS TABLE (subscription_id text, event_id bigint, order_id uuid, attempts int, due bool,
-               kind text, url text, headers jsonb, secret text, max_attempts int, body text)
+               kind text, url text, headers jsonb, secret text, max_attempts int, body text,
+               event_tenant_id text)
 LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH heads AS MATERIALIZED (
-        SELECT d.subscription_id, d.order_id, d.event_id
+        SELECT d.tenant_id, d.subscription_id, d.order_id, d.event_id
           FROM delivery d
           JOIN subscription s ON s.subscription_id = d.subscription_id
          WHERE d.state = 'pending'
@@ -158,8 +177,10 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
            AND d.next_attempt_at <= statement_timestamp()
            AND s.active
            AND ((s.kind = 'webhook' AND webhooks) OR s.subscription_id = stdout_subscription)
+           AND (claim_deliveries.tenant_id IS NULL OR d.tenant_id = claim_deliveries.tenant_id)
            AND NOT EXISTS (SELECT FROM delivery e
-                            WHERE e.subscription_id = d.subscription_id
+                            WHERE e.tenant_id = d.tenant_id
+                              AND e.subscription_id = d.subscription_id
                               AND e.order_id = d.order_id
                               AND e.state IN ('pending', 'dead')
                               AND e.event_id < d.event_id)
@@ -170,12 +191,15 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
            f.next_attempt_at <= clock_timestamp(),
            s.kind, s.url, s.headers, s.secret, s.max_attempts,
            jsonb_build_object('event', ev.event, 'eventId', ev.event_id,
-                              'payload', ev.payload)::text
+                              'payload', ev.payload)::text,
+           f.tenant_id
       FROM heads h
      CROSS JOIN LATERAL (
-            SELECT l.subscription_id, l.event_id, l.order_id, l.attempts, l.next_attempt_at
+            SELECT l.tenant_id, l.subscription_id, l.event_id, l.order_id, l.attempts,
+                   l.next_attempt_at
               FROM delivery l
-             WHERE l.subscription_id = h.subscription_id
+             WHERE l.tenant_id = h.tenant_id
+               AND l.subscription_id = h.subscription_id
                AND l.order_id = h.order_id
                AND l.state = 'pending'
                AND l.event_id >= h.event_id
@@ -183,13 +207,15 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
              LIMIT per_lane
                FOR UPDATE) f
       JOIN subscription s ON s.subscription_id = f.subscription_id
-      JOIN event ev ON ev.event_id = f.event_id
-     ORDER BY h.event_id, h.subscription_id, f.event_id
+      JOIN event ev ON ev.tenant_id = f.tenant_id AND ev.event_id = f.event_id
+     ORDER BY h.event_id, h.subscription_id, h.tenant_id, f.event_id
 $$;
 
 -- Marks deliveries done. Returns how many were still pending: fewer than given means another
--- daemon had already delivered some (a duplicate the caller counts).
-CREATE FUNCTION ack_deliveries(subscription_ids text[], event_ids bigint[], delivered_by text)
+-- daemon had already delivered some (a duplicate the caller counts). tenant_ids: each
+-- delivery's tenant, as claim_deliveries named it (NULL, or a NULL element: found by event id).
+CREATE FUNCTION ack_deliveries(subscription_ids text[], event_ids bigint[], delivered_by text,
+                               tenant_ids text[] DEFAULT NULL)
 RETURNS int
 LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH done AS (
@@ -197,9 +223,11 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
            SET state = 'delivered', attempts = d.attempts + 1,
                last_attempt_at = clock_timestamp(), delivered_at = clock_timestamp(),
                last_error = NULL, delivered_by = ack_deliveries.delivered_by
-          FROM unnest(subscription_ids, event_ids) AS a(subscription_id, event_id)
+          FROM unnest(subscription_ids, event_ids, tenant_ids)
+               AS a(subscription_id, event_id, tenant_id)
          WHERE d.subscription_id = a.subscription_id
            AND d.event_id = a.event_id
+           AND (a.tenant_id IS NULL OR d.tenant_id = a.tenant_id)
            AND d.state = 'pending'
         RETURNING 1)
     SELECT count(*)::int FROM done
@@ -208,9 +236,10 @@ $$;
 -- Records a failed attempt: retry after retry_in, or dead-letter once max_attempts (the
 -- subscription's own, else the caller's default) is reached. The rest of the lane is pushed
 -- back with it (to 'infinity' behind a dead letter), so claims skip the lane cheaply until then.
--- Returns the new state.
+-- Returns the new state. tenant_id: the delivery's (NULL: found by event id).
 CREATE FUNCTION fail_delivery(subscription_id text, event_id bigint, error text,
-                              retry_in interval, default_max_attempts int, delivered_by text)
+                              retry_in interval, default_max_attempts int, delivered_by text,
+                              tenant_id text DEFAULT NULL)
 RETURNS text
 LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH failed AS (
@@ -227,14 +256,17 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
          WHERE s.subscription_id = d.subscription_id
            AND d.subscription_id = fail_delivery.subscription_id
            AND d.event_id = fail_delivery.event_id
+           AND (fail_delivery.tenant_id IS NULL OR d.tenant_id = fail_delivery.tenant_id)
            AND d.state = 'pending'
-        RETURNING d.subscription_id, d.order_id, d.event_id, d.state, d.next_attempt_at),
+        RETURNING d.tenant_id, d.subscription_id, d.order_id, d.event_id, d.state,
+                  d.next_attempt_at),
     held_back AS (
         UPDATE delivery l
            SET next_attempt_at = CASE WHEN f.state = 'dead' THEN 'infinity'
                                       ELSE greatest(l.next_attempt_at, f.next_attempt_at) END
           FROM failed f
-         WHERE l.subscription_id = f.subscription_id
+         WHERE l.tenant_id = f.tenant_id
+           AND l.subscription_id = f.subscription_id
            AND l.order_id = f.order_id
            AND l.state = 'pending'
            AND l.event_id > f.event_id)
@@ -242,7 +274,8 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
 $$;
 
 -- What the daemon reports: how much is pending for the sinks it serves, the age of the oldest
--- pending event (the lag), and in how many seconds the next pending delivery is due.
+-- pending event (the lag), and in how many seconds the next pending delivery is due. Every
+-- tenant's: one daemon serves them all.
 CREATE FUNCTION outbox_backlog(webhooks bool, stdout_subscription text)
 RETURNS TABLE (pending bigint, oldest_pending_age double precision, next_due_in double precision)
 LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
@@ -253,7 +286,8 @@ LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     SELECT (SELECT count(*) FROM delivery d
              WHERE d.state = 'pending' AND d.subscription_id IN (SELECT * FROM served)),
            coalesce((SELECT extract(epoch FROM clock_timestamp() - ev.created_at)::float8
-                       FROM delivery d JOIN event ev ON ev.event_id = d.event_id
+                       FROM delivery d
+                       JOIN event ev ON ev.tenant_id = d.tenant_id AND ev.event_id = d.event_id
                       WHERE d.state = 'pending' AND d.subscription_id IN (SELECT * FROM served)
                       ORDER BY d.event_id LIMIT 1), 0),
            -- Lanes behind a dead letter wait at 'infinity': no retry is due there.
@@ -267,18 +301,21 @@ $$;
 
 -- ---------------------------------------------------------------- DBA views and actions
 
+-- tenant_id last (SPEC §7): the same order id may be another tenant's.
 CREATE VIEW dead_letter AS
 SELECT d.subscription_id, d.event_id, d.order_id, ev.event, d.attempts, d.last_error,
        d.last_attempt_at, ev.created_at,
        -- Later events of the same order for this subscription, held back by this one.
        (SELECT count(*) FROM delivery l
-         WHERE l.subscription_id = d.subscription_id AND l.order_id = d.order_id
+         WHERE l.tenant_id = d.tenant_id
+           AND l.subscription_id = d.subscription_id AND l.order_id = d.order_id
            AND l.state = 'pending' AND l.event_id > d.event_id) AS blocked_events,
-       ev.payload
+       ev.payload, d.tenant_id
   FROM delivery d
-  JOIN event ev ON ev.event_id = d.event_id
+  JOIN event ev ON ev.tenant_id = d.tenant_id AND ev.event_id = d.event_id
  WHERE d.state = 'dead';
 
+-- Per subscription, every tenant's deliveries together.
 CREATE VIEW outbox_status AS
 SELECT s.subscription_id, s.kind, s.url, s.active,
        count(*) FILTER (WHERE d.state = 'pending')   AS pending,
@@ -289,11 +326,13 @@ SELECT s.subscription_id, s.kind, s.url, s.active,
        max(d.delivered_at) AS last_delivered_at
   FROM subscription s
   LEFT JOIN delivery d ON d.subscription_id = s.subscription_id
-  LEFT JOIN event ev ON ev.event_id = d.event_id
+  LEFT JOIN event ev ON ev.tenant_id = d.tenant_id AND ev.event_id = d.event_id
  GROUP BY s.subscription_id, s.kind, s.url, s.active;
 
--- Puts dead letters back in the queue with a fresh attempt budget (NULL arguments = all of them).
-CREATE FUNCTION retry_dead_letter(subscription_id text DEFAULT NULL, event_id bigint DEFAULT NULL)
+-- Puts dead letters back in the queue with a fresh attempt budget (NULL arguments = all of them;
+-- tenant_id: that tenant's only).
+CREATE FUNCTION retry_dead_letter(subscription_id text DEFAULT NULL, event_id bigint DEFAULT NULL,
+                                  tenant_id text DEFAULT NULL)
 RETURNS int
 LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH retried AS (
@@ -303,13 +342,15 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
            AND (retry_dead_letter.subscription_id IS NULL
                 OR d.subscription_id = retry_dead_letter.subscription_id)
            AND (retry_dead_letter.event_id IS NULL OR d.event_id = retry_dead_letter.event_id)
-        RETURNING d.subscription_id, d.order_id),
+           AND (retry_dead_letter.tenant_id IS NULL OR d.tenant_id = retry_dead_letter.tenant_id)
+        RETURNING d.tenant_id, d.subscription_id, d.order_id),
     -- The lane was held back behind the dead letter (fail_delivery): let it go again.
     released AS (
         UPDATE delivery l
            SET next_attempt_at = clock_timestamp()
           FROM retried r
-         WHERE l.subscription_id = r.subscription_id
+         WHERE l.tenant_id = r.tenant_id
+           AND l.subscription_id = r.subscription_id
            AND l.order_id = r.order_id
            AND l.state = 'pending'
            AND l.next_attempt_at > clock_timestamp())
@@ -317,7 +358,8 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
 $$;
 
 -- Gives up on dead letters for good, which lets the later events of their orders go.
-CREATE FUNCTION discard_dead_letter(subscription_id text DEFAULT NULL, event_id bigint DEFAULT NULL)
+CREATE FUNCTION discard_dead_letter(subscription_id text DEFAULT NULL, event_id bigint DEFAULT NULL,
+                                    tenant_id text DEFAULT NULL)
 RETURNS int
 LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH discarded AS (
@@ -327,13 +369,15 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
            AND (discard_dead_letter.subscription_id IS NULL
                 OR d.subscription_id = discard_dead_letter.subscription_id)
            AND (discard_dead_letter.event_id IS NULL OR d.event_id = discard_dead_letter.event_id)
-        RETURNING d.subscription_id, d.order_id),
+           AND (discard_dead_letter.tenant_id IS NULL OR d.tenant_id = discard_dead_letter.tenant_id)
+        RETURNING d.tenant_id, d.subscription_id, d.order_id),
     -- The lane was held back behind the dead letter (fail_delivery): let it go again.
     released AS (
         UPDATE delivery l
            SET next_attempt_at = clock_timestamp()
           FROM discarded r
-         WHERE l.subscription_id = r.subscription_id
+         WHERE l.tenant_id = r.tenant_id
+           AND l.subscription_id = r.subscription_id
            AND l.order_id = r.order_id
            AND l.state = 'pending'
            AND l.next_attempt_at > clock_timestamp())
@@ -352,22 +396,26 @@ $$;
 -- Deletes events older than `older_than` (default: the retention setting, else 7 days) that
 -- no subscription still has open (pending or dead), with their delivery rows; at most
 -- batch_size per call so that the daemon's timer never holds long locks. Returns the count.
+-- Every tenant's, oldest id first (event_by_id).
 CREATE FUNCTION purge_delivered(older_than interval DEFAULT NULL, batch_size int DEFAULT 10000)
 RETURNS int
 LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     WITH doomed AS (
-        SELECT ev.event_id
+        SELECT ev.tenant_id, ev.event_id
           FROM event ev
          WHERE ev.created_at < clock_timestamp() - coalesce(
                    older_than,
                    (SELECT o.delivered_retention FROM outbox_setting o),
                    interval '7 days')
            AND NOT EXISTS (SELECT FROM delivery d
-                            WHERE d.event_id = ev.event_id AND d.state IN ('pending', 'dead'))
+                            WHERE d.tenant_id = ev.tenant_id AND d.event_id = ev.event_id
+                              AND d.state IN ('pending', 'dead'))
          ORDER BY ev.event_id
          LIMIT batch_size
            FOR UPDATE SKIP LOCKED),
     purged AS (
-        DELETE FROM event ev USING doomed WHERE ev.event_id = doomed.event_id RETURNING 1)
+        DELETE FROM event ev USING doomed
+         WHERE ev.tenant_id = doomed.tenant_id AND ev.event_id = doomed.event_id
+        RETURNING 1)
     SELECT count(*)::int FROM purged
 $$;

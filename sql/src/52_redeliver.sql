@@ -8,15 +8,17 @@
 -- Returns how many deliveries it queued. Ids of the range that have no event, below the newest
 -- id the outbox has handed out, were purged (purge_delivered) or never committed: an error
 -- (P0002) naming them unless missing_ok, then a WARNING. docs/redeliver.md has the rest.
+-- tenant_id (SPEC §7): that tenant's events of the range only (NULL = every tenant's). Event ids
+-- are one identity across tenants: an id of the range that is another tenant's is not missing.
 --
 -- Locks, in this order: the subscription FOR SHARE (its filter and pause hold, a pause, resume
 -- or delete waits); the range's events FOR KEY SHARE (purge_delivered skips them; one it is
 -- deleting is waited for and then missing); the subscription's deliveries of the range FOR
 -- UPDATE in event_id order (a daemon's claim of one is waited for, so no ack or failure lands
 -- between reading a state and writing it). Claims find the re-queued rows through the lane-head
--- rule, so each order's events still go out in event_id order.
+-- rule, so each order's events (the lane: tenant and order) still go out in event_id order.
 CREATE FUNCTION waitroom.redeliver(subscription_id text, from_event_id bigint, to_event_id bigint,
-                          missing_ok boolean DEFAULT false)
+                          missing_ok boolean DEFAULT false, tenant_id text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
 #variable_conflict use_column
@@ -29,6 +31,8 @@ DECLARE
     n_missing  bigint;
     requeued   bigint;
     created    bigint;
+    -- The lanes touched: (lane_tenants[i], lanes[i]).
+    lane_tenants text[];
     lanes      uuid[];
 BEGIN
     IF redeliver.subscription_id IS NULL THEN
@@ -48,6 +52,7 @@ BEGIN
     due := CASE WHEN sub.active THEN clock_timestamp() ELSE 'infinity' END;
 
     PERFORM FROM event ev WHERE ev.event_id BETWEEN from_event_id AND to_event_id
+       AND (redeliver.tenant_id IS NULL OR ev.tenant_id = redeliver.tenant_id)
       ORDER BY ev.event_id FOR KEY SHARE;
 
     -- Missing ids: below the last id handed out (the sequence; the table alone would not show a
@@ -83,33 +88,41 @@ BEGIN
     PERFORM FROM delivery d
      WHERE d.subscription_id = sub.subscription_id
        AND d.event_id BETWEEN from_event_id AND to_event_id
+       AND (redeliver.tenant_id IS NULL OR d.tenant_id = redeliver.tenant_id)
      ORDER BY d.event_id FOR UPDATE;
 
     WITH taken AS (
-        SELECT ev.event_id FROM event ev
+        SELECT ev.tenant_id, ev.event_id FROM event ev
          WHERE ev.event_id BETWEEN from_event_id AND to_event_id
+           AND (redeliver.tenant_id IS NULL OR ev.tenant_id = redeliver.tenant_id)
            AND (sub.events IS NULL OR ev.event = ANY (sub.events))),
     done AS (
         UPDATE delivery d
            SET state = 'pending', attempts = 0, next_attempt_at = due, last_error = NULL,
                delivered_at = NULL
           FROM taken t
-         WHERE d.subscription_id = sub.subscription_id AND d.event_id = t.event_id
+         WHERE d.tenant_id = t.tenant_id AND d.event_id = t.event_id
+           AND d.subscription_id = sub.subscription_id
            AND d.state <> 'pending'
-        RETURNING d.order_id)
-    SELECT count(*), array_agg(DISTINCT d.order_id) INTO requeued, lanes FROM done d;
+        RETURNING d.tenant_id, d.order_id)
+    SELECT count(*), array_agg(d.tenant_id ORDER BY d.tenant_id, d.order_id),
+           array_agg(d.order_id ORDER BY d.tenant_id, d.order_id)
+      INTO requeued, lane_tenants, lanes FROM done d;
 
     WITH added AS (
-        INSERT INTO delivery (event_id, subscription_id, order_id, next_attempt_at)
-        SELECT ev.event_id, sub.subscription_id, coalesce(ev.order_id, nil), due
+        INSERT INTO delivery (tenant_id, event_id, subscription_id, order_id, next_attempt_at)
+        SELECT ev.tenant_id, ev.event_id, sub.subscription_id, coalesce(ev.order_id, nil), due
           FROM event ev
          WHERE ev.event_id BETWEEN from_event_id AND to_event_id
+           AND (redeliver.tenant_id IS NULL OR ev.tenant_id = redeliver.tenant_id)
            AND (sub.events IS NULL OR ev.event = ANY (sub.events))
          ORDER BY ev.event_id
         ON CONFLICT DO NOTHING
-        RETURNING order_id)
-    SELECT count(*), coalesce(lanes, '{}') || coalesce(array_agg(DISTINCT a.order_id), '{}')
-      INTO created, lanes FROM added a;
+        RETURNING tenant_id, order_id)
+    SELECT count(*),
+           coalesce(lane_tenants, '{}') || coalesce(array_agg(a.tenant_id ORDER BY a.tenant_id, a.order_id), '{}'),
+           coalesce(lanes, '{}') || coalesce(array_agg(a.order_id ORDER BY a.tenant_id, a.order_id), '{}')
+      INTO created, lane_tenants, lanes FROM added a;
 
     -- Active subscription: in the lanes touched, a pending row behind a dead letter waits at
     -- 'infinity' (as fail_delivery leaves it), and one that was held behind a dead letter now
@@ -119,11 +132,14 @@ BEGIN
         UPDATE delivery l
            SET next_attempt_at = CASE WHEN l.next_attempt_at = 'infinity' THEN clock_timestamp()
                                       ELSE 'infinity' END
-          FROM unnest(lanes) AS lane(order_id)
-         WHERE l.subscription_id = sub.subscription_id AND l.order_id = lane.order_id
+          FROM (SELECT DISTINCT x.tenant_id, x.order_id
+                  FROM unnest(lane_tenants, lanes) AS x(tenant_id, order_id)) lane
+         WHERE l.tenant_id = lane.tenant_id
+           AND l.subscription_id = sub.subscription_id AND l.order_id = lane.order_id
            AND l.state = 'pending'
            AND EXISTS (SELECT FROM delivery e
-                        WHERE e.subscription_id = l.subscription_id AND e.order_id = l.order_id
+                        WHERE e.tenant_id = l.tenant_id
+                          AND e.subscription_id = l.subscription_id AND e.order_id = l.order_id
                           AND e.state = 'dead' AND e.event_id < l.event_id)
                <> (l.next_attempt_at = 'infinity');
     END IF;

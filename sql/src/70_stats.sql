@@ -5,6 +5,8 @@
 -- are estimates from the last ANALYZE (pg_stats; NULL before the first one).
 -- Lines per reason need the waiting_room view, whose cost follows the waiting room: not here
 -- (README: a GROUP BY on the view, to run rarely).
+-- Every tenant's figures together (SPEC §7): no row or column here names an order, article or
+-- plan, so none needs its tenant.
 
 -- The oldest waiting plan is the first entry, not a walk of every waiting plan.
 CREATE INDEX routing_plan_waiting_since ON routing_plan (waiting_since) WHERE status = 'WAITING';

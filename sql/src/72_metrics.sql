@@ -16,10 +16,17 @@ $$;
 
 -- Seconds from each event's creation until now, in the order given (NULL for an unknown id):
 -- the delivery latency, taken by the daemon as it acknowledges, on the database's clock.
-CREATE FUNCTION event_ages(event_ids bigint[])
+-- tenant_ids: each event's tenant, as claim_deliveries named it (NULL, or a NULL element: the
+-- event with that id, whatever its tenant).
+CREATE FUNCTION event_ages(event_ids bigint[], tenant_ids text[] DEFAULT NULL)
 RETURNS double precision[]
 LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
     SELECT array_agg(extract(epoch FROM clock_timestamp() - ev.created_at)::float8 ORDER BY a.n)
-      FROM unnest(event_ids) WITH ORDINALITY a(event_id, n)
-      LEFT JOIN event ev ON ev.event_id = a.event_id
+      FROM unnest(event_ids, tenant_ids) WITH ORDINALITY a(event_id, tenant_id, n)
+      LEFT JOIN LATERAL (
+            SELECT e.created_at FROM event e
+             WHERE e.event_id = a.event_id
+               AND (a.tenant_id IS NULL OR e.tenant_id = a.tenant_id)
+             LIMIT 1) ev ON true
+     WHERE a.n <= cardinality(event_ids)
 $$;

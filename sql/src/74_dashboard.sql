@@ -6,6 +6,9 @@
 -- tuned at 105,000 waiting plans (docs/dashboard.md, "What it costs the database"); JIT off:
 -- compiling cost 1.4 s per query at that size. PL/pgSQL: one statement per read, as before (the
 -- plan guard judges each on its own).
+-- Tenants (SPEC §7): the page shows every tenant's figures together; what names an order, an
+-- article or an event names its tenant too ("tenantId"), and an article's queue and its
+-- reasons are that tenant's article's only.
 
 -- dashboard.json's "stats", "serverTime", "oldest", "subscriptions" and "deadLetters".
 CREATE FUNCTION dashboard_summary()
@@ -31,24 +34,29 @@ BEGIN
     -- indexes): the cost follows those articles' queues, not the waiting room. Their articles
     -- by each plan's key (a join could read the plan lines whole).
     WITH oldest AS (
-      SELECT p.routing_plan_id, p.waiting_since, p.plan_no FROM routing_plan p
+      SELECT p.tenant_id, p.routing_plan_id, p.waiting_since, p.plan_no FROM routing_plan p
        WHERE p.status = 'WAITING' ORDER BY p.waiting_since, p.plan_no LIMIT 10)
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'orderId', w.order_id, 'tenantOrderId', w.tenant_order_id,
                'article', w.tenant_article_id, 'quantity', w.quantity, 'reason', w.reason,
                'queuePosition', w.queue_position,
                'queueLength', (SELECT count(*) FROM routing_plan_line l
-                                WHERE l.waiting AND l.tenant_article_id = w.tenant_article_id),
-               'waitingSeconds', extract(epoch FROM now() - w.waiting_since)::float8)
+                                WHERE l.waiting AND l.tenant_id = w.tenant_id
+                                  AND l.tenant_article_id = w.tenant_article_id),
+               'waitingSeconds', extract(epoch FROM now() - w.waiting_since)::float8,
+               'tenantId', w.tenant_id)
              ORDER BY o.waiting_since, o.plan_no, w.line_id), '[]')
       INTO oldest
       FROM waiting_room w
-      JOIN oldest o ON o.routing_plan_id = w.routing_plan_id
+      JOIN oldest o ON o.tenant_id = w.tenant_id AND o.routing_plan_id = w.routing_plan_id
+     -- Both filters reach the view's queues (its partition); the join keeps each plan's own.
      WHERE w.tenant_article_id = ANY (ARRAY(
              SELECT l.tenant_article_id FROM oldest x
               CROSS JOIN LATERAL (
                     SELECT l.tenant_article_id FROM routing_plan_line l
-                     WHERE l.routing_plan_id = x.routing_plan_id AND l.waiting OFFSET 0) l));
+                     WHERE l.tenant_id = x.tenant_id AND l.routing_plan_id = x.routing_plan_id
+                       AND l.waiting OFFSET 0) l))
+       AND w.tenant_id = ANY (ARRAY(SELECT DISTINCT x.tenant_id FROM oldest x));
 
     -- Per subscription: outbox_backlog() for it alone (the pending partial index; the
     -- outbox_status view counts every delivered row: 2.9 s at 400,000 deliveries). A paused
@@ -71,11 +79,13 @@ BEGIN
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'subscription', x.subscription_id, 'eventId', x.event_id, 'event', x.event,
                'attempts', x.attempts, 'lastError', x.last_error,
-               'blockedEvents', x.blocked_events, 'ageSeconds', x.age_seconds)
+               'blockedEvents', x.blocked_events, 'ageSeconds', x.age_seconds,
+               'tenantId', x.tenant_id)
              ORDER BY x.event_id), '[]')
       INTO dead_letters
       FROM (SELECT d.subscription_id, d.event_id, d.event, d.attempts, d.last_error,
-                   d.blocked_events, extract(epoch FROM now() - d.created_at)::float8 AS age_seconds
+                   d.blocked_events, extract(epoch FROM now() - d.created_at)::float8 AS age_seconds,
+                   d.tenant_id
               FROM dead_letter d ORDER BY d.event_id LIMIT 20) x;
 
     RETURN jsonb_build_object('stats', tiles, 'serverTime', extract(epoch FROM now())::float8,
@@ -92,33 +102,44 @@ RETURNS jsonb
 LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp SET jit = off AS $$
 DECLARE
     largest jsonb;
+    largest_tenants text[];
     largest_ids text[];
     covered bigint;
     queues jsonb;
     releases jsonb;
 BEGIN
-    -- The articles with the most waiting lines: every waiting line, grouped by article.
+    -- The articles with the most waiting lines: every waiting line, grouped by article (a
+    -- tenant's article: the same article id in two tenants is two queues).
     SELECT coalesce(jsonb_agg(jsonb_build_object('article', q.tenant_article_id,
-                                                 'lines', q.lines, 'quantity', q.quantity)
-                              ORDER BY q.lines DESC, q.tenant_article_id), '[]'),
+                                                 'lines', q.lines, 'quantity', q.quantity,
+                                                 'tenantId', q.tenant_id)
+                              ORDER BY q.lines DESC, q.tenant_article_id, q.tenant_id), '[]'),
+           coalesce(array_agg(q.tenant_id), '{}'),
            coalesce(array_agg(q.tenant_article_id), '{}'), coalesce(sum(q.lines), 0)
-      INTO largest, largest_ids, covered
-      FROM (SELECT l.tenant_article_id, count(*) AS lines, sum(l.quantity) AS quantity
+      INTO largest, largest_tenants, largest_ids, covered
+      FROM (SELECT l.tenant_id, l.tenant_article_id, count(*) AS lines, sum(l.quantity) AS quantity
               FROM routing_plan_line l WHERE l.waiting
-             GROUP BY l.tenant_article_id ORDER BY count(*) DESC, l.tenant_article_id
+             GROUP BY l.tenant_id, l.tenant_article_id
+             ORDER BY count(*) DESC, l.tenant_article_id, l.tenant_id
              LIMIT articles) q;
 
     -- Why they wait: the view filtered by those articles (a GROUP BY of the whole view
-    -- computes every queue: 10 s at 105,000 waiting lines).
+    -- computes every queue: 10 s at 105,000 waiting lines), then by the (tenant, article)
+    -- pairs themselves.
     WITH r AS MATERIALIZED (
-      SELECT w.tenant_article_id, w.reason, count(*) AS lines, sum(w.quantity) AS quantity
-        FROM waiting_room w WHERE w.tenant_article_id = ANY (largest_ids)
-       GROUP BY 1, 2)
+      SELECT w.tenant_id, w.tenant_article_id, w.reason, count(*) AS lines,
+             sum(w.quantity) AS quantity
+        FROM waiting_room w
+       WHERE w.tenant_article_id = ANY (largest_ids) AND w.tenant_id = ANY (largest_tenants)
+         AND (w.tenant_id, w.tenant_article_id) IN (
+               SELECT x.t, x.a FROM unnest(largest_tenants, largest_ids) AS x(t, a))
+       GROUP BY 1, 2, 3)
     SELECT jsonb_build_object(
                'articles', (
                    SELECT coalesce(jsonb_agg(a.article || jsonb_build_object('reasons', (
                               SELECT coalesce(jsonb_object_agg(r.reason, r.lines), '{}')
-                                FROM r WHERE r.tenant_article_id = a.article->>'article'))
+                                FROM r WHERE r.tenant_id = a.article->>'tenantId'
+                                         AND r.tenant_article_id = a.article->>'article'))
                             ORDER BY a.n), '[]')
                      FROM jsonb_array_elements(largest) WITH ORDINALITY a(article, n)),
                'reasons', (

@@ -23,14 +23,14 @@ ALTER TABLE listing DROP CONSTRAINT listing_pkey,
     ADD PRIMARY KEY (tenant_id, facility_ref, tenant_article_id),
     ADD FOREIGN KEY (tenant_id, facility_ref) REFERENCES facility ON UPDATE CASCADE;
 DROP INDEX listing_by_article;
-CREATE INDEX listing_by_article ON listing (tenant_id, tenant_article_id)
+CREATE INDEX listing_by_article ON listing (tenant_article_id, tenant_id)
     INCLUDE (facility_ref, status, out_of_stock_behaviour, preorder_available_from);
 ALTER TABLE stock DROP CONSTRAINT stock_pkey,
     ADD COLUMN tenant_id text NOT NULL DEFAULT 'default',
     ADD PRIMARY KEY (tenant_id, facility_ref, tenant_article_id),
     ADD FOREIGN KEY (tenant_id, facility_ref) REFERENCES facility ON UPDATE CASCADE;
 DROP INDEX stock_by_article;
-CREATE INDEX stock_by_article ON stock (tenant_id, tenant_article_id);
+CREATE INDEX stock_by_article ON stock (tenant_article_id, tenant_id);
 
 -- The one row becomes the default tenant's.
 ALTER TABLE routing_strategy DROP COLUMN id,
@@ -71,7 +71,7 @@ ALTER TABLE routing_plan_line DROP CONSTRAINT routing_plan_line_pkey,
     ADD FOREIGN KEY (tenant_id, order_id, line_id) REFERENCES order_line ON DELETE CASCADE;
 DROP INDEX waiting_plan_line_by_article;
 CREATE INDEX waiting_plan_line_by_article
-    ON routing_plan_line (tenant_id, tenant_article_id, routing_plan_id)
+    ON routing_plan_line (tenant_article_id, tenant_id, routing_plan_id)
     WHERE waiting;
 
 ALTER TABLE pick_job DROP CONSTRAINT pick_job_pkey, DROP CONSTRAINT pick_job_routing_plan_id_key,
