@@ -69,11 +69,9 @@ CREATE INDEX delivery_due ON delivery (next_attempt_at) WHERE state = 'pending';
 -- The lag: the oldest pending event. Also how an ack or a failure given an event id without its
 -- tenant finds its row (both touch pending rows only).
 CREATE INDEX delivery_pending_by_event ON delivery (event_id) WHERE state = 'pending';
--- Events by id alone, whatever their tenant: event_id is one identity on one node, and the
--- outbox's id ranges (redeliver, purge_delivered), the dashboard's newest events and a lookup
--- by id without its tenant (event_ages) walk it. Not unique: on Citus a unique index must
--- include tenant_id.
-CREATE INDEX event_by_id ON event (event_id);
+-- Events by id alone, whatever their tenant (event_by_id, 10_schema.sql): the outbox's id
+-- ranges (redeliver, purge_delivered), the dashboard's newest events and a lookup by id without
+-- its tenant (event_ages) walk it.
 
 -- Retention of delivered events. No row = the default (7 days); set_outbox_retention() sets it.
 CREATE TABLE outbox_setting (
