@@ -8,10 +8,7 @@
 -- Every tenant's figures together (SPEC §7): no row or column here names an order, article or
 -- plan, so none needs its tenant.
 
--- The oldest waiting plan is the first entry, not a walk of every waiting plan.
-CREATE INDEX routing_plan_waiting_since ON routing_plan (waiting_since) WHERE status = 'WAITING';
--- Dead letters are few and wait for a person: counting them must not read every pending one.
-CREATE INDEX delivery_dead ON delivery (event_id) WHERE state = 'dead';
+-- Its indexes (routing_plan_waiting_since, delivery_dead): sql/src/14_outbox_tables.sql.
 
 CREATE VIEW stats AS
 SELECT (SELECT count(*) FROM routing_plan p WHERE p.status = 'WAITING') AS plans_waiting,

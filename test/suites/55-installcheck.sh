@@ -5,11 +5,11 @@
 #    every version equals the control file's default_version and the Makefile's EXTVERSION. No
 #    PGXN validator is packaged for Debian, so a stdlib Python checker does it; it must also
 #    reject broken copies of META.json (one check each), or it proves nothing.
-#  - `make installcheck` against a throwaway cluster with PostgreSQL's default settings: first
-#    the pg_regress tests alone (test/sql, test/expected) on a cluster that has never seen the
-#    extension (CREATE EXTENSION creates the roles), then the whole of it (pg_regress and the
-#    isolation specs) with the roles already there.
-# Counts one pass or fail per META check and per pg_regress/isolation test; ends with
+#  - `make installcheck`'s pg_regress tests (test/sql, test/expected) against a throwaway cluster
+#    with PostgreSQL's default settings: first on a cluster that has never seen the extension
+#    (CREATE EXTENSION creates the roles), then again with the roles already there. Its isolation
+#    specs run once, in suite 30 (the same `make installcheck`, default settings).
+# Counts one pass or fail per META check and per pg_regress test; ends with
 # "suite-result: P passed, F failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -270,7 +270,7 @@ installcheck() {  # installcheck LABEL [make args]: counts pg_regress's ok / FAI
 wr_psql -tAc "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'waitroom\_%'" | grep -qx 0 \
   || fail "the fresh cluster already has waitroom roles"
 installcheck regress-fresh ISOLATION=
-installcheck all-roles-exist
+installcheck all-roles-exist ISOLATION=
 rm -rf "$out" "$log"
 echo "suite-result: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -2,6 +2,7 @@
 -- References first (they use the keys), then the keys, then the keys again with tenant_id,
 -- then the references. Names are those CREATE TABLE gives a fresh 0.3.0 install.
 ALTER TABLE routing_decision DROP CONSTRAINT routing_decision_routing_plan_id_fkey;
+ALTER TABLE delivery DROP CONSTRAINT delivery_event_id_fkey;
 ALTER TABLE listing DROP CONSTRAINT listing_facility_ref_fkey;
 ALTER TABLE stock DROP CONSTRAINT stock_facility_ref_fkey;
 ALTER TABLE order_line DROP CONSTRAINT order_line_order_id_fkey;
@@ -99,3 +100,18 @@ ALTER TABLE routing_decision DROP CONSTRAINT routing_decision_pkey,
     ADD COLUMN tenant_id text NOT NULL DEFAULT 'default',
     ADD PRIMARY KEY (tenant_id, routing_plan_id),
     ADD FOREIGN KEY (tenant_id, routing_plan_id) REFERENCES routing_plan ON DELETE CASCADE;
+
+-- ---------------------------------------------------------------- the outbox
+ALTER TABLE event DROP CONSTRAINT event_pkey,
+    ADD COLUMN tenant_id text NOT NULL DEFAULT 'default',
+    ADD PRIMARY KEY (tenant_id, event_id);
+DROP INDEX event_by_order;
+CREATE INDEX event_by_order ON event (tenant_id, order_id, event_id);
+CREATE INDEX event_by_id ON event (event_id);
+ALTER TABLE delivery DROP CONSTRAINT delivery_pkey,
+    ADD COLUMN tenant_id text NOT NULL DEFAULT 'default',
+    ADD PRIMARY KEY (tenant_id, event_id, subscription_id),
+    ADD FOREIGN KEY (tenant_id, event_id) REFERENCES event ON DELETE CASCADE;
+DROP INDEX delivery_open_by_lane;
+CREATE INDEX delivery_open_by_lane ON delivery (tenant_id, subscription_id, order_id, event_id)
+    WHERE state IN ('pending', 'dead');
