@@ -43,8 +43,8 @@ SELECT pg_temp.deliver_all('hook');
 
 -- ---------------------------------------------------------------- contract
 SELECT is(pg_temp.signature('redeliver'),
-          'subscription_id text, from_event_id bigint, to_event_id bigint, missing_ok boolean DEFAULT false -> bigint',
-          'redeliver(subscription_id, from_event_id, to_event_id, missing_ok) returns a count');
+          'subscription_id text, from_event_id bigint, to_event_id bigint, missing_ok boolean DEFAULT false, tenant_id text DEFAULT NULL::text -> bigint',
+          'redeliver(subscription_id, from_event_id, to_event_id, missing_ok, tenant_id) returns a count');
 SELECT pg_temp.raises($$SELECT waitroom.redeliver('nobody', 1, 10)$$, 'P0002', 'subscription.*nobody',
                       'an unknown subscription is P0002, named');
 SELECT pg_temp.raises($$SELECT waitroom.redeliver('hook', 10, 1)$$, '22023', 'from_event_id.*to_event_id',
