@@ -21,7 +21,16 @@ spi::Statement due_articles_sql{
 // release_due() without a tenant: every tenant with waiting plans or deferred work, one after
 // another (the one statement that reads across tenants: no call of one tenant runs it).
 spi::Statement waiting_tenants_sql{
-    "SELECT p.tenant_id FROM waitroom.routing_plan p WHERE p.status = 'WAITING'"
+    // One entry of the partial index routing_plan_unrouted (tenant_id, status) per tenant (a
+    // loose index scan), not every waiting plan (the plain UNION reads each one: a seq scan
+    // of routing_plan when most plans are unrouted, suite 25 phase B).
+    "WITH RECURSIVE t (tenant_id) AS ("
+    " (SELECT p.tenant_id FROM waitroom.routing_plan p WHERE p.status = 'WAITING'"
+    " ORDER BY p.tenant_id LIMIT 1)"
+    " UNION ALL SELECT (SELECT p.tenant_id FROM waitroom.routing_plan p"
+    " WHERE p.status = 'WAITING' AND p.tenant_id > t.tenant_id"
+    " ORDER BY p.tenant_id LIMIT 1) FROM t WHERE t.tenant_id IS NOT NULL)"
+    " SELECT t.tenant_id FROM t WHERE t.tenant_id IS NOT NULL"
     " UNION SELECT q.tenant_id FROM waitroom.reroute_queue q ORDER BY 1",
     0};
 

@@ -51,6 +51,12 @@ SELECT waitroom.place_order(jsonb_build_object(
          'tenantOrderId', :'phase' || '-unroutable',
          'orderLineItems', jsonb_build_array(
             jsonb_build_object('tenantArticleId', :'phase' || '-nowhere', 'quantity', 1)))) IS NOT NULL AS unroutable;
+-- The twin taking the tenant last (SPEC §7), the tenant named: routed, then cancelled by its twin.
+SELECT r->>'orderId' AS twin
+  FROM waitroom.place_order(jsonb_build_object(
+         'tenantOrderId', :'phase' || '-twin',
+         'orderLineItems', jsonb_build_array(
+            jsonb_build_object('id', '1', 'tenantArticleId', 'a00013', 'quantity', 1))), 'default') r \gset
 -- Waiting orders on this phase's articles: 1-2 lines each, 3 per article.
 SELECT count(waitroom.place_order(jsonb_build_object(
          'tenantOrderId', :'phase' || '-wait' || i,
@@ -74,6 +80,7 @@ SELECT r->>'orderId' AS mixed
   FROM waitroom.orders o JOIN waitroom.routing_plan p USING (order_id)
  WHERE o.tenant_order_id = :'phase' || '-wait2' \gset
 SELECT waitroom.reroute(:'wait_order') IS NOT NULL AS rerouted;
+SELECT waitroom.reroute(:'wait_order', 'default') IS NOT NULL AS rerouted_twin;
 /* guard-setup */ SELECT o.order_id AS wait_order4, p.routing_plan_id AS wait_plan4
   FROM waitroom.orders o JOIN waitroom.routing_plan p USING (order_id)
  WHERE o.tenant_order_id = :'phase' || '-wait4' \gset
@@ -81,10 +88,11 @@ SELECT waitroom.assign_facility(:'wait_plan4', 'f0001', '[{"lineId": "1", "quant
 /* guard-setup */ SELECT p.routing_plan_id AS wait_plan6
   FROM waitroom.orders o JOIN waitroom.routing_plan p USING (order_id)
  WHERE o.tenant_order_id = :'phase' || '-wait6' \gset
-SELECT waitroom.assign_facility(:'wait_plan6', :'g') IS NOT NULL AS assigned_whole;
+SELECT waitroom.assign_facility(:'wait_plan6', :'g', NULL, 'default') IS NOT NULL AS assigned_whole;
 
 -- ------------------------------------------------------------- cancels
 SELECT waitroom.cancel_order(:'routed1') IS NOT NULL AS cancelled_whole;
+SELECT waitroom.cancel_order(:'twin', NULL, 'default') IS NOT NULL AS cancelled_twin;
 SELECT waitroom.cancel_order(:'routed3', '[{"lineId": "3", "quantity": 1}]') IS NOT NULL AS cancelled_part;
 SELECT waitroom.cancel_order(:'mixed', '[{"lineId": "y", "quantity": 1}, {"lineId": "x", "quantity": 1}]') IS NOT NULL AS cancelled_mixed;
 -- A loaded short-picked order (every 10th; these have 3 on line 1): takes the short part, then the picked part.
@@ -128,6 +136,9 @@ UPDATE waitroom.listing SET out_of_stock_behaviour = 'PREORDER', preorder_availa
 UPDATE waitroom.stock SET on_hand = on_hand + 3 WHERE facility_ref = 'f0002' AND tenant_article_id = :'w' || 4;
 SELECT waitroom.release_due() AS released_now;
 SELECT waitroom.release_due('2030-01-02') AS released;
+SELECT waitroom.release_due('2030-01-03', 'default') AS released_twin;
+-- Every tenant, each in its own transaction (80_distribute.sql): outside a transaction block.
+CALL waitroom.release_due_all_tenants('2030-01-03');
 
 -- ------------------------------------------------------------- the waiting room view
 SELECT count(*) AS waiting_lines, count(reason) FROM waitroom.waiting_room WHERE tenant_article_id = :'w' || 1;
@@ -160,6 +171,7 @@ SET LOCAL auto_explain.log_min_duration = -1;
    AND order_id NOT IN (SELECT order_id FROM waitroom.orders WHERE tenant_order_id LIKE :'phase' || '-%');
 SET LOCAL auto_explain.log_min_duration = 0;
 SELECT waitroom.reroute_all() AS rerouted_all;
+SELECT waitroom.reroute_all('default') AS rerouted_all_twin;
 -- Leaving STRICT_FIFO serves the whole waiting room too (strategy_changed).
 UPDATE waitroom.routing_strategy SET waiting_room_priority = 'STRICT_FIFO';
 UPDATE waitroom.routing_strategy SET waiting_room_priority = 'FIFO';
@@ -212,6 +224,10 @@ SELECT plans_waiting >= 0, plans_routed_estimate, oldest_waiting_age, deliveries
 -- A DBA's explain of an order (36_explain.sql): the order's plans and logs by their keys.
 SELECT waitroom.explain(o.order_id) IS NOT NULL FROM waitroom.orders o
  ORDER BY o.order_id LIMIT 3;
+SELECT waitroom.explain(:'routed3', 'default') IS NOT NULL AS explained_twin;
+-- An app's read of an order, both forms.
+SELECT waitroom.order_json(:'routed3') IS NOT NULL AS order_json;
+SELECT waitroom.order_json(:'routed3', 'default') IS NOT NULL AS order_json_twin;
 -- waitroomd's metrics (72_metrics.sql): delivery latency of acknowledged events, and the lines
 -- per reason, which reads the whole waiting room by design (polled rarely: contrib/README.md).
 SELECT count(*) FROM unnest(waitroom.event_ages(ARRAY[:failing, :failing + 1]::bigint[]));

@@ -72,8 +72,8 @@ SELECT throws_ok($$SELECT * FROM waitroom.claim_deliveries(true, 'stdout')$$, '4
                  'app cannot claim deliveries');
 SELECT throws_ok($$SELECT waitroom.release_due()$$, '42501', NULL, 'app cannot release pre-orders (the daemon does)');
 SELECT throws_ok($$SELECT waitroom.purge_delivered()$$, '42501', NULL, 'app cannot purge the outbox');
-SELECT throws_ok($$SELECT waitroom._reactivate('["a"]')$$, '42501', NULL, 'app cannot call internal functions');
-SELECT throws_ok($$SELECT waitroom._reroute(gen_random_uuid()::text)$$, '42501', NULL, 'app cannot call _reroute');
+SELECT throws_ok($$SELECT waitroom._reactivate('default', '["a"]')$$, '42501', NULL, 'app cannot call internal functions');
+SELECT throws_ok($$SELECT waitroom._reroute(gen_random_uuid()::text, 'default')$$, '42501', NULL, 'app cannot call _reroute');
 SELECT throws_ok($$SELECT waitroom.retry_dead_letter()$$, '42501', NULL, 'app cannot retry dead letters');
 SELECT throws_ok($$SELECT waitroom.set_outbox_retention('1 day')$$, '42501', NULL, 'app cannot set the retention');
 SELECT throws_ok($$TRUNCATE waitroom.stock$$, '42501', NULL, 'app cannot truncate stock');

@@ -1,7 +1,7 @@
 -- As the owner: the whole privilege matrix from the catalog, so that a new function or
 -- table that forgets its grants (or gets too many) fails here.
 BEGIN;
-SELECT plan(13);
+SELECT plan(14);
 
 CREATE FUNCTION pg_temp.executable(r name) RETURNS SETOF text LANGUAGE sql AS $$
   SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
@@ -17,22 +17,28 @@ SELECT set_eq($$SELECT pg_temp.executable('waitroom_app')$$,
   ARRAY['waitroom.place_order(jsonb)', 'waitroom.cancel_order(uuid,jsonb)', 'waitroom.reroute(uuid)',
         'waitroom.reroute_all()', 'waitroom.assign_facility(uuid,text,jsonb)', 'waitroom.order_json(uuid)',
         'waitroom.explain(uuid)', 'waitroom._decision_log(jsonb)',
+        -- the twins taking the tenant last (SPEC §7)
+        'waitroom.place_order(jsonb,text)', 'waitroom.cancel_order(uuid,jsonb,text)', 'waitroom.reroute(uuid,text)',
+        'waitroom.reroute_all(text)', 'waitroom.assign_facility(uuid,text,jsonb,text)', 'waitroom.order_json(uuid,text)',
+        'waitroom.explain(uuid,text)',
         -- read-only: the waiting_room view calls them as its reader (31_waiting_queue.sql)
-        'waitroom.candidate_offer(text[],timestamp with time zone)',
-        'waitroom.waiting_queue(text[],uuid[],uuid)'],
+        'waitroom.candidate_offer(text,text[],timestamp with time zone)',
+        'waitroom.waiting_queue(text,text[],uuid[],uuid)'],
   'waitroom_app executes the order API and the waiting_room view''s read-only functions only');
 SELECT set_eq($$SELECT pg_temp.executable('waitroom_reader')$$,
   ARRAY['waitroom.order_json(uuid)', 'waitroom.check_invariants(boolean,boolean,timestamp with time zone)',
-        'waitroom.explain(uuid)', 'waitroom._decision_log(jsonb)', 'waitroom.lock_tags()', 'waitroom.article_lock_bucket(text)',
-        'waitroom.candidate_offer(text[],timestamp with time zone)',
-        'waitroom.waiting_queue(text[],uuid[],uuid)'],
+        'waitroom.explain(uuid)', 'waitroom._decision_log(jsonb)', 'waitroom.lock_tags()', 'waitroom.article_lock_bucket(text,text)',
+        'waitroom.order_json(uuid,text)', 'waitroom.explain(uuid,text)',
+        'waitroom.candidate_offer(text,text[],timestamp with time zone)',
+        'waitroom.waiting_queue(text,text[],uuid[],uuid)'],
   'waitroom_reader executes order_json, check_invariants and read-only functions only');
 SELECT set_eq($$SELECT pg_temp.executable('waitroom_daemon')$$,
-  ARRAY['waitroom.claim_deliveries(boolean,text,integer,integer)', 'waitroom.ack_deliveries(text[],bigint[],text)',
-        'waitroom.fail_delivery(text,bigint,text,interval,integer,text)', 'waitroom.outbox_backlog(boolean,text)',
-        'waitroom.release_due(timestamp with time zone)', 'waitroom.purge_delivered(interval,integer)',
+  ARRAY['waitroom.claim_deliveries(boolean,text,integer,integer,text)', 'waitroom.ack_deliveries(text[],bigint[],text,text[])',
+        'waitroom.fail_delivery(text,bigint,text,interval,integer,text,text)', 'waitroom.outbox_backlog(boolean,text)',
+        'waitroom.release_due(timestamp with time zone)', 'waitroom.release_due(timestamp with time zone,text)',
+        'waitroom.purge_delivered(interval,integer)',
         -- /metrics (72_metrics.sql)
-        'waitroom.waiting_lines_by_reason()', 'waitroom.event_ages(bigint[])',
+        'waitroom.waiting_lines_by_reason()', 'waitroom.event_ages(bigint[],text[])',
         -- the dashboard (74_dashboard.sql)
         'waitroom.dashboard_summary()', 'waitroom.dashboard_queues(integer,integer)'],
   'waitroom_daemon executes what waitroomd calls only');
@@ -74,9 +80,16 @@ SELECT set_eq($$SELECT c.attname::text FROM pg_catalog.pg_attribute c
   ARRAY['secret', 'headers'], 'of subscription, waitroom_reader reads all but secret and headers');
 SELECT ok(NOT has_schema_privilege('stranger', 'waitroom', 'USAGE'), 'a stranger has no USAGE on the schema');
 SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
-                  WHERE p.pronamespace = 'waitroom'::regnamespace
+                  WHERE p.pronamespace = 'waitroom'::regnamespace AND p.prokind <> 'p'
                     AND NOT coalesce(p.proconfig[1] ~ '^search_path=.*pg_temp$', false)$$,
   'every function pins search_path, with pg_temp last');
+-- A procedure that commits cannot pin one (no SET clause): it runs as its caller, and no role
+-- but the owner may run it (suite 26 runs each under a hostile search_path).
+SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
+                  WHERE p.pronamespace = 'waitroom'::regnamespace AND p.prokind = 'p'
+                    AND (p.prosecdef OR p.proacl IS NULL
+                         OR EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee <> p.proowner))$$,
+  'every procedure runs as its caller, executable by its owner only');
 
 SELECT * FROM finish();
 ROLLBACK;

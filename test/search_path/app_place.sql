@@ -75,6 +75,11 @@ SELECT r OPERATOR(pg_catalog.->) 'routingPlans' OPERATOR(pg_catalog.->) 0 OPERAT
 SELECT r OPERATOR(pg_catalog.->) 'routingPlans' OPERATOR(pg_catalog.->) 0 OPERATOR(pg_catalog.->>) 'routingPlanId' AS w3_plan
   FROM waitroom.place_order('{"tenantOrderId": "SP-WAIT-W3",
         "orderLineItems": [{"id": "1", "tenantArticleId": "sp-w", "quantity": 1}]}') r \gset
+-- The twin taking the tenant last (SPEC §7), with the tenant named: routed, cancelled by
+-- its twin in app_serve.sql.
+SELECT r OPERATOR(pg_catalog.->>) 'orderId' AS twin
+  FROM waitroom.place_order('{"tenantOrderId": "SP-TWIN",
+        "orderLineItems": [{"id": "1", "tenantArticleId": "sp-a", "quantity": 1}]}', 'default') r \gset
 SELECT r OPERATOR(pg_catalog.->>) 'orderId' AS w4
   FROM waitroom.place_order('{"tenantOrderId": "SP-WAIT-W4",
         "orderLineItems": [{"id": "1", "tenantArticleId": "sp-w", "quantity": 3}]}') r \gset

@@ -7,15 +7,20 @@
 -- ------------------------------------------------------------- manual actions
 SELECT waitroom.reroute(:'w1') IS NOT NULL AS rerouted;
 SELECT waitroom.assign_facility(:'w2_plan', 'sp-f1', '[{"lineId": "1", "quantity": 1}]') IS NOT NULL AS assigned_part;
-SELECT waitroom.assign_facility(:'w3_plan', 'sp-f2') IS NOT NULL AS assigned_whole;
+-- The twins taking the tenant last (SPEC §7), with the tenant named.
+SELECT waitroom.reroute(:'w1', 'default') IS NOT NULL AS rerouted_twin;
+SELECT waitroom.assign_facility(:'w3_plan', 'sp-f2', NULL, 'default') IS NOT NULL AS assigned_whole;
 SELECT waitroom.order_json(:'split') IS NOT NULL AS order_json;
+SELECT waitroom.order_json(:'split', 'default') IS NOT NULL AS order_json_twin;
 SELECT waitroom.explain(:'split') IS NOT NULL AS explained;
+SELECT waitroom.explain(:'split', 'default') IS NOT NULL AS explained_twin;
 
 -- ------------------------------------------------------------- cancels
 SELECT waitroom.cancel_order(:'routed') IS NOT NULL AS cancelled_whole;
 SELECT waitroom.cancel_order(:'split', '[{"lineId": "1", "quantity": 2}]') IS NOT NULL AS cancelled_part;
 SELECT waitroom.cancel_order(:'mixed', '[{"lineId": "y", "quantity": 1}, {"lineId": "x", "quantity": 1}]') IS NOT NULL AS cancelled_mixed;
 SELECT waitroom.cancel_order(:'w4') IS NOT NULL AS cancelled_waiting;
+SELECT waitroom.cancel_order(:'twin', NULL, 'default') IS NOT NULL AS cancelled_twin;
 
 -- ------------------------------------------------------------- restocks
 -- UPDATE: serves sp-b (SP-WAIT-B1, then SP-MIXED's waiting line).
@@ -45,4 +50,5 @@ VALUES ('sp-f1', 'sp-w', 'NONE');
 
 -- ------------------------------------------------------------- reroute_all and the view
 SELECT waitroom.reroute_all() AS rerouted_all;
+SELECT waitroom.reroute_all('default') AS rerouted_all_twin;
 SELECT pg_catalog.count(*) AS waiting_lines FROM waitroom.waiting_room;

@@ -6,6 +6,7 @@
 \set QUIET 1
 SELECT waitroom.release_due() AS released_now;
 SELECT waitroom.release_due('2030-01-02') AS released;
+SELECT waitroom.release_due('2030-01-03', 'default') AS released_twin;
 BEGIN;
 SELECT pg_catalog.array_agg(c.subscription_id) AS subs, pg_catalog.array_agg(c.event_id) AS evs,
        pg_catalog.min(c.event_id) AS failing

@@ -9,3 +9,7 @@ SELECT waitroom.order_json(o.order_id) IS NOT NULL AS order_json
   FROM waitroom.orders o WHERE o.tenant_order_id OPERATOR(pg_catalog.=) 'SP-SPLIT';
 SELECT waitroom.explain(o.order_id) IS NOT NULL AS explained
   FROM waitroom.orders o WHERE o.tenant_order_id OPERATOR(pg_catalog.=) 'SP-SPLIT';
+SELECT waitroom.order_json(o.order_id, 'default') IS NOT NULL AS order_json_twin
+  FROM waitroom.orders o WHERE o.tenant_order_id OPERATOR(pg_catalog.=) 'SP-SPLIT';
+SELECT waitroom.explain(o.order_id, 'default') IS NOT NULL AS explained_twin
+  FROM waitroom.orders o WHERE o.tenant_order_id OPERATOR(pg_catalog.=) 'SP-SPLIT';

@@ -57,12 +57,13 @@ routing_plan_line | SELECT jsonb_build_object( 'plansWaiting', s.plans_waiting, 
 routing_plan_line | SELECT coalesce(jsonb_agg(jsonb_build_object('article', q.tenant_article_id, | every waiting line, grouped by article
 event | WITH recent AS MATERIALIZED ( SELECT e.event, e.created_at, | the newest events, backwards by event_id up to the LIMIT
 # purge_delivered (the daemon's timer, in batches): the age of an event is known only from its
-# created_at, which has no index; every event is a candidate.
-event | WITH doomed AS ( SELECT ev.event_id FROM event ev WHERE ev.created_at < | every event is a candidate
+# created_at, which has no index; every event (of every tenant) is a candidate.
+event | WITH doomed AS ( SELECT ev.tenant_id, ev.event_id FROM event ev WHERE ev.created_at < | every event is a candidate
 # outbox_status counts every delivery of every subscription, delivered ones too.
 event | SELECT count(pending), count(oldest_pending_at) FROM waitroom.outbox_status; | the whole outbox is its work
-# A strategy change that can serve more serves every waiting article (like reroute_all).
-routing_plan_line | SELECT _reactivate(jsonb_agg(DISTINCT w.tenant_article_id)) FROM routing_plan | every waiting line
+# A strategy change that can serve more serves every waiting article of its tenant (like
+# reroute_all(tenant)): here the load's one tenant, whose waiting lines are 45% of plan lines.
+routing_plan_line | SELECT _reactivate(t, jsonb_agg(DISTINCT w.tenant_article_id)) FROM routing_plan | every waiting line of the tenant
 # check_invariants() (README "Checking invariants"): a whole-database check of every stock
 # row, order line, plan, pick line and event; a DBA runs it off-peak, the tests after their scenarios.
 stock             | WITH open_lines AS ( SELECT pl.facility_ref, pl.tenant_article_id | every stock row
@@ -79,6 +80,15 @@ event             | WITH expected AS ( SELECT o.order_id, 'ORDER_CREATED' AS ev 
 order_line        | WITH expected AS ( SELECT o.order_id, 'ORDER_CREATED' AS ev | every order's lines
 routing_plan      | WITH expected AS ( SELECT o.order_id, 'ORDER_CREATED' AS ev | every plan
 ALLOW
+
+# Functions part c does not require the workload to call: "signature | why". Each must exist
+# (a stale entry fails) and its own statements must be checked some other way (the reason
+# says how). Not for anything an order, a restock or the daemon runs.
+cat >"$work/uncalled" <<'UNCALLED'
+waitroom.distribute() | needs Citus (55000 without it): test/citus/80-citus.sh runs it
+waitroom.move_tenant(text,text,integer,text) | needs Citus (55000 without it): test/citus/80-citus.sh runs it
+waitroom.reroute_all_tenants(bigint) | commits per tenant, so it cannot run with the loaded room hidden (it would re-route all 20,000 loaded plans); its one statement of its own (the tenant list) is release_due_all_tenants's, called and checked here, and it runs reroute_all(tenant), called here
+UNCALLED
 
 passed=0; failed=0
 count() {  # reads result lines, echoes them, counts them (in this shell: count < <(...))
@@ -159,8 +169,18 @@ phase() {  # A|B
                      LEFT JOIN pg_stat_user_functions s ON s.funcid = p.oid
                     WHERE p.pronamespace = 'waitroom'::regnamespace ORDER BY 1" |
               while IFS='|' read -r fn calls; do
-                  check "$phase called $fn ($calls calls)" "$([ "$calls" -gt 0 ]; echo $?)"
+                  why=$(awk -F ' [|] ' -v f="$fn" '$1 == f { print $2 }' "$work/uncalled")
+                  if [ -n "$why" ] && [ "$calls" -eq 0 ]; then
+                      echo "# $phase not called here: $fn: $why"
+                  else
+                      check "$phase called $fn ($calls calls)" "$([ "$calls" -gt 0 ]; echo $?)"
+                  fi
               done)
+    count < <(while IFS='|' read -r fn _; do
+                  fn=${fn% }
+                  [ -n "$(q -c "SELECT to_regprocedure('$fn')")" ] ||
+                      echo "not ok - $phase: $fn, listed as not called here, is no function of waitroom (stale entry)"
+              done <"$work/uncalled")
     echo "# phase $phase: $(took "$t") s"
 }
 

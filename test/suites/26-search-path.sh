@@ -13,10 +13,12 @@
 #    the fix (none on the stock trigger functions), "control" none on any C function.
 # 3. In each, logins granted waitroom_app, waitroom_reader and waitroom_daemon run the workload
 #    (every API function, restocks by UPDATE/INSERT/COPY, listing and facility changes, views,
-#    release_due, the daemon's calls, then the real waitroomd) under search_path = public,
-#    pg_catalog. "hijack" must call no planted routine and do its work; "before" and "control"
-#    must call planted routines (else the check could pass whatever happens).
-# 4. From the catalog: every function of the extension pins a search_path ending in pg_temp.
+#    release_due, the daemon's calls, the owner's CALL of the procedures, then the real waitroomd)
+#    under search_path = public, pg_catalog. "hijack" must call no planted routine and do its
+#    work; "before" and "control" must call planted routines (else the check could pass
+#    whatever happens).
+# 4. From the catalog: every function of the extension pins a search_path ending in pg_temp;
+#    procedures (a procedure that commits cannot pin one) run as their caller, for the owner only.
 # Ends with "suite-result: P passed, F failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -108,6 +110,7 @@ note "discovery: the workload in one recording session (database discover)"
 q -d discover -c "SELECT pg_stat_statements_reset()" >/dev/null
 if wr_psql -d discover -c "SELECT waitroom._record_routines()" \
      -f "$SP/app_place.sql" -f "$SP/app_serve.sql" -f "$SP/reader.sql" -f "$SP/daemon.sql" \
+     -f "$SP/owner.sql" \
      -c "CREATE TABLE recorded AS SELECT * FROM waitroom._recorded_routines()" \
      >"$work/discover.out" 2>&1; then
   ok "discovery: the workload runs"
@@ -186,13 +189,14 @@ for db in hijack before control; do
               q -d control -c "ALTER FUNCTION $f RESET search_path" && echo "$f"; done)
     note "control: search_path reset on $(wc -l <<<"$reset") C functions: $(tr '\n' ' ' <<<"$reset")"
   elif [ "$db" = before ]; then
-    q -d before -c "$extension_functions" | while read -r f; do
-      case $f in
-        waitroom._stock_row_raised\(\)|waitroom._stock_row_updating\(\)|waitroom._stock_changed\(\))
-          q -d before -c "ALTER FUNCTION $f RESET search_path" ;;
-        *) q -d before -c "ALTER FUNCTION $f SET search_path = waitroom, pg_catalog" ;;
-      esac
-    done
+    q -d before -c "SELECT f FROM ($extension_functions) x (f) WHERE (SELECT prokind FROM pg_proc WHERE oid = f) <> 'p'" |
+      while read -r f; do
+        case $f in
+          waitroom._stock_row_raised\(\)|waitroom._stock_row_updating\(\)|waitroom._stock_changed\(\))
+            q -d before -c "ALTER FUNCTION $f RESET search_path" ;;
+          *) q -d before -c "ALTER FUNCTION $f SET search_path = waitroom, pg_catalog" ;;
+        esac
+      done
   fi
   wr_psql -q -d "$db" -f "$SP/plant.sql" >/dev/null &&
     q -d "$db" -c "\\copy public.hijack_target FROM '$work/target.tsv'" &&
@@ -232,6 +236,9 @@ hijack_run() {
     PGOPTIONS=$HIJACK_PATH wr_psql -d "$db" -U "sp_$role" "${more[@]}" -f "$SP/temp_views.sql" "${files[@]}" \
       >"$work/$db.$role.out" 2>"$work/$db.$role.err" || { rc=1; echo "$role" >>"$work/$db.failed"; }
   done
+  # The procedures, which cannot pin a search_path: as the owner, the only one who may run them.
+  PGOPTIONS=$HIJACK_PATH wr_psql -d "$db" "${more[@]}" -f "$SP/temp_views.sql" -f "$SP/owner.sql" \
+    >"$work/$db.owner.out" 2>"$work/$db.owner.err" || { rc=1; echo "owner" >>"$work/$db.failed"; }
   run_daemon "$db" "sp-$db" || echo "waitroomd" >>"$work/$db.failed"
   return $rc
 }
@@ -243,7 +250,7 @@ planted_calls() {  # DB: distinct planted routines called, from the log table, p
 }
 hijack_run hijack
 workload_ran() {  # DB
-  check "$1: the workload runs as sp_app, sp_reader, sp_daemon and waitroomd" test ! -s "$work/$1.failed"
+  check "$1: the workload runs as sp_app, sp_reader, sp_daemon, the owner and waitroomd" test ! -s "$work/$1.failed"
   [ -s "$work/$1.failed" ] && for f in "$work/$1".*.err "$work/sp-$1.err"; do
     note "--- $f"; grep -v '^DETAIL\|^SQL statement\|^PL/pgSQL function\|^CONTEXT' "$f" | tail -5 | indent; done
 }
@@ -316,11 +323,32 @@ check "hijack: after the workload, check_invariants() as sp_reader finds no viol
 pins="SELECT p.oid::regprocedure, p.prosecdef,
              coalesce((SELECT c FROM unnest(p.proconfig) c WHERE c LIKE 'search\\_path=%'), '(none)')
         FROM pg_proc p WHERE p.oid IN ($extension_functions) ORDER BY 1"
-unpinned=$(q -d hijack -F ' ' -c "SELECT * FROM ($pins) f (fn, definer, path) WHERE path !~ '(^|[ ,])pg_temp\$'")
+unpinned=$(q -d hijack -F ' ' -c "SELECT * FROM ($pins) f (fn, definer, path)
+                                     WHERE path !~ '(^|[ ,])pg_temp\$'
+                                       AND (SELECT prokind FROM pg_proc WHERE oid = f.fn) <> 'p'")
 functions=$(q -d hijack -c "SELECT count(*) FROM ($pins) f")
 check "every function of the extension ($functions) pins a search_path that ends with pg_temp" \
   test -z "$unpinned" -a "$functions" -gt 0
 [ -z "$unpinned" ] || indent <<<"$unpinned"
+# A procedure that commits cannot pin one (no SET clause): each runs as its caller (no owner's
+# rights for a planted routine to borrow), is run by owner.sql above under the hijacker's path
+# (no planted routine called: checked with the rest), and no waitroom role may run it.
+procedures=$(q -d hijack -c "SELECT p.oid::regprocedure FROM pg_proc p WHERE p.oid IN ($extension_functions)
+                              AND p.prokind = 'p' ORDER BY 1")
+unsafe=$(q -d hijack -c "SELECT p.oid::regprocedure || CASE WHEN p.prosecdef THEN ' SECURITY DEFINER' ELSE '' END
+                                || coalesce(' run by ' || (SELECT string_agg(r, ', ') FROM unnest(ARRAY['waitroom_app',
+                                     'waitroom_reader', 'waitroom_daemon']) r
+                                   WHERE has_function_privilege(r, p.oid, 'EXECUTE')), '')
+                           FROM pg_proc p WHERE p.oid IN ($extension_functions) AND p.prokind = 'p'
+                            AND (p.prosecdef OR has_function_privilege('waitroom_app', p.oid, 'EXECUTE')
+                                 OR has_function_privilege('waitroom_reader', p.oid, 'EXECUTE')
+                                 OR has_function_privilege('waitroom_daemon', p.oid, 'EXECUTE')
+                                 OR p.oid::regprocedure::text NOT IN (
+                                      'waitroom.release_due_all_tenants(timestamp with time zone,bigint)',
+                                      'waitroom.reroute_all_tenants(bigint)'))")
+check "the procedures ($(paste -sd ' ' <<<"$procedures")) run as their caller, only the owner's, each run by owner.sql" \
+  test -z "$unsafe"
+[ -z "$unsafe" ] || indent <<<"$unsafe"
 note "functions, SECURITY DEFINER, search_path:"
 q -d hijack -F ' | ' -c "$pins" | indent
 

@@ -201,7 +201,7 @@ check "/metrics: each task's last success is after the grant, neither is failing
     -a "$(metric "$port_h" 'waitroomd_task_failing{task="release_due"}')" = 0 \
     -a "$(metric "$port_h" 'waitroomd_task_failing{task="purge_delivered"}')" = 0
 # The same for the delivery loop: a claim the database refuses makes the daemon unhealthy.
-wr_psql -c "REVOKE EXECUTE ON FUNCTION waitroom.claim_deliveries(bool, text, int, int) FROM waitroom_daemon"
+wr_psql -c "REVOKE EXECUTE ON FUNCTION waitroom.claim_deliveries(bool, text, int, int, text) FROM waitroom_daemon"
 check "claim_deliveries() refused: /healthz answers 503 naming the deliver task" \
   wait_for 10 count_is deliver failing_tasks
 deliver_failures=$(metric "$port_h" 'waitroomd_task_failures_total{task="deliver"}')
@@ -211,7 +211,7 @@ claim_refusal_seen() {
 }
 check "claim_deliveries() refused: logged as db_error with SQLSTATE 42501, counted ($deliver_failures)" \
   claim_refusal_seen
-wr_psql -c "GRANT EXECUTE ON FUNCTION waitroom.claim_deliveries(bool, text, int, int) TO waitroom_daemon"
+wr_psql -c "GRANT EXECUTE ON FUNCTION waitroom.claim_deliveries(bool, text, int, int, text) TO waitroom_daemon"
 check "claim_deliveries() granted again: /healthz answers 200" wait_for 10 count_is 200 healthz "$port_h" /dev/null
 stop_daemon h1
 
