@@ -20,6 +20,7 @@ PACKAGES=(
   python3-matplotlib                              # bench/run.sh plots
   chromium                                        # suite 62 loads the dashboard headless
   python3-yaml                                    # suite 61 reads contrib/prometheus/*.yml
+  libkrb5-dev libzstd-dev                         # Citus from vendor/citus (suite 80): PG's headers need them
 )
 
 missing=()

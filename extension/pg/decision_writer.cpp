@@ -32,10 +32,12 @@ spi::Statement update_plans_sql{
     "UPDATE waitroom.routing_plan p"
     "   SET status = x.status, facility_ref = x.facility, run_type = x.run_type,"
     "       decided_by = x.rule, updated_at = now(),"
-    "       waiting_since = coalesce(p.waiting_since,"
-    "                                CASE WHEN x.status = 'WAITING' THEN now() END)"
-    "  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
-    "       AS x(id, status, facility, run_type, rule)"
+    "       waiting_since = coalesce(p.waiting_since, x.since)"
+    // now() in a CASE in SET is refused by Citus ("non-IMMUTABLE functions are not allowed
+    // in CASE or COALESCE statements"): the CASE is computed in the FROM list.
+    "  FROM (SELECT u.*, CASE WHEN u.status = 'WAITING' THEN now() END AS since"
+    "          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[])"
+    "               AS u(id, status, facility, run_type, rule)) x"
     " WHERE p.tenant_id = $6 AND p.routing_plan_id = x.id",
     6};
 

@@ -18,13 +18,15 @@ using nlohmann::json;
 
 // A second call with the same tenantOrderId waits here for the first one's commit
 // (speculative insertion), so two identical retries cannot both create the order.
+// The JSON texts outside RETURNING: Citus refuses non-immutable functions there.
 spi::Statement insert_order_sql{
-    "INSERT INTO waitroom.orders (order_id, tenant_order_id, order_date, priority, consumer_lat,"
-    "       consumer_lon, request, tenant_id)"
+    "WITH ins AS (INSERT INTO waitroom.orders (order_id, tenant_order_id, order_date, priority,"
+    "       consumer_lat, consumer_lon, request, tenant_id)"
     "VALUES ($1::uuid, $2, coalesce(waitroom._input_timestamp($3, 'orderDate'), now()),"
     "        $4::int, $5::float8, $6::float8, $7::jsonb, $8)"
     "    ON CONFLICT (tenant_id, tenant_order_id) WHERE status = 'OPEN' DO NOTHING"
-    " RETURNING order_date, to_jsonb(order_date)::text, to_jsonb(now())::text",
+    " RETURNING order_date)"
+    "SELECT order_date, to_jsonb(order_date)::text, to_jsonb(now())::text FROM ins",
     8};
 
 spi::Statement existing_order_sql{

@@ -34,6 +34,15 @@ spi::Statement waiting_tenants_sql{
     " UNION SELECT q.tenant_id FROM waitroom.reroute_queue q ORDER BY 1",
     0};
 
+// On Citus the loose index scan (a recursive CTE without the distribution column) is refused
+// ("recursive CTEs are only supported when they contain a filter on the distribution
+// column"); grouped by tenant_id, Citus runs the query on every shard and merges.
+spi::Statement waiting_tenants_sql_citus{
+    "SELECT p.tenant_id FROM waitroom.routing_plan p WHERE p.status = 'WAITING' GROUP BY "
+    "p.tenant_id"
+    " UNION SELECT q.tenant_id FROM waitroom.reroute_queue q ORDER BY 1",
+    0};
+
 }  // namespace
 }  // namespace waitroom::pg
 
@@ -51,7 +60,10 @@ Datum waitroom_release_due(PG_FUNCTION_ARGS) {
         spi::connect();
         const std::vector<std::string> tenants =
             given ? std::vector<std::string>{*given}
-                  : waitroom::pg::first_column(spi::run(waitroom::pg::waiting_tenants_sql, {}));
+                  : waitroom::pg::first_column(
+                        spi::run(spi::on_citus() ? waitroom::pg::waiting_tenants_sql_citus
+                                                 : waitroom::pg::waiting_tenants_sql,
+                                 {}));
         int changed = 0;
         for (const std::string& tenant_id : tenants) {
             const waitroom::pg::TenantScope scope(tenant_id);

@@ -8,6 +8,7 @@
 extern "C" {
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -151,6 +152,21 @@ Rows take_result() {
 
 }  // namespace
 
+namespace {
+// On Citus (the citus extension in this database) a generic plan keeps the tenant a
+// parameter: Citus then cannot route a statement with a subquery or a join to the tenant's
+// shard ("could not create distributed plan"). Custom plans there: the planner sees the
+// tenant as a constant and routes each statement to one shard (local execution inside a
+// delegated call or a shard trigger).
+int plan_options() { return on_citus() ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN; }
+}  // namespace
+
+bool on_citus() {
+    static int citus = -1;
+    if (citus < 0) citus = OidIsValid(get_extension_oid("citus", true)) ? 1 : 0;
+    return citus == 1;
+}
+
 Rows run(Statement& statement, const std::vector<Value>& params) {
     if (static_cast<int>(params.size()) != statement.nargs || statement.nargs > kMaxArgs)
         throw std::logic_error(std::string("wrong parameter count for: ") + statement.sql);
@@ -166,7 +182,7 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
             // not depend on the values, and the plan cache otherwise kept re-planning some of
             // them as custom plans on every call.
             SPIPlanPtr plan =
-                SPI_prepare_cursor(statement.sql, statement.nargs, types, CURSOR_OPT_GENERIC_PLAN);
+                SPI_prepare_cursor(statement.sql, statement.nargs, types, plan_options());
             if (plan == nullptr)
                 elog(ERROR, "waitroom: SPI_prepare failed (%s): %s",
                      SPI_result_code_string(SPI_result), statement.sql);

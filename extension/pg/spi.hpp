@@ -57,6 +57,10 @@ void connect();
 void finish();
 Rows run(Statement& statement, const std::vector<Value>& params);
 
+// Whether the citus extension is in this database (looked up once per backend): a few
+// statements have a form for Citus (see plan_options in spi.cpp).
+bool on_citus();
+
 // What became of work run in a subtransaction.
 struct Subtransaction {
     bool kept = false;           // fn returned true: its work stays

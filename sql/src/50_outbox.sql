@@ -35,14 +35,30 @@ CREATE FUNCTION fan_out_events() RETURNS trigger
 LANGUAGE plpgsql SET search_path = waitroom, pg_catalog, pg_temp AS $$
 DECLARE
     last_id bigint;
+    subs subscription[];
+    t text[];
+    e bigint[];
+    s_ids text[];
+    o uuid[];
+    due timestamptz[];
 BEGIN
     -- Paused subscriptions too: their rows wait at 'infinity', where claims never look.
-    INSERT INTO delivery (tenant_id, event_id, subscription_id, order_id, next_attempt_at)
-    SELECT n.tenant_id, n.event_id, s.subscription_id,
-           coalesce(n.order_id, '00000000-0000-0000-0000-000000000000'::uuid),
-           CASE WHEN s.active THEN clock_timestamp() ELSE 'infinity' END
+    -- In three steps, for Citus, where this trigger fires on an event shard: Citus cannot plan
+    -- a statement that reads the transition table together with a Citus table ("unrecognized
+    -- RTE kind: 7"), nor an INSERT ... SELECT from it. So the subscriptions are read first (a
+    -- reference table there, read locally), joined with the events in memory, and inserted
+    -- from arrays (routed by tenant_id to the co-located delivery shard). One INSERT still.
+    subs := ARRAY(SELECT s FROM subscription s);
+    SELECT array_agg(n.tenant_id), array_agg(n.event_id), array_agg(s.subscription_id),
+           array_agg(coalesce(n.order_id, '00000000-0000-0000-0000-000000000000'::uuid)),
+           array_agg(CASE WHEN s.active THEN clock_timestamp() ELSE 'infinity' END)
+      INTO t, e, s_ids, o, due
       FROM new_events n
-      JOIN subscription s ON s.events IS NULL OR n.event = ANY (s.events);
+      JOIN unnest(subs) s ON s.events IS NULL OR n.event = ANY (s.events);
+    IF e IS NOT NULL THEN
+        INSERT INTO delivery (tenant_id, event_id, subscription_id, order_id, next_attempt_at)
+        SELECT * FROM unnest(t, e, s_ids, o, due);
+    END IF;
     SELECT max(event_id) INTO last_id FROM new_events;
     IF last_id IS NOT NULL THEN
         PERFORM pg_notify('waitroom_event', last_id::text);
