@@ -41,6 +41,11 @@ trap 'rm -rf "$work"; wr_cluster_stop' EXIT
 # Whole-set statements: allowed only where the whole set is the work. "table | statement
 # text prefix | why". A per-order path never belongs here.
 cat >"$work/allow" <<'ALLOW'
+# reroute_all()'s tenants on Citus only (spi::on_citus(); one node uses the loose index scan
+# of routing_plan_unrouted, checked above): Citus refuses a recursive CTE without the tenant,
+# so there each shard groups its unrouted plans, every one read once, which reroute_all()
+# then re-routes anyway.
+routing_plan | SELECT p.tenant_id FROM waitroom.routing_plan p WHERE p.status IN ('WAITING', 'NOT_ROUTABLE') GROUP BY p.tenant_id | Citus only: every unrouted plan, reroute_all's own work
 # The whole waiting_room view: every waiting line is its work (here 25,000 of 55,000 plan
 # lines), with their plans and order lines; availability is still read per waiting article.
 routing_plan_line | SELECT count(*) AS waiting_lines, count(reason), max(queue_position) FROM waitroom.waiting_room; | every waiting line
