@@ -10,6 +10,7 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/resowner.h"
@@ -162,9 +163,13 @@ int plan_options() { return on_citus() ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GEN
 }  // namespace
 
 bool on_citus() {
-    static int citus = -1;
-    if (citus < 0) citus = OidIsValid(get_extension_oid("citus", true)) ? 1 : 0;
-    return citus == 1;
+    static LocalTransactionId checked_in = InvalidLocalTransactionId;
+    static bool present = false;
+    if (checked_in != MyProc->lxid) {
+        pg_call([&]() noexcept { present = OidIsValid(get_extension_oid("citus", true)); });
+        checked_in = MyProc->lxid;
+    }
+    return present;
 }
 
 Rows run(Statement& statement, const std::vector<Value>& params) {
@@ -174,6 +179,8 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
     for (std::size_t i = 0; i < params.size(); ++i)
         cparams[i] = params[i] ? params[i]->c_str() : nullptr;
 
+    // Outside pg_call: on_citus() may read the catalog (its own pg_call).
+    const int options = statement.plan == nullptr ? plan_options() : 0;
     pg_call([&]() noexcept {
         if (statement.plan == nullptr) {
             Oid types[kMaxArgs];
@@ -181,8 +188,7 @@ Rows run(Statement& statement, const std::vector<Value>& params) {
             // Generic plans: every statement here is a keyed lookup or write whose plan does
             // not depend on the values, and the plan cache otherwise kept re-planning some of
             // them as custom plans on every call.
-            SPIPlanPtr plan =
-                SPI_prepare_cursor(statement.sql, statement.nargs, types, plan_options());
+            SPIPlanPtr plan = SPI_prepare_cursor(statement.sql, statement.nargs, types, options);
             if (plan == nullptr)
                 elog(ERROR, "waitroom: SPI_prepare failed (%s): %s",
                      SPI_result_code_string(SPI_result), statement.sql);

@@ -57,8 +57,9 @@ void connect();
 void finish();
 Rows run(Statement& statement, const std::vector<Value>& params);
 
-// Whether the citus extension is in this database (looked up once per backend): a few
-// statements have a form for Citus (see plan_options in spi.cpp).
+// Whether the citus extension is in this database (looked up once per transaction): a few
+// statements have a form for Citus (see plan_options in spi.cpp), and the stock trigger skips
+// its index probe of the shell tables there.
 bool on_citus();
 
 // What became of work run in a subtransaction.

@@ -105,25 +105,14 @@ bool index_has_row(const char* table, const char* index, const std::vector<std::
     return found;
 }
 
-// Whether Citus is installed in this database (looked up once per transaction). On Citus the
-// trigger fires on a shard, and the tables index_has_row() opens by name are the empty shell
-// tables: there the pass's own queries (router-planned to the tenant's shards) decide.
-bool citus_present() {
-    static LocalTransactionId checked_in = InvalidLocalTransactionId;
-    static bool present = false;
-    if (checked_in != MyProc->lxid) {
-        pg_call([&]() noexcept { present = OidIsValid(get_extension_oid("citus", true)); });
-        checked_in = MyProc->lxid;
-    }
-    return present;
-}
-
 // Whether a waiting-room pass has anything to do for these raised articles (of the call's
 // tenant): a waiting lock it cannot take (defer), a plan waiting for one of them, or work
 // earlier passes deferred.
 bool pass_has_work(const std::vector<std::string>& articles) {
     if (!try_lock_waiting_exclusive(articles).empty()) return true;
-    if (citus_present()) return true;
+    // On Citus the trigger fires on a shard, and the tables index_has_row() opens by name are
+    // the empty shell tables: there the pass's own queries (routed to the tenant's shards) decide.
+    if (spi::on_citus()) return true;
     for (const std::string& article : articles)
         if (index_has_row("routing_plan_line", "waiting_plan_line_by_article", {article, tenant()}))
             return true;
@@ -137,7 +126,7 @@ bool pass_has_work(const std::vector<std::string>& articles) {
 // It does not drain either, so it does not look at reroute_queue.
 std::vector<std::string> articles_to_defer(const std::vector<std::string>& articles) {
     std::vector<std::string> deferred = try_lock_waiting_exclusive(articles);
-    if (citus_present()) return articles;  // a drain finds out (deferring more costs a drain)
+    if (spi::on_citus()) return articles;  // a drain finds out (deferring more costs a drain)
     for (const std::string& article : articles)
         if (std::find(deferred.begin(), deferred.end(), article) == deferred.end() &&
             index_has_row("routing_plan_line", "waiting_plan_line_by_article", {article, tenant()}))
