@@ -3,7 +3,6 @@
 #include <poll.h>
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -21,6 +20,8 @@ const char* const kRerouteChannel = "waitroom_reroute";
 // The delivery loop as a task for /healthz: a claim or acknowledgement that the database refuses
 // (e.g. a login without waitroom_daemon) must not look healthy.
 const char* const kDeliverTask = "deliver";
+// How often the list of Citus workers to LISTEN on is read again (a worker added, or removed).
+const double kNodesInterval = 30.0;
 
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
@@ -41,6 +42,9 @@ Dispatcher::Dispatcher(const Options& options, Metrics& metrics)
       release_due_timer_(options.release_due_interval),
       purge_timer_(options.purge_interval),
       backlog_timer_(1.0),
+      listeners_(options.conninfo, options.reconnect_base, options.reconnect_max,
+                 {kChannel, kRerouteChannel}),
+      nodes_timer_(kNodesInterval),
       stats_poller_(options, metrics) {
     if (release_due_timer_.enabled()) metrics_.task_enabled("release_due");
     if (purge_timer_.enabled()) metrics_.task_enabled("purge_delivered");
@@ -59,16 +63,25 @@ int Dispatcher::run() {
     while (!stop_signal::requested()) {
         if (!db_.connected() && !connect()) break;
         try {
+            if (nodes_timer_.due()) refresh_nodes();
+            listeners_.connect_due();
             run_timers();
-            const BatchOutcome batch = deliver_batch();
+            const BatchOutcome batch = cluster_ ? deliver_per_tenant() : deliver_batch();
             if (batch.claimed == 0 || backlog_timer_.due()) refresh_backlog();
-            metrics_.task_succeeded(kDeliverTask);
+            // A tenant whose node failed it (and waits for its retry) is a failing delivery.
+            if (tenant_retry_.empty()) {
+                metrics_.task_succeeded(kDeliverTask);
+            } else {
+                metrics_.task_failed(kDeliverTask, last_tenant_error_);
+            }
             if (batch.delivered > 0) continue;  // more may be waiting: drain before sleeping
             // Claimed but nothing delivered (failures): pause a little before the next try.
             const double floor = batch.claimed > 0 ? 0.05 : 0.0;
             wait_for_wakeup(std::max(
                 floor, std::min({options_.poll_interval, seconds_until_retry(),
-                                 release_due_timer_.remaining(), purge_timer_.remaining()})));
+                                 release_due_timer_.remaining(), purge_timer_.remaining(),
+                                 listeners_.seconds_until_reconnect(), nodes_timer_.remaining(),
+                                 seconds_until_tenant_retry()})));
         } catch (const PgError& e) {
             if (e.connection_lost || !db_.connected()) {
                 log::warn("db_connection_lost", {{"error", e.what()}});
@@ -105,6 +118,7 @@ bool Dispatcher::connect() {
             db_.exec(std::string("LISTEN ") + kChannel);
             db_.exec(std::string("LISTEN ") + kRerouteChannel);
             latency_available_ = true;
+            nodes_timer_.expire_within(0);
             metrics_.set_connected(true);
             if (ever_connected_) metrics_.reconnected();
             ever_connected_ = true;
@@ -122,17 +136,150 @@ bool Dispatcher::connect() {
     return false;
 }
 
+// Citus: the workers to LISTEN on; none on one node, or on a database whose waitroom predates
+// daemon_nodes() (42883: ALTER EXTENSION waitroom UPDATE brings it).
+void Dispatcher::refresh_nodes() {
+    nodes_timer_.restart();
+    std::vector<ClusterNode> nodes;
+    try {
+        nodes = outbox_.daemon_nodes();
+    } catch (const PgError& e) {
+        if (e.connection_lost) throw;
+        if (e.sqlstate != "42883") {
+            log::warn("daemon_nodes_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+            return;  // keep what we had
+        }
+    }
+    const bool was_cluster = cluster_;
+    cluster_ = !nodes.empty();
+    listeners_.set_nodes(nodes);
+    if (cluster_ != was_cluster) {
+        nlohmann::json names = nlohmann::json::array();
+        for (const ClusterNode& n : nodes) names.push_back(n.name());
+        log::info("cluster", {{"citus", cluster_}, {"listen_on", names}});
+    }
+    if (!cluster_) return;
+    try {
+        known_tenants_ = outbox_.tenant_ids();
+    } catch (const PgError& e) {
+        if (e.connection_lost) throw;
+        log::warn("tenant_ids_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+    }
+}
+
+// Citus: a claim locks rows, so it names its tenant and runs on that tenant's node; each
+// tenant's batch is its own transaction, committed on one node (no two-phase commit), and a
+// worker that fails costs only the batches of its tenants, which are retried after a backoff.
+Dispatcher::BatchOutcome Dispatcher::deliver_per_tenant() {
+    BatchOutcome total;
+    for (const std::string& tenant : tenants_to_serve()) {
+        if (stop_signal::requested()) break;
+        if (tenant_waiting(tenant)) continue;
+        try {
+            const BatchOutcome batch = deliver_batch(tenant);
+            total.claimed += batch.claimed;
+            total.delivered += batch.delivered;
+            tenant_retry_.erase(tenant);
+        } catch (const PgError& e) {
+            if (e.connection_lost || !db_.connected()) throw;
+            tenant_failed(tenant, "deliver", e);
+        }
+    }
+    return total;
+}
+
+// The tenants with deliveries due (one read of every shard). While a worker is down that read
+// fails: then every tenant known, each claim going to its own node.
+std::vector<std::string> Dispatcher::tenants_to_serve() {
+    try {
+        std::vector<std::string> tenants = outbox_.pending_tenants();
+        if (pending_tenants_failing_) log::info("pending_tenants_recovered");
+        pending_tenants_failing_ = false;
+        for (const std::string& t : tenants)
+            if (std::find(known_tenants_.begin(), known_tenants_.end(), t) == known_tenants_.end())
+                known_tenants_.push_back(t);
+        return tenants;
+    } catch (const PgError& e) {
+        if (e.connection_lost) throw;
+        if (!pending_tenants_failing_)
+            log::warn("pending_tenants_failed", {{"sqlstate", e.sqlstate},
+                                                 {"error", e.what()},
+                                                 {"serving_known_tenants", known_tenants_.size()}});
+        pending_tenants_failing_ = true;
+        return known_tenants_;
+    }
+}
+
+long long Dispatcher::release_due_per_tenant() {
+    try {
+        known_tenants_ = outbox_.tenant_ids();
+    } catch (const PgError& e) {
+        if (e.connection_lost) throw;
+        log::warn("tenant_ids_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+    }
+    long long released = 0;
+    size_t failed = 0;
+    std::optional<PgError> first;
+    for (const std::string& tenant : known_tenants_) {
+        try {
+            released += outbox_.release_due(tenant);
+        } catch (const PgError& e) {
+            if (e.connection_lost) throw;
+            ++failed;
+            if (!first) first = e;
+            log::error("release_due_tenant_failed",
+                       {{"tenant_id", tenant}, {"sqlstate", e.sqlstate}, {"error", e.what()}});
+        }
+    }
+    if (first) {
+        throw PgError(first->sqlstate,
+                      std::to_string(failed) + " of " + std::to_string(known_tenants_.size()) +
+                          " tenants failed, first: " + first->what(),
+                      false);
+    }
+    return released;
+}
+
+bool Dispatcher::tenant_waiting(const std::string& tenant) const {
+    const auto it = tenant_retry_.find(tenant);
+    return it != tenant_retry_.end() && Timer::Clock::now() < it->second.at;
+}
+
+void Dispatcher::tenant_failed(const std::string& tenant, const char* task, const PgError& e) {
+    TenantRetry& retry = tenant_retry_[tenant];
+    ++retry.failures;
+    const double delay = reconnect_backoff_.delay(retry.failures);
+    retry.at = Timer::Clock::now() + std::chrono::duration_cast<Timer::Clock::duration>(
+                                         std::chrono::duration<double>(delay));
+    last_tenant_error_ = "tenant " + tenant + ": " + e.sqlstate + ": " + e.what();
+    log::warn("tenant_failed", {{"tenant_id", tenant},
+                                {"task", task},
+                                {"attempt", retry.failures},
+                                {"retry_in_s", delay},
+                                {"sqlstate", e.sqlstate},
+                                {"error", e.what()}});
+}
+
+double Dispatcher::seconds_until_tenant_retry() const {
+    double soonest = 1e9;
+    const auto now = Timer::Clock::now();
+    for (const auto& [tenant, retry] : tenant_retry_)
+        soonest =
+            std::min(soonest, std::max(0.0, std::chrono::duration<double>(retry.at - now).count()));
+    return soonest;
+}
+
 // One transaction: claim, deliver lane by lane (each lane stops at its first failure or not-yet-due
 // retry), flush stdout, acknowledge, commit. A crash anywhere before the commit means the
 // deliveries are repeated later (at least once), never lost.
-Dispatcher::BatchOutcome Dispatcher::deliver_batch() {
+Dispatcher::BatchOutcome Dispatcher::deliver_batch(const std::optional<std::string>& tenant) {
     const auto started = std::chrono::steady_clock::now();
     PgTransaction tx(db_);
     // The commit need not wait for its WAL flush: an acknowledgement lost in a server crash
     // only repeats its deliveries (at least once), and WAL order keeps a later ack of a lane
     // from surviving an earlier one. This keeps the flush out of the delivery loop.
     db_.exec("SET LOCAL synchronous_commit = off");
-    const std::vector<Delivery> claimed = outbox_.claim();
+    const std::vector<Delivery> claimed = outbox_.claim(tenant);
     BatchOutcome outcome{claimed.size(), 0};
     if (claimed.empty()) {
         tx.commit();
@@ -217,7 +364,7 @@ void Dispatcher::record_failure(const Delivery& delivery, const std::string& err
 void Dispatcher::run_timers() {
     if (release_due_timer_.due()) {
         run_task("release_due", release_due_timer_, "plans_changed",
-                 [this] { return outbox_.release_due(); });
+                 [this] { return cluster_ ? release_due_per_tenant() : outbox_.release_due(); });
     }
     if (purge_timer_.due()) {
         run_task("purge_delivered", purge_timer_, "events",
@@ -241,8 +388,22 @@ void Dispatcher::run_task(const std::string& task, Timer& timer, const char* cou
     }
 }
 
+// A backlog that cannot be read (on Citus while a worker is down) costs the gauges and the
+// retry timing (the poll interval covers it), not the deliveries.
 void Dispatcher::refresh_backlog() {
-    const Backlog b = outbox_.backlog();
+    Backlog b;
+    try {
+        b = outbox_.backlog();
+        if (backlog_failing_) log::info("backlog_recovered");
+        backlog_failing_ = false;
+    } catch (const PgError& e) {
+        if (e.connection_lost) throw;
+        if (!backlog_failing_)
+            log::warn("backlog_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
+        backlog_failing_ = true;
+        backlog_timer_.restart();
+        return;
+    }
     metrics_.set_backlog(b.pending, b.oldest_pending_age);
     backlog_timer_.restart();
     next_retry_at_ = b.next_due_in
@@ -280,15 +441,18 @@ double Dispatcher::seconds_until_retry() const {
 // poll() would not report them: take those first and skip the wait when there were any.
 void Dispatcher::wait_for_wakeup(double seconds) {
     if (handle_notifications()) return;
-    std::array<pollfd, 2> fds{{{db_.socket(), POLLIN, 0}, {stop_signal::wake_fd(), POLLIN, 0}}};
+    std::vector<pollfd> fds{{db_.socket(), POLLIN, 0}, {stop_signal::wake_fd(), POLLIN, 0}};
+    listeners_.add_poll_fds(fds);
     const int timeout_ms = static_cast<int>(std::max(0.0, seconds) * 1000);
     const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
-    if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) handle_notifications();
+    if (ready > 0) handle_notifications();
 }
 
 // Returns whether any notification was pending.
 bool Dispatcher::handle_notifications() {
-    const auto notes = db_.take_notifications();  // throws when the server went away
+    auto notes = db_.take_notifications();                    // throws when the server went away
+    const auto from_nodes = listeners_.take_notifications();  // a lost node only reconnects
+    notes.insert(notes.end(), from_nodes.begin(), from_nodes.end());
     if (notes.empty()) return false;
     log::debug("notified", {{"count", notes.size()}, {"last", notes.back().payload}});
     for (const auto& note : notes)

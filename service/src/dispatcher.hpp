@@ -2,13 +2,17 @@
 // deliveries, hand them to the sinks in lane order, record the outcome, and run the timers
 // (release_due, purge_delivered, lag). NOTIFY only wakes the loop; the backstop poll covers lost
 // wake-ups. The database-wide gauges of /metrics are polled by a StatsPoller of its own.
+// On Citus it claims tenant by tenant through the coordinator and LISTENs on every worker too.
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "backoff.hpp"
 #include "metrics.hpp"
+#include "node_listeners.hpp"
 #include "options.hpp"
 #include "outbox.hpp"
 #include "pg_connection.hpp"
@@ -32,7 +36,16 @@ private:
     };
 
     bool connect();  // false when a stop was requested while retrying
-    BatchOutcome deliver_batch();
+    // On Citus: which workers to LISTEN on (re-read on a timer: nodes come and go).
+    void refresh_nodes();
+    BatchOutcome deliver_batch(const std::optional<std::string>& tenant = std::nullopt);
+    // On Citus: a batch per tenant with deliveries due, each its own transaction on one node.
+    BatchOutcome deliver_per_tenant();
+    long long release_due_per_tenant();
+    std::vector<std::string> tenants_to_serve();
+    bool tenant_waiting(const std::string& tenant) const;  // after a failure, until its retry
+    void tenant_failed(const std::string& tenant, const char* task, const PgError& e);
+    double seconds_until_tenant_retry() const;
     SinkResult send(const Delivery& delivery);
     void record_failure(const Delivery& delivery, const std::string& error);
     void run_timers();
@@ -58,6 +71,19 @@ private:
     bool latency_available_ = true;  // event_ages() answered (false until the next connect)
     Timer::Clock::time_point next_retry_at_ = Timer::Clock::time_point::max();
     bool ever_connected_ = false;
+    // Citus (docs/scaling.md): set when daemon_nodes() names workers.
+    bool cluster_ = false;
+    NodeListeners listeners_;
+    Timer nodes_timer_;
+    std::vector<std::string> known_tenants_;  // tenant_ids() when it last answered
+    struct TenantRetry {
+        int failures = 0;
+        Timer::Clock::time_point at;
+    };
+    std::map<std::string, TenantRetry> tenant_retry_;
+    std::string last_tenant_error_;
+    bool pending_tenants_failing_ = false;  // log the change, not every pass
+    bool backlog_failing_ = false;
     StatsPoller stats_poller_;  // its own thread and session: never waited for
 };
 

@@ -10,13 +10,13 @@ std::optional<std::string> Outbox::stdout_subscription() const {
     return options_.stdout_subscription;
 }
 
-std::vector<Delivery> Outbox::claim() {
+std::vector<Delivery> Outbox::claim(const std::optional<std::string>& tenant) {
     const auto r = db_.exec(
         "SELECT subscription_id, event_id, order_id, attempts, due, kind, url, headers, secret,"
         "       max_attempts, body, event_tenant_id"
-        "  FROM waitroom.claim_deliveries($1::bool, $2::text, $3::int, $4::int)",
+        "  FROM waitroom.claim_deliveries($1::bool, $2::text, $3::int, $4::int, $5::text)",
         {options_.webhooks ? "true" : "false", stdout_subscription(),
-         std::to_string(options_.batch_lanes), std::to_string(options_.batch_per_lane)});
+         std::to_string(options_.batch_lanes), std::to_string(options_.batch_per_lane), tenant});
     std::vector<Delivery> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i) {
@@ -112,7 +112,7 @@ WaitingRoomStats Outbox::waiting_room_stats() {
         "       s.plans_cancelled_estimate, s.waiting_lines,"
         "       pg_catalog.date_part('epoch', s.oldest_waiting_age), s.reroute_queue_depth,"
         "       s.deliveries_pending, s.deliveries_dead"
-        "  FROM waitroom.stats s");
+        "  FROM waitroom.stats_gauges() s");
     auto count = [&r](int col) { return r.is_null(0, col) ? 0 : r.integer(0, col); };
     WaitingRoomStats stats;
     stats.plans = {{"WAITING", count(0)},
@@ -153,10 +153,41 @@ std::map<std::string, long long> Outbox::waiting_lines_by_reason() {
     return out;
 }
 
-// No tenant: every tenant's due pre-orders (SPEC §7).
-long long Outbox::release_due() {
-    const auto r = db_.exec("SELECT waitroom.release_due()");
+// No tenant: every tenant's due pre-orders (SPEC §7), in one transaction.
+long long Outbox::release_due(const std::optional<std::string>& tenant) {
+    const auto r =
+        tenant ? db_.exec("SELECT waitroom.release_due(pg_catalog.now(), $1::text)", {tenant})
+               : db_.exec("SELECT waitroom.release_due()");
     return r.is_null(0, 0) ? 0 : r.integer(0, 0);
+}
+
+namespace {
+
+std::vector<std::string> column(const PgResult& r) {
+    std::vector<std::string> out;
+    out.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.text(i, 0));
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> Outbox::pending_tenants() {
+    return column(db_.exec("SELECT t FROM waitroom.pending_delivery_tenants($1::bool, $2::text) t",
+                           {options_.webhooks ? "true" : "false", stdout_subscription()}));
+}
+
+std::vector<std::string> Outbox::tenant_ids() {
+    return column(db_.exec("SELECT t FROM waitroom.tenant_ids() t"));
+}
+
+std::vector<ClusterNode> Outbox::daemon_nodes() {
+    const auto r = db_.exec("SELECT node_name, node_port FROM waitroom.daemon_nodes()");
+    std::vector<ClusterNode> out;
+    out.reserve(r.rows());
+    for (int i = 0; i < r.rows(); ++i)
+        out.push_back({r.text(i, 0), static_cast<int>(r.integer(i, 1))});
+    return out;
 }
 
 long long Outbox::purge_delivered() {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "metrics.hpp"
+#include "node_listeners.hpp"
 #include "options.hpp"
 #include "pg_connection.hpp"
 
@@ -45,8 +46,14 @@ class Outbox {
 public:
     Outbox(PgConnection& db, const Options& options) : db_(db), options_(options) {}
 
-    // Lane heads not held by another daemon, each followed by the rest of its lane in order.
-    std::vector<Delivery> claim();
+    // Lane heads not held by another daemon, each followed by the rest of its lane in order;
+    // tenant: that tenant's only (on Citus a claim must stay on one node), nullopt: every one's.
+    std::vector<Delivery> claim(const std::optional<std::string>& tenant = std::nullopt);
+    // On Citus (docs/scaling.md): the tenants with a delivery due for our sinks, every tenant,
+    // and the workers to LISTEN on (none on one node).
+    std::vector<std::string> pending_tenants();
+    std::vector<std::string> tenant_ids();
+    std::vector<ClusterNode> daemon_nodes();
     // Returns how many were still pending (the rest were delivered by someone else meanwhile).
     int ack(const std::vector<const Delivery*>& delivered);
     // Returns the new state: "pending" (retry later) or "dead".
@@ -58,7 +65,7 @@ public:
     WaitingRoomStats waiting_room_stats();
     std::vector<SubscriptionBacklog> subscription_backlogs();
     std::map<std::string, long long> waiting_lines_by_reason();
-    long long release_due();
+    long long release_due(const std::optional<std::string>& tenant = std::nullopt);
     long long purge_delivered();
 
 private:

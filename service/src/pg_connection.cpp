@@ -1,20 +1,24 @@
 #include "pg_connection.hpp"
 
-#include <array>
+#include "log.hpp"
+
+#include <vector>
 
 namespace waitroomd {
 
 void PgConnection::connect() {
-    // Our defaults first: anything in the conninfo (expanded from "dbname") or PG* wins.
-    const std::array<const char*, 7> keys{"fallback_application_name",
-                                          "keepalives",
-                                          "keepalives_idle",
-                                          "keepalives_interval",
-                                          "keepalives_count",
-                                          "dbname",
-                                          nullptr};
-    const std::array<const char*, 7> values{"waitroomd",       "1",    "30", "10", "3",
-                                            conninfo_.c_str(), nullptr};
+    // Our defaults first: anything in the conninfo (expanded from "dbname") or PG* wins; then
+    // a node's host and port, which win over the conninfo's (libpq: later keywords override).
+    std::vector<const char*> keys{"fallback_application_name", "keepalives",
+                                  "keepalives_idle",           "keepalives_interval",
+                                  "keepalives_count",          "dbname"};
+    std::vector<const char*> values{"waitroomd", "1", "30", "10", "3", conninfo_.c_str()};
+    if (!host_.empty()) {
+        keys.insert(keys.end(), {"host", "port", "connect_timeout"});
+        values.insert(values.end(), {host_.c_str(), port_.c_str(), connect_timeout_.c_str()});
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
     conn_.reset(PQconnectdbParams(keys.data(), values.data(), 1));
     if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
         std::string message = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
@@ -22,6 +26,9 @@ void PgConnection::connect() {
         conn_.reset();
         throw PgError("08001", message, true);
     }
+    // The server's notices and warnings (e.g. "terminating connection due to administrator
+    // command" as a node shuts down) as log lines, not raw text: stderr is JSON lines.
+    PQsetNoticeProcessor(conn_.get(), &PgConnection::on_notice, this);
     // Names in our statements resolve in pg_catalog only (waitroom's are qualified), whatever
     // search_path the login or PGOPTIONS set: a function, operator or type planted in an
     // earlier schema must not run with the daemon's rights. Session-wide, so it survives
@@ -31,6 +38,13 @@ void PgConnection::connect() {
     // defers (a pass with an old snapshot cannot tell what it may serve) and never drains
     // reroute_queue.
     exec("SELECT pg_catalog.set_config('default_transaction_isolation', 'read committed', false)");
+}
+
+void PgConnection::on_notice(void* self, const char* message) {
+    std::string text = message ? message : "";
+    while (!text.empty() && text.back() == '\n') text.pop_back();
+    log::warn("db_notice",
+              {{"server", static_cast<PgConnection*>(self)->describe()}, {"message", text}});
 }
 
 std::string PgConnection::describe() const {

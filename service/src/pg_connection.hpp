@@ -39,6 +39,13 @@ using PgParams = std::vector<std::optional<std::string>>;  // nullopt = SQL NULL
 class PgConnection {
 public:
     explicit PgConnection(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+    // The same login on another node of a cluster: host and port replace the conninfo's, and a
+    // node that does not answer fails within connect_timeout seconds.
+    PgConnection(std::string conninfo, std::string host, int port, int connect_timeout)
+        : conninfo_(std::move(conninfo)),
+          host_(std::move(host)),
+          port_(std::to_string(port)),
+          connect_timeout_(std::to_string(connect_timeout)) {}
 
     // Opens a new session (closing any old one); throws PgError on failure.
     void connect();
@@ -58,8 +65,10 @@ public:
 
 private:
     [[noreturn]] void fail(const PGresult* result, const std::string& fallback);
+    static void on_notice(void* self, const char* message);
 
     std::string conninfo_;
+    std::string host_, port_, connect_timeout_;  // empty: the conninfo's (or PG*) own
     std::unique_ptr<PGconn, decltype(&PQfinish)> conn_{nullptr, PQfinish};
 };
 

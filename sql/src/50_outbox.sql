@@ -111,13 +111,21 @@ CREATE TRIGGER subscription_paused_or_resumed AFTER UPDATE OF active ON subscrip
 -- subscription this caller serves (NULL = none); tenant_id: that tenant's deliveries only
 -- (NULL = every tenant's). Each row names its event's tenant (event_tenant_id, last), which
 -- ack_deliveries and fail_delivery take back.
+-- PL/pgSQL, not SQL, here and in the daemon's other calls: Citus cannot plan a SQL function's
+-- statements with their parameters ("could not create distributed plan"), and plans a
+-- PL/pgSQL one with custom plans (distribute() sets force_custom_plan), where the tenant is a
+-- constant: every relation of the claim then names it, so the whole statement goes to that
+-- tenant's shard, locks included (docs/scaling.md).
 CREATE FUNCTION claim_deliveries(webhooks bool, stdout_subscription text,
                                  max_lanes int DEFAULT 64, per_lane int DEFAULT 100,
                                  tenant_id text DEFAULT NULL)
 RETURNS TABLE (subscription_id text, event_id bigint, order_id uuid, attempts int, due bool,
                kind text, url text, headers jsonb, secret text, max_attempts int, body text,
                event_tenant_id text)
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+BEGIN
+    RETURN QUERY
     WITH heads AS MATERIALIZED (
         SELECT d.tenant_id, d.subscription_id, d.order_id, d.event_id
           FROM delivery d
@@ -153,34 +161,75 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
                AND l.order_id = h.order_id
                AND l.state = 'pending'
                AND l.event_id >= h.event_id
+               AND (claim_deliveries.tenant_id IS NULL OR l.tenant_id = claim_deliveries.tenant_id)
              ORDER BY l.event_id
              LIMIT per_lane
                FOR UPDATE) f
       JOIN subscription s ON s.subscription_id = f.subscription_id
       JOIN event ev ON ev.tenant_id = f.tenant_id AND ev.event_id = f.event_id
-     ORDER BY h.event_id, h.subscription_id, h.tenant_id, f.event_id
+     WHERE (claim_deliveries.tenant_id IS NULL OR ev.tenant_id = claim_deliveries.tenant_id)
+     ORDER BY h.event_id, h.subscription_id, h.tenant_id, f.event_id;
+END
+$$;
+
+-- The tenants with a delivery due now for the sinks the caller serves: on Citus, where a claim
+-- locks rows and so must name its tenant (one node), waitroomd claims tenant by tenant. Reads
+-- only (no lock); on Citus one query on every shard.
+CREATE FUNCTION pending_delivery_tenants(webhooks bool, stdout_subscription text)
+RETURNS SETOF text
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN QUERY
+    SELECT d.tenant_id
+      FROM delivery d
+      JOIN subscription s ON s.subscription_id = d.subscription_id
+     WHERE d.state = 'pending'
+       AND d.next_attempt_at <= statement_timestamp()
+       AND s.active
+       AND ((s.kind = 'webhook' AND webhooks) OR s.subscription_id = stdout_subscription)
+     GROUP BY d.tenant_id
+     ORDER BY d.tenant_id;
+END
+$$;
+
+-- The tenant of every element when they are all one tenant's (no NULL), else NULL: a batch of
+-- waitroomd on Citus is one tenant's, and a statement that names it as a constant runs on its
+-- shard alone.
+CREATE FUNCTION only_tenant(tenant_ids text[]) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+    SELECT min(t) FROM unnest(tenant_ids) t HAVING count(DISTINCT t) = 1 AND count(t) = count(*)
 $$;
 
 -- Marks deliveries done. Returns how many were still pending: fewer than given means another
 -- daemon had already delivered some (a duplicate the caller counts). tenant_ids: each
 -- delivery's tenant, as claim_deliveries named it (NULL, or a NULL element: found by event id).
+-- When they are all one tenant's, the UPDATE names it as a constant (on Citus: one shard).
 CREATE FUNCTION ack_deliveries(subscription_ids text[], event_ids bigint[], delivered_by text,
                                tenant_ids text[] DEFAULT NULL)
 RETURNS int
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+DECLARE
+    one_tenant text := only_tenant(tenant_ids);
+    -- A variable, not clock_timestamp() in the UPDATE: Citus refuses volatile functions there.
+    moment timestamptz := clock_timestamp();
+    acked int;
+BEGIN
     WITH done AS (
         UPDATE delivery d
            SET state = 'delivered', attempts = d.attempts + 1,
-               last_attempt_at = clock_timestamp(), delivered_at = clock_timestamp(),
+               last_attempt_at = moment, delivered_at = moment,
                last_error = NULL, delivered_by = ack_deliveries.delivered_by
           FROM unnest(subscription_ids, event_ids, tenant_ids)
                AS a(subscription_id, event_id, tenant_id)
          WHERE d.subscription_id = a.subscription_id
            AND d.event_id = a.event_id
            AND (a.tenant_id IS NULL OR d.tenant_id = a.tenant_id)
+           AND (one_tenant IS NULL OR d.tenant_id = one_tenant)
            AND d.state = 'pending'
         RETURNING 1)
-    SELECT count(*)::int FROM done
+    SELECT count(*)::int INTO acked FROM done;
+    RETURN acked;
+END
 $$;
 
 -- Records a failed attempt: retry after retry_in, or dead-letter once max_attempts (the
@@ -191,15 +240,20 @@ CREATE FUNCTION fail_delivery(subscription_id text, event_id bigint, error text,
                               retry_in interval, default_max_attempts int, delivered_by text,
                               tenant_id text DEFAULT NULL)
 RETURNS text
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+    moment timestamptz := clock_timestamp();  -- not in the UPDATE (Citus: no volatile there)
+    new_state text;
+BEGIN
     WITH failed AS (
         UPDATE delivery d
            SET attempts = d.attempts + 1,
-               last_attempt_at = clock_timestamp(),
+               last_attempt_at = moment,
                -- A short reason only (waitroomd sends a status, never reply bytes).
                last_error = left(regexp_replace(error, '[[:cntrl:]]+', ' ', 'g'), 200),
                delivered_by = fail_delivery.delivered_by,
-               next_attempt_at = clock_timestamp() + retry_in,
+               next_attempt_at = moment + retry_in,
                state = CASE WHEN d.attempts + 1 >= coalesce(s.max_attempts, default_max_attempts)
                             THEN 'dead' ELSE 'pending' END
           FROM subscription s
@@ -216,11 +270,14 @@ LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
                                       ELSE greatest(l.next_attempt_at, f.next_attempt_at) END
           FROM failed f
          WHERE l.tenant_id = f.tenant_id
+           AND (fail_delivery.tenant_id IS NULL OR l.tenant_id = fail_delivery.tenant_id)
            AND l.subscription_id = f.subscription_id
            AND l.order_id = f.order_id
            AND l.state = 'pending'
            AND l.event_id > f.event_id)
-    SELECT state FROM failed
+    SELECT f.state INTO new_state FROM failed f;
+    RETURN new_state;
+END
 $$;
 
 -- What the daemon reports: how much is pending for the sinks it serves, the age of the oldest
@@ -228,7 +285,9 @@ $$;
 -- tenant's: one daemon serves them all.
 CREATE FUNCTION outbox_backlog(webhooks bool, stdout_subscription text)
 RETURNS TABLE (pending bigint, oldest_pending_age double precision, next_due_in double precision)
-LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+BEGIN
+    RETURN QUERY
     WITH served AS (
         SELECT s.subscription_id FROM subscription s
          WHERE s.active
@@ -246,7 +305,8 @@ LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
               FROM delivery d
              WHERE d.state = 'pending' AND d.subscription_id IN (SELECT * FROM served)
                AND d.next_attempt_at < 'infinity'
-             ORDER BY d.next_attempt_at LIMIT 1)
+             ORDER BY d.next_attempt_at LIMIT 1);
+END
 $$;
 
 -- ---------------------------------------------------------------- DBA views and actions
@@ -346,26 +406,43 @@ $$;
 -- Deletes events older than `older_than` (default: the retention setting, else 7 days) that
 -- no subscription still has open (pending or dead), with their delivery rows; at most
 -- batch_size per call so that the daemon's timer never holds long locks. Returns the count.
--- Every tenant's, oldest id first (event_by_id).
+-- Every tenant's, oldest id first (event_by_id). On Citus, where a locking read must stay on one
+-- shard, tenant by tenant (each statement names its tenant; no NOTIFY, so the commit may be
+-- two-phase); on one node in one statement (the tenant NULL).
 CREATE FUNCTION purge_delivered(older_than interval DEFAULT NULL, batch_size int DEFAULT 10000)
 RETURNS int
-LANGUAGE sql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
-    WITH doomed AS (
-        SELECT ev.tenant_id, ev.event_id
-          FROM event ev
-         WHERE ev.created_at < clock_timestamp() - coalesce(
-                   older_than,
-                   (SELECT o.delivered_retention FROM outbox_setting o),
-                   interval '7 days')
-           AND NOT EXISTS (SELECT FROM delivery d
-                            WHERE d.tenant_id = ev.tenant_id AND d.event_id = ev.event_id
-                              AND d.state IN ('pending', 'dead'))
-         ORDER BY ev.event_id
-         LIMIT batch_size
-           FOR UPDATE SKIP LOCKED),
-    purged AS (
-        DELETE FROM event ev USING doomed
-         WHERE ev.tenant_id = doomed.tenant_id AND ev.event_id = doomed.event_id
-        RETURNING 1)
-    SELECT count(*)::int FROM purged
+LANGUAGE plpgsql VOLATILE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+DECLARE
+    cutoff timestamptz := clock_timestamp() - coalesce(
+        older_than, (SELECT o.delivered_retention FROM outbox_setting o), interval '7 days');
+    tenants text[] := CASE WHEN EXISTS (SELECT FROM daemon_nodes())
+                           THEN ARRAY(SELECT t FROM tenant_ids() t) ELSE ARRAY[NULL::text] END;
+    one text;
+    n int;
+    total int := 0;
+BEGIN
+    FOREACH one IN ARRAY tenants LOOP
+        EXIT WHEN total >= batch_size;
+        WITH doomed AS (
+            SELECT ev.tenant_id, ev.event_id
+              FROM event ev
+             WHERE ev.created_at < cutoff
+               AND (one IS NULL OR ev.tenant_id = one)
+               AND NOT EXISTS (SELECT FROM delivery d
+                                WHERE d.tenant_id = ev.tenant_id AND d.event_id = ev.event_id
+                                  AND (one IS NULL OR d.tenant_id = one)
+                                  AND d.state IN ('pending', 'dead'))
+             ORDER BY ev.event_id
+             LIMIT batch_size - total
+               FOR UPDATE SKIP LOCKED),
+        purged AS (
+            DELETE FROM event ev USING doomed
+             WHERE ev.tenant_id = doomed.tenant_id AND ev.event_id = doomed.event_id
+               AND (one IS NULL OR ev.tenant_id = one)
+            RETURNING 1)
+        SELECT count(*)::int INTO n FROM purged;
+        total := total + n;
+    END LOOP;
+    RETURN total;
+END
 $$;

@@ -42,15 +42,37 @@
 -- on Citus, when tenants on two workers have work, its commit is two-phase and fails (the
 -- NOTIFY). These serve each tenant in its own transaction, a delegated call each (one node,
 -- one-phase commit); they work on one node too. CALL them outside a transaction block.
--- Tenants: those with a facility or a strategy row.
 -- No SET clause (a procedure with one cannot COMMIT), so no pinned search_path: invoker's
 -- rights, and every function, operator and type named with its schema instead.
+-- The tenants: those with a facility or a strategy row, in order. On Citus a query on every
+-- shard (it fails while a worker is down).
+CREATE FUNCTION tenant_ids() RETURNS SETOF text
+LANGUAGE sql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+    SELECT f.tenant_id FROM facility f UNION SELECT r.tenant_id FROM routing_strategy r ORDER BY 1
+$$;
+
+-- The nodes waitroomd keeps a LISTEN session on (docs/scaling.md): the events' NOTIFY is sent
+-- on the node that holds the tenant and reaches only that node's listeners. The active primary
+-- workers when waitroom is distributed; none on one node (the daemon's own session hears
+-- everything there).
+CREATE FUNCTION daemon_nodes() RETURNS TABLE (node_name text, node_port int)
+LANGUAGE plpgsql STABLE SET search_path = waitroom, pg_catalog, pg_temp AS $$
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE
+        'SELECT n.nodename::text, n.nodeport::int FROM pg_catalog.pg_dist_node n
+          WHERE n.isactive AND n.noderole = ''primary'' AND n.groupid <> 0
+            AND EXISTS (SELECT FROM pg_catalog.pg_dist_partition p
+                         WHERE p.logicalrelid = ''waitroom.delivery''::pg_catalog.regclass)
+          ORDER BY 1, 2';
+END $$;
+
 CREATE PROCEDURE reroute_all_tenants(INOUT routed bigint DEFAULT 0)
 LANGUAGE plpgsql AS $$
 DECLARE
-    tenants pg_catalog.text[] := ARRAY(SELECT x.t FROM (SELECT f.tenant_id FROM waitroom.facility f
-                                     UNION SELECT r.tenant_id FROM waitroom.routing_strategy r) AS x(t)
-                                    ORDER BY 1);
+    tenants pg_catalog.text[] := ARRAY(SELECT t FROM waitroom.tenant_ids() t);
     t pg_catalog.text;
     n pg_catalog.int4;
 BEGIN
@@ -66,9 +88,7 @@ END $$;
 CREATE PROCEDURE release_due_all_tenants(at timestamptz DEFAULT NULL, INOUT released bigint DEFAULT 0)
 LANGUAGE plpgsql AS $$
 DECLARE
-    tenants pg_catalog.text[] := ARRAY(SELECT x.t FROM (SELECT f.tenant_id FROM waitroom.facility f
-                                     UNION SELECT r.tenant_id FROM waitroom.routing_strategy r) AS x(t)
-                                    ORDER BY 1);
+    tenants pg_catalog.text[] := ARRAY(SELECT t FROM waitroom.tenant_ids() t);
     t pg_catalog.text;
     n pg_catalog.int4;
     moment pg_catalog.timestamptz := coalesce(at, pg_catalog.now());
@@ -236,11 +256,19 @@ BEGIN
     -- 6. Functions that force generic plans (a plan per session, for speed) keep the tenant
     --    a parameter, and Citus cannot route a join or subquery on a parameter ("could not
     --    create distributed plan"): custom plans on every node, so that each statement is
-    --    planned with its tenant and routed to one shard.
+    --    planned with its tenant and routed to one shard. So do waitroomd's calls (a generic
+    --    plan would be chosen after five calls).
     FOR c IN SELECT p.oid::regprocedure AS fn
                FROM pg_proc p
               WHERE p.pronamespace = 'waitroom'::regnamespace
-                AND 'plan_cache_mode=force_generic_plan' = ANY (p.proconfig) LOOP
+                AND ('plan_cache_mode=force_generic_plan' = ANY (p.proconfig)
+                     OR p.oid = ANY (ARRAY['claim_deliveries(bool, text, int, int, text)',
+                                           'ack_deliveries(text[], bigint[], text, text[])',
+                                           'fail_delivery(text, bigint, text, interval, int, text, text)',
+                                           'pending_delivery_tenants(bool, text)',
+                                           'outbox_backlog(bool, text)',
+                                           'event_ages(bigint[], text[])',
+                                           'purge_delivered(interval, int)']::regprocedure[])) LOOP
         stmt := format('ALTER FUNCTION %s SET plan_cache_mode = force_custom_plan', c.fn);
         EXECUTE stmt;
         FOR w IN SELECT * FROM run_command_on_workers(format($q$DO $d$ BEGIN

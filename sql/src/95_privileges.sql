@@ -89,6 +89,13 @@ GRANT EXECUTE ON FUNCTION claim_deliveries(bool, text, int, int, text),
     fail_delivery(text, bigint, text, interval, int, text, text),
     outbox_backlog(bool, text), release_due(timestamptz), release_due(timestamptz, text),
     purge_delivered(interval, int) TO waitroom_daemon;
+-- On Citus (docs/scaling.md): which tenants to claim for, which workers to LISTEN on, and
+-- release_due(at, tenant) for every tenant.
+-- The tenants' names only: as the owner, like claim_deliveries.
+ALTER FUNCTION pending_delivery_tenants(bool, text) SECURITY DEFINER;
+ALTER FUNCTION tenant_ids() SECURITY DEFINER;
+GRANT EXECUTE ON FUNCTION pending_delivery_tenants(bool, text), daemon_nodes(), tenant_ids()
+    TO waitroom_daemon;
 
 -- ---------------------------------------------------------------- waitroomd metrics (issue 12)
 -- /metrics: the waiting-room gauges (stats; the ROUTED/CANCELLED estimates read pg_stats,
@@ -97,7 +104,9 @@ GRANT EXECUTE ON FUNCTION claim_deliveries(bool, text, int, int, text),
 -- reason and the delivery latency (72_metrics.sql).
 ALTER FUNCTION waiting_lines_by_reason() SECURITY DEFINER;
 ALTER FUNCTION event_ages(bigint[], text[]) SECURITY DEFINER;
-GRANT EXECUTE ON FUNCTION waiting_lines_by_reason(), event_ages(bigint[], text[]) TO waitroom_daemon;
+ALTER FUNCTION stats_gauges() SECURITY DEFINER;
+GRANT EXECUTE ON FUNCTION waiting_lines_by_reason(), event_ages(bigint[], text[]), stats_gauges()
+    TO waitroom_daemon;
 GRANT SELECT ON stats TO waitroom_daemon;
 GRANT SELECT (subscription_id, active) ON subscription TO waitroom_daemon;
 GRANT SELECT (status) ON routing_plan TO waitroom_daemon;

@@ -12,7 +12,8 @@
 # sockets in $WR_CITUS_DIR. Ports: WR_CITUS_PORTS[N]. Settings are test settings: fsync,
 # synchronous_commit and full_page_writes off (fast, not crash-safe); wal_level = logical so
 # that citus_move_shard_placement can use logical replication as well as block_writes
-# (WR_CITUS_WAL_LEVEL=replica starts the nodes without it).
+# (WR_CITUS_WAL_LEVEL=replica starts the nodes without it). WR_CITUS_DURABLE=1 keeps the
+# server's default durability instead (for benchmarks).
 # The install used is WR_PGBIN's (a private DESTDIR copy, or the system's), which must hold
 # citus (vendor/citus/build.sh) and, for waitroom tests, waitroom. pg_stat_statements is preloaded
 # too, so that citus_stat_statements (citus.stat_statements_track = 'all') can show where calls ran.
@@ -67,11 +68,11 @@ wal_level = ${WR_CITUS_WAL_LEVEL:-logical}
 max_replication_slots = 16
 max_wal_senders = 16
 log_min_messages = warning
-fsync = off
-synchronous_commit = off
-full_page_writes = off
 shared_buffers = 64MB
 CONF
+    # WR_CITUS_DURABLE=1 keeps the server's default durability (for benchmarks).
+    [ "${WR_CITUS_DURABLE:-0}" = 1 ] || printf '%s\n' "fsync = off" "synchronous_commit = off" \
+      "full_page_writes = off" >>"$WR_CITUS_DIR/node$i/postgresql.conf"
     # The port can be taken between the check and the start (other clusters on the machine):
     # then another one, a few times.
     local try

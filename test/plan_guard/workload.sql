@@ -193,6 +193,8 @@ SELECT waitroom.retry_dead_letter('stdout', :failing) AS retried;
 SELECT waitroom.fail_delivery('stdout', :failing, 'guard: refused', '1 minute', 1, 'plan-guard') AS state;
 SELECT waitroom.discard_dead_letter('stdout', :failing) AS discarded;
 SELECT * FROM waitroom.outbox_backlog(true, 'stdout');
+SELECT * FROM waitroom.pending_delivery_tenants(true, 'stdout');
+SELECT * FROM waitroom.stats_gauges();
 SELECT waitroom.purge_delivered(NULL, 500) AS purged;
 SELECT waitroom.purge_delivered(interval '20 days', 500) AS purged;
 -- A DBA redelivers a range to a subscription, and backfills one made after the events

@@ -1,6 +1,6 @@
 -- As a login granted waitroom_daemon: exactly what waitroomd calls, nothing else.
 BEGIN;
-SELECT plan(38);
+SELECT plan(42);
 
 -- ---------------------------------------------------------------- allowed
 SELECT cmp_ok((SELECT count(*) FROM waitroom.claim_deliveries(true, NULL) WHERE secret = 'whsec_c2VjcmV0'),
@@ -13,10 +13,17 @@ SELECT is(waitroom.fail_delivery('hook', (SELECT min(event_id) FROM waitroom.cla
                                  E'HTTP 500\nbody bytes', '1 minute', 3, 'role-test'),
           'pending', 'daemon records a failed attempt');
 SELECT lives_ok($$SELECT * FROM waitroom.outbox_backlog(true, 'stdout')$$, 'daemon reads the backlog');
+-- What it calls on Citus (docs/scaling.md): the tenants to claim for, every tenant, the workers.
+SELECT ok((SELECT count(*) FROM waitroom.pending_delivery_tenants(true, 'stdout')) > 0,
+          'daemon lists the tenants with deliveries due');
+SELECT ok('default' IN (SELECT waitroom.tenant_ids()), 'daemon lists the tenants');
+SELECT is_empty($$SELECT * FROM waitroom.daemon_nodes()$$, 'daemon asks for workers to LISTEN on: none on one node');
 SELECT is(waitroom.release_due(), 0, 'daemon releases due pre-orders');
 SELECT is(waitroom.purge_delivered(), 0, 'daemon purges delivered events');
 -- /metrics (72_metrics.sql, contrib/README.md)
 SELECT lives_ok($$SELECT * FROM waitroom.stats$$, 'daemon reads waitroom.stats (the waiting-room gauges)');
+SELECT is((SELECT plans_waiting FROM waitroom.stats_gauges()), (SELECT plans_waiting FROM waitroom.stats),
+          'daemon reads the same gauges through stats_gauges() (as waitroomd does)');
 SELECT lives_ok($$SELECT s.subscription_id, s.active, b.* FROM waitroom.subscription s,
                          waitroom.outbox_backlog(false, s.subscription_id) b$$,
                 'daemon reads each subscription''s backlog (lag per subscription)');

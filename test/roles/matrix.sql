@@ -40,7 +40,10 @@ SELECT set_eq($$SELECT pg_temp.executable('waitroom_daemon')$$,
         -- /metrics (72_metrics.sql)
         'waitroom.waiting_lines_by_reason()', 'waitroom.event_ages(bigint[],text[])',
         -- the dashboard (74_dashboard.sql)
-        'waitroom.dashboard_summary()', 'waitroom.dashboard_queues(integer,integer)'],
+        'waitroom.dashboard_summary()', 'waitroom.dashboard_queues(integer,integer)',
+        -- on Citus (docs/scaling.md, waitroomd on a cluster)
+        'waitroom.pending_delivery_tenants(boolean,text)', 'waitroom.daemon_nodes()',
+        'waitroom.tenant_ids()', 'waitroom.stats_gauges()'],
   'waitroom_daemon executes what waitroomd calls only');
 SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_catalog.pg_proc p
                    LEFT JOIN LATERAL aclexplode(p.proacl) a ON true

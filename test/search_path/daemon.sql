@@ -15,4 +15,8 @@ SELECT waitroom.fail_delivery('stdout', :failing, 'search-path: refused', '1 min
 SELECT waitroom.ack_deliveries(:'subs', :'evs', 'search-path') AS acked;
 COMMIT;
 SELECT * FROM waitroom.outbox_backlog(true, 'stdout');
+SELECT * FROM waitroom.pending_delivery_tenants(true, 'stdout');
+SELECT * FROM waitroom.tenant_ids();
+SELECT * FROM waitroom.daemon_nodes();
+SELECT * FROM waitroom.stats_gauges();
 SELECT waitroom.purge_delivered('0 seconds', 500) AS purged;
