@@ -163,38 +163,54 @@ END $$;
 -- under STRICT_FIFO it is queued while the article's total available, less what waits ahead
 -- of its plan, is short of it. A filter on tenant_article_id (and tenant_id) reaches the
 -- indexes; any other filter still computes the queues of every waiting article.
+-- On Citus (SPEC §7) the view is planned by the coordinator, so its shape follows what Citus
+-- can plan: qa, the queued lines with their article's availability, calls waiting_queue() and
+-- candidate_offer(), which read the tables themselves and so must run on the coordinator,
+-- never inside a query pushed to a shard ("cannot execute a distributed query from a query on
+-- a shard"). The empty UNION ALL legs make Citus compute each one's input first (the waiting
+-- articles, then qa, as subplans, before and so without the view's filter: there every query
+-- of the view computes every waiting article's queue); on one node the planner drops them
+-- (One-Time Filter: false) and the filter still reaches the waiting lines' index. x then
+-- reads each line's plan, order, order line and strategy by their keys, joined on tenant_id
+-- (one shard per tenant on Citus; no OFFSET fence: Citus refuses one in a lateral subquery).
 CREATE VIEW waiting_room AS
-SELECT x.order_id, x.tenant_order_id, q.routing_plan_id, q.line_id, wa.tenant_article_id,
-       q.quantity,
+SELECT x.order_id, x.tenant_order_id, qa.routing_plan_id, qa.line_id, qa.tenant_article_id,
+       qa.quantity,
        CASE
-           WHEN coalesce(a.best, 0) < q.quantity AND coalesce(a.preorder_pending, false)
+           WHEN coalesce(qa.best, 0) < qa.quantity AND coalesce(qa.preorder_pending, false)
                THEN 'PREORDER_NOT_RELEASED'
-           WHEN coalesce(a.best, 0) < q.quantity THEN 'BACKORDER_NO_STOCK'
-           WHEN st.waiting_room_priority = 'STRICT_FIFO' AND coalesce(a.total, 0) - q.ahead < q.quantity
+           WHEN coalesce(qa.best, 0) < qa.quantity THEN 'BACKORDER_NO_STOCK'
+           WHEN x.waiting_room_priority = 'STRICT_FIFO' AND coalesce(qa.total, 0) - qa.ahead < qa.quantity
                THEN 'QUEUED_BEHIND_EARLIER_ORDERS'
            WHEN x.bundle_ref IS NOT NULL THEN 'BUNDLE_INCOMPLETE'
            ELSE 'WAITING_FOR_OTHER_ITEMS'
        END AS reason,
-       x.waiting_since, a.preorder_available_from,
-       row_number() OVER (PARTITION BY wa.tenant_id, wa.tenant_article_id
-                          ORDER BY q.queue_rank, x.position)
+       x.waiting_since, qa.preorder_available_from,
+       row_number() OVER (PARTITION BY qa.tenant_id, qa.tenant_article_id
+                          ORDER BY qa.queue_rank, x.position)
            AS queue_position,
-       wa.tenant_id
-  FROM (SELECT DISTINCT w.tenant_id, w.tenant_article_id FROM routing_plan_line w WHERE w.waiting) wa
- CROSS JOIN LATERAL waiting_queue(wa.tenant_id, ARRAY[wa.tenant_article_id]) q
- -- Each line's plan, order and order line by their keys (a join could read them whole).
+       qa.tenant_id
+  FROM (SELECT wa.tenant_id, wa.tenant_article_id, q.routing_plan_id, q.line_id, q.quantity,
+               q.queue_rank, q.ahead, a.best, a.total, a.preorder_pending, a.preorder_available_from
+          FROM (SELECT DISTINCT w.tenant_id, w.tenant_article_id FROM routing_plan_line w WHERE w.waiting
+                UNION ALL
+                SELECT NULL, NULL WHERE false) wa
+         CROSS JOIN LATERAL waiting_queue(wa.tenant_id, ARRAY[wa.tenant_article_id]) q
+         CROSS JOIN LATERAL (
+               SELECT max(c.available) AS best, sum(c.available) AS total,
+                      bool_or(c.preorder_pending) AS preorder_pending,
+                      min(c.preorder_available_from) FILTER (WHERE c.out_of_stock_behaviour = 'PREORDER')
+                          AS preorder_available_from
+                 FROM candidate_offer(wa.tenant_id, ARRAY[wa.tenant_article_id], now()) c) a
+        UNION ALL
+        SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE false) qa
+ -- Each line's plan, order and order line by their keys; no strategy row: the defaults (FIFO).
  CROSS JOIN LATERAL (
-       SELECT p.order_id, p.waiting_since, o.tenant_order_id, ol.position, ol.bundle_ref
+       SELECT p.order_id, p.waiting_since, o.tenant_order_id, ol.position, ol.bundle_ref,
+              st.waiting_room_priority
          FROM routing_plan p
-         JOIN orders o ON o.tenant_id = wa.tenant_id AND o.order_id = p.order_id
+         JOIN orders o ON o.tenant_id = p.tenant_id AND o.order_id = p.order_id
          JOIN order_line ol
-           ON ol.tenant_id = wa.tenant_id AND ol.order_id = p.order_id AND ol.line_id = q.line_id
-        WHERE p.tenant_id = wa.tenant_id AND p.routing_plan_id = q.routing_plan_id OFFSET 0) x
- -- No strategy row: the defaults (FIFO).
- LEFT JOIN routing_strategy st ON st.tenant_id = wa.tenant_id
- CROSS JOIN LATERAL (
-       SELECT max(c.available) AS best, sum(c.available) AS total,
-              bool_or(c.preorder_pending) AS preorder_pending,
-              min(c.preorder_available_from) FILTER (WHERE c.out_of_stock_behaviour = 'PREORDER')
-                  AS preorder_available_from
-         FROM candidate_offer(wa.tenant_id, ARRAY[wa.tenant_article_id], now()) c) a;
+           ON ol.tenant_id = p.tenant_id AND ol.order_id = p.order_id AND ol.line_id = qa.line_id
+         LEFT JOIN routing_strategy st ON st.tenant_id = p.tenant_id
+        WHERE p.tenant_id = qa.tenant_id AND p.routing_plan_id = qa.routing_plan_id) x;

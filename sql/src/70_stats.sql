@@ -10,7 +10,24 @@
 
 -- Its indexes (routing_plan_waiting_since, delivery_dead): sql/src/14_outbox_tables.sql.
 
+-- The estimates read the catalog (pg_class, and pg_stats, which shows a column's statistics
+-- only to who may read it) in a CTE of their own, computed before the counts: on Citus a query
+-- that reads a local catalog view beside distributed tables ships the whole view, every column
+-- of every statistic, as an intermediate result (and fails on its aclitem values). There the
+-- estimates are NULL: the coordinator's routing_plan holds no rows of its own; the counts are
+-- every shard's.
 CREATE VIEW stats AS
+WITH est AS MATERIALIZED (
+       SELECT round(c.reltuples * coalesce(s.most_common_freqs[pg_catalog.array_position(
+                  s.most_common_vals::text::text[], 'ROUTED')], 0))::bigint AS routed,
+              round(c.reltuples * coalesce(s.most_common_freqs[pg_catalog.array_position(
+                  s.most_common_vals::text::text[], 'CANCELLED')], 0))::bigint AS cancelled
+         FROM pg_catalog.pg_class c
+         LEFT JOIN pg_catalog.pg_stats s
+                ON s.schemaname = 'waitroom' AND s.tablename = 'routing_plan'
+               AND s.attname = 'status'
+        -- reltuples is -1 before the first VACUUM or ANALYZE: no estimate, not 0.
+        WHERE c.oid = 'routing_plan'::regclass AND c.reltuples >= 0 AND s.attname IS NOT NULL)
 SELECT (SELECT count(*) FROM routing_plan p WHERE p.status = 'WAITING') AS plans_waiting,
        (SELECT count(*) FROM routing_plan p WHERE p.status = 'NOT_ROUTABLE') AS plans_not_routable,
        est.routed AS plans_routed_estimate,
@@ -22,16 +39,4 @@ SELECT (SELECT count(*) FROM routing_plan p WHERE p.status = 'WAITING') AS plans
        (SELECT count(*) FROM delivery d WHERE d.state = 'pending') AS deliveries_pending,
        (SELECT count(*) FROM delivery d WHERE d.state = 'dead') AS deliveries_dead
   FROM (SELECT min(p.waiting_since) AS since FROM routing_plan p WHERE p.status = 'WAITING') old
- LEFT JOIN (
-       SELECT round(c.reltuples * coalesce(s.most_common_freqs[pg_catalog.array_position(
-                  s.most_common_vals::text::text[], 'ROUTED')], 0))::bigint AS routed,
-              round(c.reltuples * coalesce(s.most_common_freqs[pg_catalog.array_position(
-                  s.most_common_vals::text::text[], 'CANCELLED')], 0))::bigint AS cancelled
-         FROM pg_catalog.pg_class c
-         LEFT JOIN pg_catalog.pg_stats s
-                ON s.schemaname = 'waitroom' AND s.tablename = 'routing_plan'
-               AND s.attname = 'status'
-        -- reltuples is -1 before the first VACUUM or ANALYZE: no estimate, not 0.
-        WHERE c.oid = 'routing_plan'::regclass AND c.reltuples >= 0 AND s.attname IS NOT NULL) est
-        ON true;
-
+ LEFT JOIN est ON true;
