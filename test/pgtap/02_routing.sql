@@ -15,7 +15,8 @@ SELECT is(pg_temp.plan_picks('R1-near'), 'ROUTED@munich{n1:2(2+0)}', 'rule 1: ne
 SELECT is(pg_temp.reserved('munich', 'n1'), 2, 'rule 1: 2 reserved at munich');
 SELECT is(pg_temp.reserved('berlin', 'n1') + pg_temp.reserved('hamburg', 'n1') + pg_temp.reserved('aaa_noloc', 'n1'),
           0, 'rule 1: nothing reserved elsewhere');
-SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('R1-near') AND status = 'OPEN'
+SELECT pg_temp.order_of('R1-near') AS o \gset
+SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = :'o' AND status = 'OPEN'
               AND facility_ref = 'munich' AND sub_status IS NULL), 1::bigint, 'rule 1: one OPEN pick job at munich, no sub_status');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'invariant reserved = open pick lines, after rule 1 nearest');
 
@@ -87,9 +88,10 @@ SELECT pg_temp.offer('hamburg', 'p3', 5);
 SELECT pg_temp.place('S-three', '[{"tenantArticleId": "p1", "quantity": 1}, {"tenantArticleId": "p2", "quantity": 1}, {"tenantArticleId": "p3", "quantity": 1}]');
 SELECT is(pg_temp.plan_picks('S-three'), 'ROUTED@berlin{p2:1(1+0)} ROUTED@hamburg{p3:1(1+0)} ROUTED@munich{p1:1(1+0)}',
           'rule 2: split into three routed plans (max_split_count 3)');
-SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('S-three')), 3::bigint,
+SELECT pg_temp.order_of('S-three') AS o \gset
+SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = :'o'), 3::bigint,
           'rule 2: one pick job per routed plan');
-SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = pg_temp.order_of('S-three')
+SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = :'o'
              AND status IN ('WAITING', 'NOT_ROUTABLE')), 0::bigint, 'rule 2: nothing waits when every unit is served');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'invariant reserved = open pick lines, after split in three');
 
@@ -115,7 +117,8 @@ SELECT is(pg_temp.plan_picks('S-cap'), 'ROUTED@berlin#SHORT_PICKED{m2:1(1+0),m3:
           'rule 2: max_split_count 2 caps the routed plans; the leftover unit is short-picked at berlin');
 SELECT is(ARRAY[pg_temp.reserved('berlin', 'm3'), pg_temp.reserved('hamburg', 'm3')], ARRAY[1, 0],
           'rule 2 cap: 1 reserved at berlin, none at hamburg (beyond the cap)');
-SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = pg_temp.order_of('S-cap') AND status = 'ROUTED'),
+SELECT pg_temp.order_of('S-cap') AS o \gset
+SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = :'o' AND status = 'ROUTED'),
           2::bigint, 'rule 2 cap: exactly 2 routed plans');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'invariant reserved = open pick lines, after split cap');
 UPDATE waitroom.routing_strategy SET max_split_count = 1;
@@ -138,16 +141,17 @@ SELECT is(pg_temp.plan_picks('S-backorder'), 'ROUTED@munich{b1:2(2+0)} WAITING@-
           'seed split 1: b1 routed to munich, backorderable b2 waits');
 SELECT ok(pg_temp.routed_are_children('S-backorder'), 'rule 7: the routed part is a child of the WAITING plan');
 SELECT results_eq(
-  $$SELECT facility_ref IS NULL, waiting_since IS NOT NULL, run_type FROM waitroom.routing_plan
-     WHERE order_id = pg_temp.order_of('S-backorder') AND status = 'WAITING'$$,
+  format($$SELECT facility_ref IS NULL, waiting_since IS NOT NULL, run_type FROM waitroom.routing_plan
+     WHERE order_id = %L AND status = 'WAITING'$$, pg_temp.order_of('S-backorder')),
   $$VALUES (true, true, 'DEFAULT'::text)$$,
   'the WAITING plan has no facility, a waiting_since and run_type DEFAULT');
 SELECT is(ARRAY[pg_temp.reserved('munich', 'b1'), pg_temp.reserved('berlin', 'b2')], ARRAY[2, 0],
           'seed split 1: 2 reserved at munich, nothing for the waiting item');
-SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('S-backorder')), 1::bigint,
+SELECT pg_temp.order_of('S-backorder') AS o \gset
+SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = :'o'), 1::bigint,
           'seed split 1: one pick job (the waiting plan has none)');
 SELECT results_eq(
-  $$SELECT tenant_article_id, quantity, reason FROM waitroom.waiting_room WHERE order_id = pg_temp.order_of('S-backorder')$$,
+  format($$SELECT tenant_article_id, quantity, reason FROM waitroom.waiting_room WHERE order_id = %L$$, pg_temp.order_of('S-backorder')),
   $$VALUES ('b2'::text, 1, 'BACKORDER_NO_STOCK'::text)$$,
   'waiting_room view: b2 x1, BACKORDER_NO_STOCK');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'invariant reserved = open pick lines, after seed split 1');
@@ -159,10 +163,11 @@ SELECT pg_temp.offer('berlin', 'd2', 2);
 SELECT pg_temp.place('S-short', '[{"tenantArticleId": "d1", "quantity": 2}, {"tenantArticleId": "d2", "quantity": 3}]');
 SELECT is(pg_temp.plan_picks('S-short'), 'ROUTED@munich#SHORT_PICKED{d1:2(2+0),d2:3(1+2)}',
           'seed split 2: d2 (no facility has 3) short-picked at the routed plan: picks 1, short 2');
-SELECT is((SELECT short_quantity FROM waitroom.pick_line pl JOIN waitroom.pick_job pj USING (pick_job_id)
-            WHERE pj.order_id = pg_temp.order_of('S-short') AND pl.tenant_article_id = 'd2'), 2,
+SELECT pg_temp.order_of('S-short') AS o \gset
+SELECT is((SELECT short_quantity FROM waitroom.pick_line pl JOIN waitroom.pick_job pj USING (tenant_id, pick_job_id)
+            WHERE pj.order_id = :'o' AND pl.tenant_article_id = 'd2'), 2,
           'seed split 2: pick_line.short_quantity = 2');
-SELECT is((SELECT sub_status FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('S-short')), 'SHORT_PICKED',
+SELECT is((SELECT sub_status FROM waitroom.pick_job WHERE order_id = :'o'), 'SHORT_PICKED',
           'seed split 2: pick_job.sub_status = SHORT_PICKED');
 SELECT is(ARRAY[pg_temp.reserved('munich', 'd1'), pg_temp.reserved('munich', 'd2'), pg_temp.reserved('berlin', 'd2')],
           ARRAY[2, 1, 0], 'seed split 2: reserved munich d1 2, munich d2 1, berlin d2 0');
@@ -186,7 +191,7 @@ SELECT is(pg_temp.plan_picks('S-bundle'), 'ROUTED@munich{g3:1(1+0)} WAITING@-{g1
 SELECT is(pg_temp.reserved('munich', 'g1'), 0, 'seed split 3: the in-stock bundle item is not reserved');
 SELECT ok(pg_temp.routed_are_children('S-bundle'), 'seed split 3: the routed part is a child of the WAITING plan');
 SELECT results_eq(
-  $$SELECT tenant_article_id, reason FROM waitroom.waiting_room WHERE order_id = pg_temp.order_of('S-bundle') ORDER BY 1$$,
+  format($$SELECT tenant_article_id, reason FROM waitroom.waiting_room WHERE order_id = %L ORDER BY 1$$, pg_temp.order_of('S-bundle')),
   $$VALUES ('g1'::text, 'BUNDLE_INCOMPLETE'::text), ('g2', 'BACKORDER_NO_STOCK')$$,
   'waiting_room view: g1 BUNDLE_INCOMPLETE, g2 BACKORDER_NO_STOCK');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'invariant reserved = open pick lines, after seed split 3');
@@ -205,7 +210,8 @@ SELECT pg_temp.offer('munich', 'k7', 5);
 SELECT pg_temp.place('S-notroutable', '[{"tenantArticleId": "k7", "quantity": 1}, {"tenantArticleId": "nowhere-1", "quantity": 1}]');
 SELECT is(pg_temp.plan_picks('S-notroutable'), 'ROUTED@munich#SHORT_PICKED{k7:1(1+0),nowhere-1:1(0+1)}',
           'rule 2: an unknown article beside a routed plan is short-picked there, no NOT_ROUTABLE plan');
-SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = pg_temp.order_of('S-notroutable')
+SELECT pg_temp.order_of('S-notroutable') AS o \gset
+SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = :'o'
             AND parent_routing_plan_id IS NOT NULL), 0::bigint, 'rule 7: one plan, no child plans');
 
 -- ================================================================ rule 3: split off
@@ -216,7 +222,7 @@ SELECT pg_temp.place('N-wait', '[{"tenantArticleId": "w1", "quantity": 1}, {"ten
 SELECT is(pg_temp.plan_picks('N-wait'), 'WAITING@-{w1:1,w2:1}', 'rule 3: split off, a missing backorderable item — the whole order waits');
 SELECT is(pg_temp.reserved('munich', 'w1'), 0, 'rule 3: nothing reserved for the waiting order');
 SELECT results_eq(
-  $$SELECT tenant_article_id, reason FROM waitroom.waiting_room WHERE order_id = pg_temp.order_of('N-wait') ORDER BY 1$$,
+  format($$SELECT tenant_article_id, reason FROM waitroom.waiting_room WHERE order_id = %L ORDER BY 1$$, pg_temp.order_of('N-wait')),
   $$VALUES ('w1'::text, 'WAITING_FOR_OTHER_ITEMS'::text), ('w2', 'BACKORDER_NO_STOCK')$$,
   'waiting_room view: w1 WAITING_FOR_OTHER_ITEMS, w2 BACKORDER_NO_STOCK');
 
@@ -281,7 +287,7 @@ SELECT pg_temp.place('P-future', '[{"tenantArticleId": "pre1", "quantity": 1}]')
 SELECT is(pg_temp.plan_picks('P-future'), 'WAITING@-{pre1:1}', 'PREORDER not yet released: waits although on_hand is 5');
 SELECT is(pg_temp.reserved('munich', 'pre1'), 0, 'PREORDER future: nothing reserved');
 SELECT results_eq(
-  $$SELECT reason, preorder_available_from = now() + interval '1 day' FROM waitroom.waiting_room WHERE order_id = pg_temp.order_of('P-future')$$,
+  format($$SELECT reason, preorder_available_from = now() + interval '1 day' FROM waitroom.waiting_room WHERE order_id = %L$$, pg_temp.order_of('P-future')),
   $$VALUES ('PREORDER_NOT_RELEASED'::text, true)$$,
   'waiting_room view: PREORDER_NOT_RELEASED with preorder_available_from');
 SELECT pg_temp.offer('munich', 'pre2', 5, 'PREORDER', preorder_from => now() - interval '1 day');
@@ -299,8 +305,9 @@ SELECT pg_temp.offer('munich', 'z1', 0);
 SELECT pg_temp.offer('berlin', 'z1', 0);
 SELECT pg_temp.place('NR', '[{"tenantArticleId": "z1", "quantity": 1}]');
 SELECT is(pg_temp.plan_picks('NR'), 'NOT_ROUTABLE@-{z1:1}', 'rule 5: nothing anywhere and not backorderable — NOT_ROUTABLE');
-SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('NR')), 0::bigint, 'rule 5: no pick job');
-SELECT is((SELECT count(*) FROM waitroom.waiting_room WHERE order_id = pg_temp.order_of('NR')), 0::bigint,
+SELECT pg_temp.order_of('NR') AS o \gset
+SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = :'o'), 0::bigint, 'rule 5: no pick job');
+SELECT is((SELECT count(*) FROM waitroom.waiting_room WHERE order_id = :'o'), 0::bigint,
           'rule 5: a NOT_ROUTABLE plan is not in the waiting room');
 SELECT is(pg_temp.bad_reserved(), 0::bigint, 'invariant reserved = open pick lines, after rule 5');
 
@@ -323,9 +330,9 @@ SELECT ok((SELECT bool_and(l ?& ARRAY['lineId', 'tenantArticleId', 'quantity', '
 SELECT set_eq(
   $$SELECT p ->> 'routingPlanId' AS a, p ->> 'status' AS b, p ->> 'facilityRef' AS c, p ->> 'pickJobId' AS d
       FROM placed, jsonb_array_elements(j -> 'routingPlans') p WHERE tid = 'J'$$,
-  $$SELECT p.routing_plan_id::text, p.status, p.facility_ref, j.pick_job_id::text
-      FROM waitroom.routing_plan p LEFT JOIN waitroom.pick_job j USING (routing_plan_id)
-     WHERE p.order_id = pg_temp.order_of('J')$$,
+  format($$SELECT p.routing_plan_id::text, p.status, p.facility_ref, j.pick_job_id::text
+      FROM waitroom.routing_plan p LEFT JOIN waitroom.pick_job j USING (tenant_id, routing_plan_id)
+     WHERE p.order_id = %L$$, pg_temp.order_of('J')),
   'JSON: plans match the tables (ids, status, facility, pick job)');
 SELECT set_eq(
   $$SELECT p ->> 'status' AS a, l ->> 'lineId' AS b, l ->> 'tenantArticleId' AS c, (l ->> 'quantity')::int AS d, (l ->> 'shortQuantity')::int AS e
@@ -333,7 +340,7 @@ SELECT set_eq(
   $$VALUES ('ROUTED', '1', 'j1', 2, 0), ('ROUTED', 'x', 'j1', 1, 0), ('WAITING', '2', 'j2', 1, 0)$$,
   'JSON: lines with default ids "1", "2" and the explicit "x", quantities and short quantities');
 SELECT results_eq(
-  $$SELECT line_id, tenant_article_id, quantity FROM waitroom.order_line WHERE order_id = pg_temp.order_of('J') ORDER BY position$$,
+  format($$SELECT line_id, tenant_article_id, quantity FROM waitroom.order_line WHERE order_id = %L ORDER BY position$$, pg_temp.order_of('J')),
   $$VALUES ('1'::text, 'j1'::text, 2), ('2', 'j2', 1), ('x', 'j1', 1)$$,
   'order_line: missing ids default to their position');
 SELECT is((SELECT (p ->> 'shortQuantity')::int FROM placed, jsonb_array_elements(j -> 'routingPlans') pp,

@@ -13,7 +13,8 @@ INSERT INTO waitroom.stock VALUES ('fa', 'sku-1', 0, 0), ('fa', 'sku-3', 0, 0);
 -- ---------------------------------------------------------------- UPDATE on_hand
 SELECT pg_temp.place_one('o1', '2026-01-01T10:00:00Z', 'sku-1', 2);
 SELECT is(pg_temp.plan_trail('o1'), 'WAITING:-', 'o1 waits: no stock anywhere, backorder listing');
-SELECT is((SELECT reason FROM waitroom.waiting_room WHERE order_id = pg_temp.order_of('o1')), 'BACKORDER_NO_STOCK',
+SELECT pg_temp.order_of('o1') AS o \gset
+SELECT is((SELECT reason FROM waitroom.waiting_room WHERE order_id = :'o'), 'BACKORDER_NO_STOCK',
           'o1 waits with reason BACKORDER_NO_STOCK');
 CREATE TEMP TABLE o1_plan AS SELECT pg_temp.root_plan('o1') AS id;
 SELECT pg_temp.mark('restock1');
@@ -21,7 +22,7 @@ UPDATE waitroom.stock SET on_hand = 5 WHERE facility_ref = 'fa' AND tenant_artic
 SELECT is(pg_temp.plan_trail('o1'), 'ROUTED:fa:REACTIVATION', 'restock: o1 routed at fa by REACTIVATION, no extra plan');
 SELECT is(pg_temp.root_plan('o1'), (SELECT id FROM o1_plan), 'the waiting plan itself is routed (same id) when fully served');
 SELECT is((SELECT string_agg(j.status || ':' || j.facility_ref || ':' || pl.line_id || '=' || pl.quantity || '/' || pl.short_quantity, ' ')
-             FROM waitroom.pick_job j JOIN waitroom.pick_line pl USING (pick_job_id)
+             FROM waitroom.pick_job j JOIN waitroom.pick_line pl USING (tenant_id, pick_job_id)
             WHERE j.routing_plan_id = (SELECT id FROM o1_plan)),
           'OPEN:fa:1=2/0', 'restock: pick job OPEN at fa with the line quantity 2');
 SELECT is(pg_temp.reserved('fa', 'sku-1'), 2, 'restock: stock.reserved at fa/sku-1 = 2');
@@ -30,7 +31,8 @@ SELECT is(pg_temp.events_since('restock1'), '{ROUTING_PLAN_ROUTED,PICK_JOB_CREAT
 SELECT is((SELECT payload->>'routingPlanId' FROM waitroom.event
             WHERE event = 'ROUTING_PLAN_ROUTED' AND event_id > (SELECT v FROM mark WHERE k = 'restock1')),
           (SELECT id::text FROM o1_plan), 'ROUTING_PLAN_ROUTED names the routed plan');
-SELECT is((SELECT count(*) FROM waitroom.waiting_room WHERE order_id = pg_temp.order_of('o1')), 0::bigint,
+SELECT pg_temp.order_of('o1') AS o \gset
+SELECT is((SELECT count(*) FROM waitroom.waiting_room WHERE order_id = :'o'), 0::bigint,
           'o1 left the waiting room');
 
 -- ---------------------------------------------------------------- INSERT of a new stock row
@@ -100,7 +102,7 @@ SELECT is((SELECT count(*) FROM waitroom.waiting_room WHERE tenant_article_id LI
           '500 bulk orders wait');
 SELECT pg_temp.mark('bulk');
 UPDATE waitroom.stock SET on_hand = 1 WHERE tenant_article_id LIKE 'bulk-%';
-SELECT is((SELECT count(*) FROM waitroom.routing_plan p JOIN waitroom.orders o USING (order_id)
+SELECT is((SELECT count(*) FROM waitroom.routing_plan p JOIN waitroom.orders o USING (tenant_id, order_id)
             WHERE o.tenant_order_id LIKE 'b%' AND p.status = 'ROUTED' AND p.run_type = 'REACTIVATION'
               AND p.facility_ref = 'fa'),
           450::bigint, 'one UPDATE of 500 rows routes the 450 orders it can serve');

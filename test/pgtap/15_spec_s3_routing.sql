@@ -16,7 +16,8 @@ SELECT pg_temp.mark('p1');
 SELECT pg_temp.place('P-1', pg_temp.one_line('p-1', 2));
 SELECT is(pg_temp.plan_picks('P-1'), 'ROUTED@munich{p-1:2(2+0)}', '§3.1 complete stock at two: the nearer (munich) wins');
 SELECT is(pg_temp.reserved('munich', 'p-1') || '/' || pg_temp.reserved('berlin', 'p-1'), '2/0', '§3.1 stock reserved at munich');
-SELECT is((SELECT status FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('P-1')), 'OPEN', '§3.1 one OPEN pick job');
+SELECT pg_temp.order_of('P-1') AS o \gset
+SELECT is((SELECT status FROM waitroom.pick_job WHERE order_id = :'o'), 'OPEN', '§3.1 one OPEN pick job');
 SELECT is(pg_temp.events_since('p1'),
           '{ORDER_CREATED,ROUTING_PLAN_ROUTED,PICK_JOB_CREATED}', '§5 routed order: ORDER_CREATED, ROUTING_PLAN_ROUTED, PICK_JOB_CREATED');
 SELECT pg_temp.place('P-2', pg_temp.one_line('p-1', 1), near => false);
@@ -76,8 +77,9 @@ SELECT pg_temp.place('K-1', '[{"tenantArticleId": "k-a", "quantity": 5}, {"tenan
                            {"tenantArticleId": "k-c", "quantity": 1}]');
 SELECT is(pg_temp.plan_picks('K-1'), 'ROUTED@dachau#SHORT_PICKED{k-a:5(2+3),k-c:1(1+0)} ROUTED@munich{k-b:1(1+0)}',
           '§3.2 short pick: k-a goes to the routed plan with the most (dachau: 2 picked, 3 short)');
+SELECT pg_temp.order_of('K-1') AS o \gset
 SELECT is((SELECT string_agg(facility_ref || ':' || coalesce(sub_status, '-'), ' ' ORDER BY facility_ref)
-             FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('K-1')),
+             FROM waitroom.pick_job WHERE order_id = :'o'),
           'dachau:SHORT_PICKED munich:-', '§1 pick_job.sub_status SHORT_PICKED where a line is short');
 SELECT ok((SELECT j @> '{"routingPlans": [{"facilityRef": "dachau", "lines": [{"tenantArticleId": "k-a", "quantity": 5, "shortQuantity": 3}]}]}'
              FROM placed WHERE tid = 'K-1'), '§2 JSON shows shortQuantity 3 on the short line');
@@ -92,14 +94,16 @@ SELECT pg_temp.mark('n');
 SELECT pg_temp.place('N-1', '[{"tenantArticleId": "n-a", "quantity": 1}, {"tenantArticleId": "n-b", "quantity": 2}]');
 SELECT is(pg_temp.plan_picks('N-1'), 'ROUTED@munich#SHORT_PICKED{n-a:1(1+0),n-b:2(0+2)}',
           '§3.2 a unit no facility has any of joins the routed plan, short-picked (never a plan of its own)');
-SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = pg_temp.order_of('N-1')), 1::bigint,
+SELECT pg_temp.order_of('N-1') AS o \gset
+SELECT is((SELECT count(*) FROM waitroom.routing_plan WHERE order_id = :'o'), 1::bigint,
           '§3.2 ... one plan: no NOT_ROUTABLE plan beside it');
 SELECT is(pg_temp.events_since('n'),
           '{ORDER_CREATED,ROUTING_PLAN_ROUTED,PICK_JOB_CREATED}', '§5 short pick beside nothing else: ORDER_CREATED, ROUTING_PLAN_ROUTED, PICK_JOB_CREATED; no split, no NOT_ROUTABLE');
 -- rule 5
 SELECT pg_temp.offer('munich', 'n-x', 0);
 SELECT pg_temp.place('N-2', pg_temp.one_line('n-x', 1));
-SELECT is(pg_temp.plan_picks('N-2') || ' jobs=' || (SELECT count(*) FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('N-2')),
+SELECT pg_temp.order_of('N-2') AS o \gset
+SELECT is(pg_temp.plan_picks('N-2') || ' jobs=' || (SELECT count(*) FROM waitroom.pick_job WHERE order_id = :'o'),
           'NOT_ROUTABLE@-{n-x:1} jobs=0', '§3.5 nothing available, nothing pre/backorderable: NOT_ROUTABLE, no pick job');
 
 -- rule 2 with the waiting room on (default: fence active + reactive)
@@ -108,15 +112,18 @@ SELECT pg_temp.mark('w');
 SELECT pg_temp.place('W-1', '[{"tenantArticleId": "w-a", "quantity": 1}, {"tenantArticleId": "w-b", "quantity": 2}]');
 SELECT is(pg_temp.plan_picks('W-1'), 'ROUTED@munich{w-a:1(1+0)} WAITING@-{w-b:2}', '§3.2 backorderable unit waits, the rest is routed');
 SELECT ok(pg_temp.routed_are_children('W-1'), '§3.7 the routed part is a child of the WAITING plan');
+SELECT pg_temp.plan_of('W-1', 'WAITING') AS p \gset
 SELECT ok((SELECT waiting_since IS NOT NULL AND facility_ref IS NULL FROM waitroom.routing_plan
-            WHERE routing_plan_id = pg_temp.plan_of('W-1', 'WAITING')), '§1 a WAITING plan has waiting_since and no facility');
+            WHERE routing_plan_id = :'p'), '§1 a WAITING plan has waiting_since and no facility');
 SELECT is(pg_temp.events_since('w'),
           '{ORDER_CREATED,ROUTING_PLAN_SPLITTED,ROUTING_PLAN_ROUTED,PICK_JOB_CREATED,ROUTING_PLAN_WAITING}', '§5 ROUTING_PLAN_WAITING');
 SELECT is(pg_temp.queue('w-b'), 'W-1#1:BACKORDER_NO_STOCK', '§1 waiting_room: BACKORDER_NO_STOCK, queue_position 1');
-SELECT is((SELECT row(w.order_id = pg_temp.order_of('W-1'), w.routing_plan_id = p.routing_plan_id, w.quantity,
-                      w.waiting_since = p.waiting_since, w.preorder_available_from IS NULL)::text
-             FROM waitroom.waiting_room w JOIN waitroom.routing_plan p ON p.routing_plan_id = pg_temp.plan_of('W-1', 'WAITING')
-            WHERE w.tenant_article_id = 'w-b'),
+SELECT pg_temp.order_of('W-1') AS o \gset
+SELECT pg_temp.plan_of('W-1', 'WAITING') AS p \gset
+SELECT waiting_since AS ws FROM waitroom.routing_plan WHERE routing_plan_id = :'p' \gset
+SELECT is((SELECT row(w.order_id = :'o', w.routing_plan_id = :'p', w.quantity,
+                      w.waiting_since = :'ws', w.preorder_available_from IS NULL)::text
+             FROM waitroom.waiting_room w WHERE w.tenant_article_id = 'w-b'),
           '(t,t,2,t,t)', '§1 waiting_room row: order_id, routing_plan_id, quantity, waiting_since of the plan');
 -- a bundle waits as one
 SELECT pg_temp.offer('munich', 'b-a', 3); SELECT pg_temp.offer('dachau', 'b-b', 0, 'BACKORDER');

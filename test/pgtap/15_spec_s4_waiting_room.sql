@@ -165,7 +165,8 @@ SELECT pg_temp.offer('munich', 'ma', NULL, 'BACKORDER');
 SELECT pg_temp.place('MA-1', pg_temp.one_line('ma', 3));
 SELECT is(waitroom.assign_facility(pg_temp.plan_of('MA-1', 'WAITING'), 'off')->'routingPlans'->0->>'facilityRef', 'off',
           '§4 assign_facility to an OFFLINE facility is allowed, returns the order');
-SELECT is((SELECT status || ':' || run_type FROM waitroom.routing_plan WHERE order_id = pg_temp.order_of('MA-1')),
+SELECT pg_temp.order_of('MA-1') AS o \gset
+SELECT is((SELECT status || ':' || run_type FROM waitroom.routing_plan WHERE order_id = :'o'),
           'ROUTED:MANUAL_ASSIGNMENT', '§4 the assigned plan is ROUTED, run_type MANUAL_ASSIGNMENT');
 SELECT is((SELECT on_hand || '/' || reserved FROM waitroom.stock WHERE facility_ref = 'off' AND tenant_article_id = 'ma'),
           '0/3', '§1 assign reserves 3 at a facility without a stock row: row created with on_hand 0');
@@ -192,7 +193,8 @@ SELECT pg_temp.place('SC-1', pg_temp.one_line('sc', 5));
 SELECT waitroom.cancel_order(pg_temp.order_of('SC-1'), '[{"lineId": "1", "quantity": 3}]');
 SELECT is(pg_temp.line_state('SC-1'), '1:2/0/0/0/3', '§4 partial cancel takes the short part before the picked part');
 SELECT is(pg_temp.reserved('munich', 'sc'), 2, '§4 ... and keeps the picked reservation');
-SELECT is((SELECT coalesce(sub_status, 'none') FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('SC-1')), 'none',
+SELECT pg_temp.order_of('SC-1') AS o \gset
+SELECT is((SELECT coalesce(sub_status, 'none') FROM waitroom.pick_job WHERE order_id = :'o'), 'none',
           '§1 with no line short any more, the pick job is no longer SHORT_PICKED');
 -- not routable before picked; cancelling every line cancels the order (no facility has any
 -- of either line and nothing is routed: one NOT_ROUTABLE plan, SPEC §3 rule 2)
@@ -205,12 +207,13 @@ SELECT is(pg_temp.line_state('NC-1'), '1:1/0/0/0/3 2:1/0/0/0/0',
           '§4 partial cancel takes the not routable part before the picked part');
 SELECT is(waitroom.cancel_order(pg_temp.order_of('NC-1'), '[{"lineId": "1", "quantity": 1}, {"lineId": "2", "quantity": 1}]')->>'status',
           'CANCELLED', '§4 cancelling every line cancels the order');
-SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = pg_temp.order_of('NC-1') AND status = 'OPEN')
+SELECT pg_temp.order_of('NC-1') AS o \gset
+SELECT is((SELECT count(*) FROM waitroom.pick_job WHERE order_id = :'o' AND status = 'OPEN')
           || '/' || pg_temp.reserved('munich', 'nc'), '0/0', '§2 ... its pick jobs cancelled, reservations released');
 SELECT alike(pg_temp.error_of(format('SELECT waitroom.cancel_order(%L)', pg_temp.order_of('NC-1'))), '55000:%', '§6 cancel a cancelled order: 55000');
 SELECT alike(pg_temp.error_of(format('SELECT waitroom.reroute(%L)', pg_temp.order_of('NC-1'))), '55000:%', '§4 reroute of a cancelled order: 55000');
 SELECT alike(pg_temp.error_of(format('SELECT waitroom.assign_facility(%L, %L)',
-                               (SELECT routing_plan_id FROM waitroom.routing_plan WHERE order_id = pg_temp.order_of('NC-1') LIMIT 1), 'munich')),
+                               (SELECT routing_plan_id FROM waitroom.routing_plan WHERE order_id = :'o' LIMIT 1), 'munich')),
             '55000:%', '§6 assign a cancelled plan: 55000');
 -- a partial assignment may not split a bundle
 SELECT pg_temp.offer('munich', 'bd', NULL, 'BACKORDER');
@@ -230,7 +233,7 @@ SELECT is(pg_temp.plan_picks('BD-1'), 'ROUTED@dachau{bd:2(2+0),bd:1(1+0)} WAITIN
 SELECT is(pg_temp.bad_reserved(), 0::bigint, '§4 reserved equals the open pick-line quantities at every stock row');
 SELECT is(pg_temp.lost_lines(), 0::bigint, '§4 nothing lost: picked + short + waiting/not routable + cancelled = ordered');
 SELECT is((SELECT count(*) FROM waitroom.routing_plan p
-             LEFT JOIN waitroom.pick_job j ON j.routing_plan_id = p.routing_plan_id
+             LEFT JOIN waitroom.pick_job j ON j.tenant_id = p.tenant_id AND j.routing_plan_id = p.routing_plan_id
             WHERE CASE p.status
                     WHEN 'ROUTED' THEN j.pick_job_id IS NULL OR j.status <> 'OPEN' OR j.facility_ref <> p.facility_ref
                                        OR j.order_id <> p.order_id

@@ -26,22 +26,41 @@ LANGUAGE sql AS $$
            'orderLineItems', jsonb_build_array(jsonb_build_object('id', '1', 'tenantArticleId', article,
                                                                   'quantity', qty))))
 $$;
+-- PL/pgSQL with custom plans, each statement with its values as constants: on Citus
+-- (test/citus/pgtap-on-citus.sh) a call of a pg_temp function inside a statement on waitroom's
+-- tables would be sent to a worker, where pg_temp does not exist. For the same reason a
+-- value read from one tenant's rows goes into a psql variable before an assertion uses it:
+-- Citus sends a statement whose tables are all one tenant's whole to that tenant's worker,
+-- pgTAP's call with it (and pgTAP's plan is the coordinator's).
 CREATE FUNCTION pg_temp.oid_of(tenant text, tenant_order_id text) RETURNS uuid
-LANGUAGE sql AS $$
-  SELECT order_id FROM waitroom.orders
-   WHERE tenant_id = tenant AND tenant_order_id = oid_of.tenant_order_id AND status = 'OPEN'
-$$;
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+DECLARE
+  r uuid;
+BEGIN
+  SELECT o.order_id INTO r FROM waitroom.orders o
+   WHERE o.tenant_id = $1 AND o.tenant_order_id = $2 AND o.status = 'OPEN';
+  RETURN r;
+END $$;
 CREATE FUNCTION pg_temp.trail(tenant text, tenant_order_id text) RETURNS text
-LANGUAGE sql AS $$
-  SELECT string_agg(p.status || ':' || coalesce(p.facility_ref, '-'), ' ' ORDER BY p.plan_no)
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+DECLARE
+  o_id uuid := pg_temp.oid_of($1, $2);
+  r text;
+BEGIN
+  SELECT string_agg(p.status || ':' || coalesce(p.facility_ref, '-'), ' ' ORDER BY p.plan_no) INTO r
     FROM waitroom.routing_plan p
-   WHERE p.tenant_id = tenant AND p.order_id = pg_temp.oid_of(tenant, tenant_order_id)
-$$;
+   WHERE p.tenant_id = $1 AND p.order_id = o_id;
+  RETURN r;
+END $$;
 CREATE FUNCTION pg_temp.reserved(tenant text, article text) RETURNS int
-LANGUAGE sql AS $$
-  SELECT reserved FROM waitroom.stock WHERE tenant_id = tenant AND facility_ref = 'f1'
-                                        AND tenant_article_id = article
-$$;
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
+DECLARE
+  r int;
+BEGIN
+  SELECT s.reserved INTO r FROM waitroom.stock s
+   WHERE s.tenant_id = $1 AND s.facility_ref = 'f1' AND s.tenant_article_id = $2;
+  RETURN r;
+END $$;
 
 -- ---------------------------------------------------------------- the same tenantOrderId
 SELECT is(waitroom.place_order(pg_temp.order_body('a', 'T-1', 'sku-1', 2))->>'tenantId', 'a',
@@ -90,14 +109,14 @@ SELECT is(pg_temp.trail('b', 'T-1'), 'ROUTED:f2', 'a new stock row in b releases
 SELECT is(pg_temp.trail('b', 'T-5'), 'ROUTED:f2', '... and b''s T-5, next in b''s queue');
 SELECT is(pg_temp.trail('b', 'T-2'), 'WAITING:-', '... but not b''s T-2 (nothing left)');
 SELECT is(pg_temp.trail('a', 'T-6'), 'WAITING:-', 'b''s restock did not release a''s T-6');
-SELECT is((SELECT reserved FROM waitroom.stock WHERE tenant_id = 'a' AND facility_ref = 'f2'), NULL,
-          'no stock row of a''s f2 was made by b''s reservations');
+SELECT count(*) AS n FROM waitroom.stock WHERE tenant_id = 'a' AND facility_ref = 'f2' \gset
+SELECT is(:n::bigint, 0::bigint, 'no stock row of a''s f2 was made by b''s reservations');
 
 -- ---------------------------------------------------------------- the routing strategy is per tenant
 INSERT INTO waitroom.routing_strategy (tenant_id, waiting_room_priority, max_split_count)
   VALUES ('b', 'PRIORITY', 1);
-SELECT is((SELECT waiting_room_priority || '/' || max_split_count FROM waitroom.routing_strategy WHERE tenant_id = 'default'),
-          'FIFO/3', 'b''s strategy row leaves the default tenant''s as it was');
+SELECT waiting_room_priority || '/' || max_split_count AS s FROM waitroom.routing_strategy WHERE tenant_id = 'default' \gset
+SELECT is(:'s'::text, 'FIFO/3', 'b''s strategy row leaves the default tenant''s as it was');
 -- Tenant c has no row: it routes under the defaults (waiting room on, reactive fence).
 INSERT INTO waitroom.facility (tenant_id, facility_ref) VALUES ('c', 'f1');
 INSERT INTO waitroom.listing (tenant_id, facility_ref, tenant_article_id, out_of_stock_behaviour)
@@ -124,14 +143,12 @@ SELECT throws_ok(format('SELECT waitroom.order_json(%L, %L)', pg_temp.oid_of('a'
                  'order_json of a''s order named as b''s: P0002');
 SELECT throws_ok(format('SELECT waitroom.explain(%L, %L)', pg_temp.oid_of('a', 'T-6'), 'b'), 'P0002', NULL,
                  'explain of a''s order named as b''s: P0002');
-SELECT throws_ok(format('SELECT waitroom.assign_facility(%L, %L, NULL, %L)',
-                        (SELECT routing_plan_id FROM waitroom.routing_plan WHERE tenant_id = 'a'
-                            AND order_id = pg_temp.oid_of('a', 'T-6')), 'f1', 'b'), 'P0002', NULL,
+SELECT pg_temp.oid_of('a', 'T-6') AS o \gset
+SELECT routing_plan_id AS p FROM waitroom.routing_plan WHERE tenant_id = 'a' AND order_id = :'o' \gset
+SELECT throws_ok(format('SELECT waitroom.assign_facility(%L, %L, NULL, %L)', :'p', 'f1', 'b'), 'P0002', NULL,
                  'assign_facility of a''s plan named as b''s: P0002');
 INSERT INTO waitroom.facility (tenant_id, facility_ref) VALUES ('b', 'f-b-only');
-SELECT throws_ok(format('SELECT waitroom.assign_facility(%L, %L)',
-                        (SELECT routing_plan_id FROM waitroom.routing_plan WHERE tenant_id = 'a'
-                            AND order_id = pg_temp.oid_of('a', 'T-6')), 'f-b-only'), 'P0002', NULL,
+SELECT throws_ok(format('SELECT waitroom.assign_facility(%L, %L)', :'p', 'f-b-only'), 'P0002', NULL,
                  'assign_facility of a''s plan to a facility only b has: P0002');
 SELECT is(waitroom.reroute(pg_temp.oid_of('a', 'T-6'))->>'tenantId', 'a',
           'reroute without a tenant finds the order''s own tenant');
@@ -145,11 +162,13 @@ SELECT is((SELECT count(*) FROM waitroom.event e
             WHERE e.order_id IS NOT NULL
               AND NOT EXISTS (SELECT FROM waitroom.orders o WHERE o.tenant_id = e.tenant_id AND o.order_id = e.order_id)),
           0::bigint, 'every event is about an order of its own tenant');
+SELECT pg_temp.oid_of('a', 'T-1') AS oa, pg_temp.oid_of('b', 'T-1') AS ob \gset
 SELECT is((SELECT array_agg(DISTINCT tenant_id ORDER BY tenant_id) FROM waitroom.event
-            WHERE order_id IN (pg_temp.oid_of('a', 'T-1'), pg_temp.oid_of('b', 'T-1'))),
+            WHERE order_id IN (:'oa', :'ob')),
           ARRAY['a', 'b'], 'both T-1 orders have events, each in its own tenant');
-SELECT is((SELECT count(*) FROM waitroom.event WHERE tenant_id = 'a' AND event = 'ROUTING_PLAN_ROUTED'
-              AND payload->>'facilityRef' = 'f2'), 0::bigint, 'no ROUTED event at f2 in a (only b routed there)');
+SELECT count(*) AS n FROM waitroom.event WHERE tenant_id = 'a' AND event = 'ROUTING_PLAN_ROUTED'
+   AND payload->>'facilityRef' = 'f2' \gset
+SELECT is(:n::bigint, 0::bigint, 'no ROUTED event at f2 in a (only b routed there)');
 
 -- ---------------------------------------------------------------- explain
 SELECT is((SELECT string_agg(p->>'status' || ':' || (p->>'facilityRef') || ':' || (p #>> '{decision,plans,0,facilityRef}'), ' ')

@@ -145,16 +145,15 @@ port_of() {
 
 # ------------------------------------------------------------------ pgTAP through the coordinator
 # The routing and waiting-room files, each as tenant 'default' and as a tenant on the other
-# worker (test/citus/pgtap-on-citus.sh). Many assertions cannot run on Citus as the files are
-# written: their helpers join tables on ids without tenant_id ("complex joins are only
-# supported when all distributed tables are co-located and joined on their distribution
-# columns"), call pg_temp functions inside queries Citus pushes to the workers ("schema
-# pg_temp does not exist"), and read the waiting_room view, which Citus refuses ("Offset
-# clause is currently unsupported when a lateral subquery references a column from a table
-# function"). Joins on other columns are not repartitioned (WR_CITUS_REPARTITION=on does: a
-# few more pass, at twice the time). They run first, on the empty install: the helpers find
-# orders by tenantOrderId alone. Each file's count of passing assertions is checked against the count measured
-# when this suite was written (it must not drop); every distinct error is listed.
+# worker (test/citus/pgtap-on-citus.sh), on the empty distributed install. Each must run every
+# assertion it plans and pass it (32_tenants names its own tenants, a and b on different
+# workers here, and runs the same either way), but one: 15_spec_s4_waiting_room's last,
+# check_invariants() holding, fails on Citus for a reason outside the file
+# (test/citus/FINDINGS.md, "pgTAP through the coordinator"): its lost wake-up trial tells the
+# plans it made by plan_no above the coordinator's plan_no sequence, and plans made on a worker
+# number from that worker's range, so the ROUTED children a restock or an assignment made there
+# (T-4, BD-1) count as made by the trial. That one is expected to fail, alone and by name.
+# Every distinct error is listed.
 # shellcheck source=pgtap-on-citus.sh
 source test/citus/pgtap-on-citus.sh
 P 0 -c "CREATE EXTENSION IF NOT EXISTS pgtap" >/dev/null 2>&1
@@ -163,20 +162,25 @@ for t in tap1 tap2 tap3 tap4 tap5 tap6 tap7 tap8 tap9; do
   [ "$(port_of "$t")" != "$(port_of default)" ] && { TO=$t; break; }
 done
 note "pgTAP tenants: default on port $(port_of default), $TO on port $(port_of "$TO")"
-declare -A baseline=([02_routing]=30 [10_restock]=13 [12_preorder]=14 [15_spec_s3_routing]=11
-                     [15_spec_s4_waiting_room]=13 [32_tenants]=28)
+declare -A known=([15_spec_s4_waiting_room]='invariants hold')
 for f in 02_routing 10_restock 12_preorder 15_spec_s3_routing 15_spec_s4_waiting_room 32_tenants; do
   for t in "$TD" "$TO"; do
+    start=$SECONDS
     wr_pgtap_on_citus "$t" "test/pgtap/$f.sql" "$tmp/tap-$f-$t.out"
     okn=$(grep -c '^ok' "$tmp/tap-$f-$t.out") notok=$(grep -c '^not ok' "$tmp/tap-$f-$t.out")
     planned=$(grep -m1 -oE '^1\.\.[0-9]+' "$tmp/tap-$f-$t.out" | cut -c4-)
-    check "pgTAP $f as '$t' through the coordinator: $okn of ${planned:-?} pass, $notok fail, $((${planned:-0} - okn - notok)) not run (at least ${baseline[$f]} pass)" \
-      test "$okn" -ge "${baseline[$f]}"
+    failed=$(grep '^not ok' "$tmp/tap-$f-$t.out" | sed -E 's/^not ok [0-9]+ - //' | paste -sd '|')
+    want=${known[$f]:-}
+    check "pgTAP $f as '$t' through the coordinator: $okn of ${planned:-?} pass, $notok fail${failed:+ ($failed)}, $((${planned:-0} - okn - notok)) not run ($((SECONDS - start)) s)" \
+      test -n "$planned" -a "$((okn + notok))" = "${planned:-x}" -a "$failed" = "$want"
+    [ "$failed" = "$want" ] || show "$(grep -E -A6 '^not ok|ERROR' "$tmp/tap-$f-$t.out")" 30
   done
 done
-note "pgTAP on Citus: distinct errors (count, message):"
-cat "$tmp"/tap-*.out | grep -E '^(psql:[^ ]* )?ERROR' | sed -E 's/^psql:[^ ]* //; s/[0-9a-f]{8}-[0-9a-f-]{27}/<uuid>/g; s/_[0-9]{6}"/_<shard>"/' |
-  sort | uniq -c | sort -rn | head -12 | sed 's/^/#   /'
+if cat "$tmp"/tap-*.out | grep -qE '^(psql:[^ ]* )?ERROR'; then
+  note "pgTAP on Citus: distinct errors (count, message):"
+  cat "$tmp"/tap-*.out | grep -E '^(psql:[^ ]* )?ERROR' | sed -E 's/^psql:[^ ]* //; s/[0-9a-f]{8}-[0-9a-f-]{27}/<uuid>/g; s/_[0-9]{6}"/_<shard>"/' |
+    sort | uniq -c | sort -rn | head -12 | sed 's/^/#   /'
+fi
 
 # ------------------------------------------------------------------ two tenants, two workers
 TA=acme TB=
@@ -491,6 +495,10 @@ for t in "$TA" "$TB"; do
 done
 check "moving $TA to the node that holds it is a no-op (false)" \
   test "$(Q 0 "SELECT waitroom.move_tenant('$TA', '127.0.0.1', $dst)")" = f
+
+# ------------------------------------------------------------------ waitroomd on the cluster
+# shellcheck source=../citus/daemon-on-citus.sh
+source test/citus/daemon-on-citus.sh
 
 rm -rf "$tmp"
 finish
