@@ -18,10 +18,20 @@ EVENTS=50000 ORDERS=10000 RUNS=3 RATE=500 LATENCY_SECONDS=20
 if [ "${1:-}" = --smoke ]; then EVENTS=2000 ORDERS=400 RUNS=1 LATENCY_SECONDS=3; fi
 
 note() { echo "# $*"; }
+fail() { echo "bench/daemon.sh: $*" >&2; exit 1; }
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 now_s() { date +%s.%N; }
 # cpu_ticks PID: user + system clock ticks used so far
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# wait_until SECONDS WHAT COMMAND...: polls COMMAND every 50 ms; fails naming WHAT after SECONDS
+# (the limits are far above what a loaded 2-core machine needs: a wait, not a delay).
+wait_until() {
+  local deadline=$(( $(date +%s) + $1 )) what=$2; shift 2
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "waited $1 s for $what"
+    sleep 0.05
+  done
+}
 
 # ------------------------------------------------------------------ build
 # WAITROOMD=path compares another build (e.g. an older commit's) on the same machine.
@@ -64,7 +74,7 @@ wr_psql -c "CREATE EXTENSION waitroom" >/dev/null
 
 "$TMP/receiver" --port-file "$TMP/receiver.port" --threads 4 >/dev/null 2>&1 &
 RECEIVER=$!; PIDS+=("$RECEIVER")
-for _ in $(seq 1 100); do [ -s "$TMP/receiver.port" ] && break; sleep 0.05; done
+wait_until 60 "the receiver's port file" test -s "$TMP/receiver.port"
 wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret, active)
             VALUES ('bench_hook', 'http://127.0.0.1:$(cat "$TMP/receiver.port")/hook',
                     'whsec_$(printf 'waitroom-bench-secret-0123456789' | base64 -w0)', false)"
@@ -72,7 +82,9 @@ wr_psql -c "INSERT INTO waitroom.subscription (subscription_id, url, secret, act
 DAEMON_OPTS=(--http-port 0 --release-due-interval 0 --purge-interval 0)
 # The receiver is on loopback over http, which waitroomd refuses by default (an old build,
 # WAITROOMD=..., has no allow-list).
-if "$WAITROOMD" --help | grep -q -- --webhook-allow-host; then
+# (Not `--help | grep -q`: under pipefail, grep leaving at the first match can make a longer
+# help text's next write fail with SIGPIPE, and the test with it.)
+if grep -q -- --webhook-allow-host <<<"$("$WAITROOMD" --help)"; then
   DAEMON_OPTS+=(--webhook-allow-scheme http --webhook-allow-host 127.0.0.1)
 fi
 
@@ -111,7 +123,8 @@ throughput_run() {
   local daemon=$!
   wait_drained 300
   local cpu; cpu=$(cpu_ticks "$daemon")
-  kill -TERM "$daemon"; wait "$daemon"
+  kill -TERM "$daemon"
+  wait "$daemon" || { tail -5 "$TMP/$name.err" >&2; fail "$name: waitroomd exited with $?"; }
   local rate; rate=$(python3 "$HERE/measure.py" throughput "$TMP/$name.err" "$start" "$EVENTS")
   note "$name: $EVENTS events in $(python3 -c "print(round($EVENTS / $rate, 2))") s = $rate events/s (daemon CPU $(( cpu * 100 / $(getconf CLK_TCK) )) cs)"
   echo "$rate" >>"$TMP/$name.rates"
@@ -148,19 +161,24 @@ webhook_rate=$(cat "$TMP"/webhook*.rates | median)
 # as they reach the receiver. Latency = publication - acknowledgement (same host, same clock;
 # the commit became visible just before its acknowledgement).
 
-# latency_run NAME SINK_OPTION DAEMON_STDOUT ARRIVALS: sets p50 p99 achieved and a note
+# latency_run NAME SINK_OPTION DAEMON_STDOUT ARRIVALS [STAMPER_PID]: sets p50 p99 achieved and
+# a note. The producer starts once the daemon has connected and listens (its db_connected log
+# line); STAMPER_PID, the reader of the daemon's stdout, has stamped every line when it exits.
+connected() { grep -q '"action":"db_connected"' "$1" || ! kill -0 "$2" 2>/dev/null; }
 latency_run() {
-  local name=$1 sink_option=$2 daemon_stdout=$3 arrivals=$4
+  local name=$1 sink_option=$2 daemon_stdout=$3 arrivals=$4 stamper=${5:-}
   "$WAITROOMD" --name "$name" "${DAEMON_OPTS[@]}" "$sink_option" >"$daemon_stdout" 2>"$TMP/$name.err" &
   local daemon=$!; PIDS+=("$daemon")
-  sleep 0.5
+  wait_until 60 "$name's db_connected" connected "$TMP/$name.err" "$daemon"
+  kill -0 "$daemon" 2>/dev/null || { cat "$TMP/$name.err" >&2; fail "$name: waitroomd exited"; }
   local from to; from=$(now_s)
   "$TMP/producer" --rate "$RATE" --seconds "$LATENCY_SECONDS" --threads 4 --per-commit 3 \
     --out "$TMP/$name.commits"
   to=$(now_s)
   wait_drained 60
-  kill -TERM "$daemon"; wait "$daemon"
-  sleep 0.2  # the last stamps
+  kill -TERM "$daemon"
+  wait "$daemon" || { tail -5 "$TMP/$name.err" >&2; fail "$name: waitroomd exited with $?"; }
+  [ -z "$stamper" ] || wait "$stamper"  # EOF once the daemon closed its stdout: every line stamped
   local counted sent_p50 sent_p99 commit_p50 commit_p99
   # The first second is warm-up (connections, plans).
   read -r p50 p99 achieved counted sent_p50 sent_p99 commit_p50 commit_p99 < <(
@@ -173,7 +191,7 @@ serve bench_hook
 "$TMP/receiver" --port-file "$TMP/latency-receiver.port" --threads 4 \
   --arrivals "$TMP/webhook-latency.arrivals" >/dev/null 2>&1 &
 PIDS+=("$!")
-for _ in $(seq 1 100); do [ -s "$TMP/latency-receiver.port" ] && break; sleep 0.05; done
+wait_until 60 "the latency receiver's port file" test -s "$TMP/latency-receiver.port"
 wr_psql -c "UPDATE waitroom.subscription SET url = 'http://127.0.0.1:$(cat "$TMP/latency-receiver.port")/hook'
              WHERE subscription_id = 'bench_hook'"
 latency_run webhook-latency --no-stdout /dev/null "$TMP/webhook-latency.arrivals"
@@ -181,8 +199,8 @@ latency_run webhook-latency --no-stdout /dev/null "$TMP/webhook-latency.arrivals
 serve stdout
 mkfifo "$TMP/latency.fifo"
 python3 "$HERE/stamp_lines.py" "$TMP/stdout-latency.arrivals" <"$TMP/latency.fifo" &
-PIDS+=("$!")
-latency_run stdout-latency --no-webhooks "$TMP/latency.fifo" "$TMP/stdout-latency.arrivals"
+stamper=$!; PIDS+=("$stamper")
+latency_run stdout-latency --no-webhooks "$TMP/latency.fifo" "$TMP/stdout-latency.arrivals" "$stamper"
 
 echo "daemon_stdout_events_per_s $stdout_rate"
 echo "daemon_webhook_events_per_s $webhook_rate"

@@ -34,7 +34,7 @@ q() { wr_psql -d $DB -At -c "$1"; }
 bench_build
 # Each batch is a new session, which loads the installed module: someone's `make install`
 # during the run would measure two versions at once. Checked at the end.
-MODULE="$(pg_config --pkglibdir)/waitroom.so"
+MODULE="${DESTDIR:-}$(pg_config --pkglibdir)/waitroom.so"
 MODULE_SUM=$(md5sum <"$MODULE")
 WR_CLUSTER_DURABLE=1 wr_cluster_start
 bench_createdb $DB
