@@ -60,6 +60,9 @@ routing_plan_line | SELECT w.reason, count(*) FROM waiting_room w GROUP BY w.rea
 # plans). The releases read the newest events backwards by event_id, stopped by their LIMIT.
 routing_plan_line | SELECT jsonb_build_object( 'plansWaiting', s.plans_waiting, | every waiting line, the waiting-lines tile
 routing_plan_line | SELECT coalesce(jsonb_agg(jsonb_build_object('article', q.tenant_article_id, | every waiting line, grouped by article
+# waitroomd's /metrics gauges read the same view through stats_gauges() (72_metrics.sql: as the
+# owner, for Citus), on the stats poller's own session (service/src/stats_poller.cpp).
+routing_plan_line | SELECT * FROM stats | every waiting line, the waiting-lines gauge
 event | WITH recent AS MATERIALIZED ( SELECT e.event, e.created_at, | the newest events, backwards by event_id up to the LIMIT
 # purge_delivered (the daemon's timer, in batches): the age of an event is known only from its
 # created_at, which has no index; every event (of every tenant) is a candidate.

@@ -174,7 +174,7 @@ check "the paused subscription's series stayed (hook_paused active 0)" \
   count_is 0 value "$WR_TMP/after.prom" 'waitroom_subscription_active{subscription="hook_paused"}'
 
 # ------------------------------------------------------------------ a failing poll is counted, deliveries go on
-wr_psql -q -c "REVOKE SELECT ON waitroom.stats FROM waitroom_daemon"
+wr_psql -q -c "REVOKE EXECUTE ON FUNCTION waitroom.stats_gauges() FROM waitroom_daemon"
 poll_failed() { scrape "$port" "$WR_TMP/revoked.prom" &&
   [ "$(value "$WR_TMP/revoked.prom" waitroomd_stats_poll_failures_total)" -ge 1 ]; }
 refusal_seen() { wait_for 12 poll_failed && grep -q '"action":"stats_poll_failed"' "$WR_TMP/m2.err"; }
@@ -182,7 +182,7 @@ check "stats refused: waitroomd_stats_poll_failures_total counts it, logged as s
 gen_events m2 1 1 10
 still_serving() { wait_for 10 count_is 10 delivered_count m2 stdout && [ "$(healthz "$port" /dev/null)" = 200 ]; }
 check "stats refused: deliveries go on and /healthz stays 200" still_serving
-wr_psql -q -c "GRANT SELECT ON waitroom.stats TO waitroom_daemon"
+wr_psql -q -c "GRANT EXECUTE ON FUNCTION waitroom.stats_gauges() TO waitroom_daemon"
 stop_daemon m2
 
 # ------------------------------------------------------------------ a slow gauge poll does not hold up delivery
