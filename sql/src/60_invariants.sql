@@ -31,7 +31,7 @@ DECLARE
     servable_tenants text[];
     waiting_tenants text[];
     waiting_plans uuid[];
-    last_plan bigint;
+    old_children uuid[];
 BEGIN
     RETURN QUERY
     WITH open_lines AS (
@@ -177,14 +177,17 @@ BEGIN
         -- timer, SPEC §4), not lost wake-ups: the trial runs it first, and only plans still
         -- waiting after it count.
         PERFORM release_due(clock_timestamp());
-        -- Plans the trial makes number above the plan_no sequence's last value (its key now
-        -- leads with tenant_id: max(plan_no) would read every plan).
-        last_plan := coalesce(pg_sequence_last_value(
-                         pg_get_serial_sequence('waitroom.routing_plan', 'plan_no')::regclass), 0);
         SELECT array_agg(p.tenant_id ORDER BY p.tenant_id, p.routing_plan_id),
                array_agg(p.routing_plan_id ORDER BY p.tenant_id, p.routing_plan_id)
           INTO waiting_tenants, waiting_plans
           FROM routing_plan p WHERE p.status = 'WAITING';
+        -- The children the waiting plans have before the trial: any other one is the trial's.
+        -- (Not by plan_no above the sequence's last value: on Citus a plan is numbered by the
+        -- node that makes it, each from its own range.)
+        SELECT array_agg(c.routing_plan_id) INTO old_children
+          FROM unnest(waiting_tenants, waiting_plans) AS w(tenant_id, routing_plan_id)
+          JOIN routing_plan c
+            ON c.tenant_id = w.tenant_id AND c.parent_routing_plan_id = w.routing_plan_id;
         UPDATE routing_plan SET status = 'CANCELLED' WHERE status = 'NOT_ROUTABLE';
         PERFORM reroute_all();
         SELECT array_agg(format('routing plan %s of order %s', p.routing_plan_id, p.order_id)
@@ -200,7 +203,8 @@ BEGIN
             OR EXISTS (SELECT FROM routing_plan c
                         WHERE c.tenant_id = p.tenant_id
                           AND c.parent_routing_plan_id = p.routing_plan_id
-                          AND c.plan_no > last_plan AND c.status = 'ROUTED'
+                          AND c.status = 'ROUTED'
+                          AND NOT c.routing_plan_id = ANY (coalesce(old_children, '{}'))
                           AND c.decided_by NOT LIKE 'waiting room off:%'));
         RAISE EXCEPTION USING ERRCODE = 'WR000';  -- undo all of it
     EXCEPTION
