@@ -21,6 +21,9 @@ note() { echo "# $*"; }
 fail() { echo "bench/daemon.sh: $*" >&2; exit 1; }
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 now_s() { date +%s.%N; }
+# calc FORMAT EXPRESSION: arithmetic for the notes (awk: a python3 per figure cost ~1 s each
+# on a loaded machine, 8 of them per run)
+calc() { awk "BEGIN {printf \"$1\", $2}"; }
 # cpu_ticks PID: user + system clock ticks used so far
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 # wait_until SECONDS WHAT COMMAND...: polls COMMAND every 50 ms; fails naming WHAT after SECONDS
@@ -34,21 +37,26 @@ wait_until() {
 }
 
 # ------------------------------------------------------------------ build
+TMP=$(mktemp -d /tmp/bench-daemon.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
 # WAITROOMD=path compares another build (e.g. an older commit's) on the same machine.
 if [ -z "${WAITROOMD:-}" ]; then
-  cmake -S . -B build >/tmp/bench-daemon-build.log 2>&1 &&
-    cmake --build build -j2 --target waitroomd >>/tmp/bench-daemon-build.log 2>&1 || {
-      tail -30 /tmp/bench-daemon-build.log; exit 1; }
+  cmake -S . -B build >"$TMP/build.log" 2>&1 &&
+    cmake --build build -j2 --target waitroomd >>"$TMP/build.log" 2>&1 || {
+      tail -30 "$TMP/build.log"; exit 1; }
   WAITROOMD=$ROOT/build/service/waitroomd
 fi
 note "daemon: $WAITROOMD"
 # A caller that runs the server from its own install tree (bench/run.sh exports WR_PGBIN) has
 # installed this build of waitroom there already.
 [ -n "${WR_PGBIN:-}" ] || { make -s -j2 >/dev/null && make -s install >/dev/null; }
-TMP=$(mktemp -d /tmp/bench-daemon.XXXXXX)
+# The receiver and the producer compile side by side while the cluster starts; waited for below.
 g++ -O2 -std=c++17 -o "$TMP/receiver" "$HERE/receiver.cpp" \
-  $(pkg-config --cflags --libs cpp-httplib) -pthread
-g++ -O2 -std=c++17 -o "$TMP/producer" "$HERE/producer.cpp" -I"$(pg_config --includedir)" -lpq -pthread
+  $(pkg-config --cflags --libs cpp-httplib) -pthread >"$TMP/receiver.log" 2>&1 &
+RECEIVER_BUILD=$!
+g++ -O2 -std=c++17 -o "$TMP/producer" "$HERE/producer.cpp" -I"$(pg_config --includedir)" -lpq \
+  -pthread >"$TMP/producer.log" 2>&1 &
+PRODUCER_BUILD=$!
 
 # ------------------------------------------------------------------ durable cluster
 export WR_CLUSTER_DURABLE=1
@@ -71,6 +79,8 @@ note "server: $(wr_psql -At -F ' ' -c "SELECT 'fsync=' || current_setting('fsync
   'full_page_writes=' || current_setting('full_page_writes'),
   'wal_sync_method=' || current_setting('wal_sync_method')")"
 wr_psql -c "CREATE EXTENSION waitroom" >/dev/null
+wait "$RECEIVER_BUILD" || { cat "$TMP/receiver.log" >&2; fail "bench/daemon/receiver.cpp does not build"; }
+wait "$PRODUCER_BUILD" || { cat "$TMP/producer.log" >&2; fail "bench/daemon/producer.cpp does not build"; }
 
 "$TMP/receiver" --port-file "$TMP/receiver.port" --threads 4 >/dev/null 2>&1 &
 RECEIVER=$!; PIDS+=("$RECEIVER")
@@ -126,7 +136,7 @@ throughput_run() {
   kill -TERM "$daemon"
   wait "$daemon" || { tail -5 "$TMP/$name.err" >&2; fail "$name: waitroomd exited with $?"; }
   local rate; rate=$(python3 "$HERE/measure.py" throughput "$TMP/$name.err" "$start" "$EVENTS")
-  note "$name: $EVENTS events in $(python3 -c "print(round($EVENTS / $rate, 2))") s = $rate events/s (daemon CPU $(( cpu * 100 / $(getconf CLK_TCK) )) cs)"
+  note "$name: $EVENTS events in $(calc %.2f "$EVENTS / $rate") s = $rate events/s (daemon CPU $(( cpu * 100 / $(getconf CLK_TCK) )) cs)"
   echo "$rate" >>"$TMP/$name.rates"
 }
 
@@ -149,7 +159,7 @@ for run in $(seq 1 "$RUNS"); do
   serve bench_hook
 done
 receiver_cpu=$(( $(cpu_ticks "$RECEIVER") - receiver_cpu0 ))
-note "receiver: $(python3 -c "print(round(100 * $receiver_cpu / $(getconf CLK_TCK) / ($(now_s) - $t0)))")% of one core during the webhook runs (4 threads)"
+note "receiver: $(calc %.0f "100 * $receiver_cpu / $(getconf CLK_TCK) / ($(now_s) - $t0)")% of one core during the webhook runs (4 threads)"
 received=$(curl -fsS "http://127.0.0.1:$(cat "$TMP/receiver.port")/count")
 [ "$received" -ge $(( EVENTS * RUNS )) ] || { note "receiver got only $received"; exit 1; }
 webhook_rate=$(cat "$TMP"/webhook*.rates | median)
@@ -183,8 +193,8 @@ latency_run() {
   # The first second is warm-up (connections, plans).
   read -r p50 p99 achieved counted sent_p50 sent_p99 commit_p50 commit_p99 < <(
     python3 "$HERE/measure.py" latency "$arrivals" "$TMP/$name.commits" \
-      "$(python3 -c "print($from + 1)")" "$to")
-  note "$name: p50 $p50 ms, p99 $p99 ms at $achieved events/s ($counted events published over $(python3 -c "print(round($to - $from - 1, 1))") s); counted from the INSERT's sending instead: p50 $sent_p50 ms, p99 $sent_p99 ms; the producer's commit itself: p50 $commit_p50 ms, p99 $commit_p99 ms"
+      "$(calc %.6f "$from + 1")" "$to")
+  note "$name: p50 $p50 ms, p99 $p99 ms at $achieved events/s ($counted events published over $(calc %.1f "$to - $from - 1") s); counted from the INSERT's sending instead: p50 $sent_p50 ms, p99 $sent_p99 ms; the producer's commit itself: p50 $commit_p50 ms, p99 $commit_p99 ms"
 }
 
 serve bench_hook
