@@ -4,9 +4,7 @@
 # Suite 70-lint (clang-format, clang-tidy: CPU only, no cluster, its own build-lint/) starts in
 # the background at the lowest CPU priority (SCHED_IDLE, else nice 19), so it uses the cores
 # only while the other suites leave them idle (lock waits, timed runs, sleeps); at its turn in
-# the order its output is printed and counted as any suite's, or, when it has not finished by
-# then, after the last suite (the suites after it leave it their idle time too, instead of the
-# run waiting for it with both cores given to it alone). It is stopped (SIGSTOP) while the
+# the order its output is printed and counted as any suite's. It is stopped (SIGSTOP) while the
 # timing-sensitive suites of WR_LINT_PAUSE_DURING run, and continued after each.
 # WR_LINT_BACKGROUND=0 runs it in its turn instead.
 set -uo pipefail
@@ -35,16 +33,8 @@ if [ "${WR_LINT_BACKGROUND:-1}" != 0 ] && [ -f "$BG_SUITE" ]; then
 fi
 
 total_pass=0 total_fail=0 failed_suites=()
-suites=(test/suites/*.sh) deferred=
-for ((i = 0; i < ${#suites[@]}; i++)); do
-  suite=${suites[$i]}
+for suite in test/suites/*.sh; do
   name=$(basename "$suite" .sh)
-  if [ -n "$bg_pid" ] && [ "$suite" = "$BG_SUITE" ] && [ -z "$deferred" ] &&
-     [ $((i + 1)) -lt ${#suites[@]} ] && ! grep -q '^suite-result: ' "$bg_log"; then
-    echo "=== $name: still running in the background ($((SECONDS - bg_start)) s since the start): its result comes after the last suite"
-    suites+=("$suite") deferred=1
-    continue
-  fi
   echo "=== $name"
   log=$(mktemp) start=$SECONDS
   if [ -n "$bg_pid" ] && [ "$suite" = "$BG_SUITE" ]; then
