@@ -158,7 +158,11 @@ void Dispatcher::refresh_nodes() {
         for (const ClusterNode& n : nodes) names.push_back(n.name());
         log::info("cluster", {{"citus", cluster_}, {"listen_on", names}});
     }
-    if (!cluster_) return;
+    if (cluster_) refresh_known_tenants();
+}
+
+// Every tenant (tenant_ids()); on a failure (a worker down) the last list is kept.
+void Dispatcher::refresh_known_tenants() {
     try {
         known_tenants_ = outbox_.tenant_ids();
     } catch (const PgError& e) {
@@ -211,12 +215,7 @@ std::vector<std::string> Dispatcher::tenants_to_serve() {
 }
 
 long long Dispatcher::release_due_per_tenant() {
-    try {
-        known_tenants_ = outbox_.tenant_ids();
-    } catch (const PgError& e) {
-        if (e.connection_lost) throw;
-        log::warn("tenant_ids_failed", {{"sqlstate", e.sqlstate}, {"error", e.what()}});
-    }
+    refresh_known_tenants();
     long long released = 0;
     size_t failed = 0;
     std::optional<PgError> first;
@@ -249,8 +248,7 @@ void Dispatcher::tenant_failed(const std::string& tenant, const char* task, cons
     TenantRetry& retry = tenant_retry_[tenant];
     ++retry.failures;
     const double delay = reconnect_backoff_.delay(retry.failures);
-    retry.at = Timer::Clock::now() + std::chrono::duration_cast<Timer::Clock::duration>(
-                                         std::chrono::duration<double>(delay));
+    retry.at = Timer::after(delay);
     last_tenant_error_ = "tenant " + tenant + ": " + e.sqlstate + ": " + e.what();
     log::warn("tenant_failed", {{"tenant_id", tenant},
                                 {"task", task},
@@ -262,10 +260,8 @@ void Dispatcher::tenant_failed(const std::string& tenant, const char* task, cons
 
 double Dispatcher::seconds_until_tenant_retry() const {
     double soonest = 1e9;
-    const auto now = Timer::Clock::now();
     for (const auto& [tenant, retry] : tenant_retry_)
-        soonest =
-            std::min(soonest, std::max(0.0, std::chrono::duration<double>(retry.at - now).count()));
+        soonest = std::min(soonest, Timer::seconds_until(retry.at));
     return soonest;
 }
 
@@ -406,10 +402,7 @@ void Dispatcher::refresh_backlog() {
     }
     metrics_.set_backlog(b.pending, b.oldest_pending_age);
     backlog_timer_.restart();
-    next_retry_at_ = b.next_due_in
-                         ? Timer::Clock::now() + std::chrono::duration_cast<Timer::Clock::duration>(
-                                                     std::chrono::duration<double>(*b.next_due_in))
-                         : Timer::Clock::time_point::max();
+    next_retry_at_ = b.next_due_in ? Timer::after(*b.next_due_in) : Timer::Clock::time_point::max();
 }
 
 // After the commit, so the latency ends at the acknowledgement; the ages come from the

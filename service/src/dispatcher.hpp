@@ -43,6 +43,7 @@ private:
     BatchOutcome deliver_per_tenant();
     long long release_due_per_tenant();
     std::vector<std::string> tenants_to_serve();
+    void refresh_known_tenants();
     bool tenant_waiting(const std::string& tenant) const;  // after a failure, until its retry
     void tenant_failed(const std::string& tenant, const char* task, const PgError& e);
     double seconds_until_tenant_retry() const;

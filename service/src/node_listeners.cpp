@@ -61,8 +61,7 @@ void NodeListeners::lost(Session& session, const std::string& error) {
     session.db->close();
     ++session.failures;
     const double delay = backoff_.delay(session.failures);
-    session.retry_at = Timer::Clock::now() + std::chrono::duration_cast<Timer::Clock::duration>(
-                                                 std::chrono::duration<double>(delay));
+    session.retry_at = Timer::after(delay);
     log::warn("node_listen_failed", {{"node", session.node.name()},
                                      {"attempt", session.failures},
                                      {"retry_in_s", delay},
@@ -90,18 +89,9 @@ std::vector<PgConnection::Notification> NodeListeners::take_notifications() {
 
 double NodeListeners::seconds_until_reconnect() const {
     double soonest = 1e9;
-    const auto now = Timer::Clock::now();
-    for (const Session& s : sessions_) {
-        if (s.db->connected()) continue;
-        soonest = std::min(soonest,
-                           std::max(0.0, std::chrono::duration<double>(s.retry_at - now).count()));
-    }
+    for (const Session& s : sessions_)
+        if (!s.db->connected()) soonest = std::min(soonest, Timer::seconds_until(s.retry_at));
     return soonest;
-}
-
-size_t NodeListeners::connected() const {
-    return static_cast<size_t>(std::count_if(sessions_.begin(), sessions_.end(),
-                                             [](const Session& s) { return s.db->connected(); }));
 }
 
 }  // namespace waitroomd

@@ -40,8 +40,6 @@ public:
     std::vector<PgConnection::Notification> take_notifications();
     // Seconds until the next reconnect is due (a large number when every session is up).
     double seconds_until_reconnect() const;
-    size_t nodes() const { return sessions_.size(); }
-    size_t connected() const;
 
 private:
     struct Session {

@@ -21,6 +21,12 @@ public:
     void expire_within(double seconds) {
         next_ = std::min(next_, Clock::now() + to_duration(seconds));
     }
+    // The instant `seconds` from now, and the seconds until an instant (0 once past): for
+    // deadlines kept outside a Timer (retries, reconnects).
+    static Clock::time_point after(double seconds) { return Clock::now() + to_duration(seconds); }
+    static double seconds_until(Clock::time_point at) {
+        return std::max(0.0, std::chrono::duration<double>(at - Clock::now()).count());
+    }
     // Seconds until due (0 when due; a large number when disabled).
     double remaining() const {
         if (!enabled()) return 1e9;
