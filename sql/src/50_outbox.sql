@@ -136,12 +136,15 @@ BEGIN
            AND s.active
            AND ((s.kind = 'webhook' AND webhooks) OR s.subscription_id = stdout_subscription)
            AND (claim_deliveries.tenant_id IS NULL OR d.tenant_id = claim_deliveries.tenant_id)
-           AND NOT EXISTS (SELECT FROM delivery e
-                            WHERE e.tenant_id = d.tenant_id
-                              AND e.subscription_id = d.subscription_id
-                              AND e.order_id = d.order_id
-                              AND e.state IN ('pending', 'dead')
-                              AND e.event_id < d.event_id)
+           -- The lane's head: its first open event. As min() over the lane, not NOT EXISTS with
+           -- "e.event_id < d.event_id": that range fits the primary key (tenant_id, event_id,
+           -- ...) too, and without statistics the planner took it, reading every earlier
+           -- delivery of the tenant per candidate (53 s for one claim of a 10,000 backlog).
+           AND d.event_id = (SELECT min(e.event_id) FROM delivery e
+                              WHERE e.tenant_id = d.tenant_id
+                                AND e.subscription_id = d.subscription_id
+                                AND e.order_id = d.order_id
+                                AND e.state IN ('pending', 'dead'))
          ORDER BY d.next_attempt_at
          LIMIT max_lanes
            FOR UPDATE OF d SKIP LOCKED)

@@ -10,20 +10,26 @@
       /* guard-setup */ (the workload's own scaffolding) are skipped. FUNCTIONS.jsonl:
       {"name", "src"} of every waitroom function, to name the function a statement is in.
       One result line per distinct statement (literals do not count).
-  INDEXES.json: {index name: {"table", "lead": first column}} of waitroom's non-partial
-      indexes; a scan of one of a big table that does not bound its first column reads the
-      whole table (in index order).
+  INDEXES.json: {index name: {"table", "lead": first column, "columns", "partial"}} of
+      waitroom's indexes; a scan of a non-partial one of a big table that does not bound its
+      first column reads the whole table (in index order).
+  A probe (an index scan repeated per outer row: a nested loop's inner side, a subplan) of a
+      big table that binds its index's leading tenant_id must bind a next column by equality
+      too: one bound on the tenant alone (plus a range) reads a share of the tenant per outer
+      row, the whole table for a single-tenant install.
+  WR_GUARD_BIG: more big tables, comma-separated (suite 25's phase C: delivery).
   ALLOW: "table | statement text prefix | reason" lines; '#' starts a comment.
 
 Prints `ok - ...` / `not ok - ...` lines; the caller counts them.
 """
 import difflib
 import json
+import os
 import re
 import sys
 
 BIG_TABLES = {"stock", "listing", "routing_plan", "routing_plan_line", "pick_line",
-              "order_line", "event"}
+              "order_line", "event"} | set(filter(None, os.environ.get("WR_GUARD_BIG", "").split(",")))
 
 
 def normalize(text):
@@ -37,32 +43,57 @@ def bounds_leading_column(cond, column):
         r"\(" + re.escape(column) + r" (=|<|<=|>|>=|IS) ", cond or "") is not None
 
 
-def whole_scans(node, full_indexes, path=()):
+def equality_prefix(cond, columns):
+    """How many of the index's leading columns the Index Cond binds by equality (= or = ANY)."""
+    bound = 0
+    for column in columns:
+        if not re.search(r"\(" + re.escape(column) + r" = ", cond or ""):
+            break
+        bound += 1
+    return bound
+
+
+def whole_scans(node, indexes, path=(), repeated=False):
     """(kind, table, path of node types from the root) of every read of a whole big table
     anywhere in the plan tree (init plans, subplans and CTEs are children under "Plans"):
     a Seq Scan, or a Full Index Scan: a scan of a non-partial index whose Index Cond does not
-    bound its first column (none, or one on a later column), the same read in key order.
-    full_indexes: index name -> {"table", "lead"} for the non-partial indexes of big tables."""
+    bound its first column (none, or one on a later column), the same read in key order; and
+    every Tenant-wide Probe: an index scan repeated per outer row (under a nested loop's inner
+    side or a subplan: `repeated`) whose index leads with tenant_id and whose Index Cond binds
+    by equality that column alone.
+    indexes: index name -> {"table", "lead", "columns", "partial"} for the big tables."""
     found = []
     if isinstance(node, dict):
         kind = node.get("Node Type")
         if kind:
+            relationship = node.get("Parent Relationship")
             step = kind
-            if node.get("Parent Relationship") not in (None, "Outer", "Inner", "Member"):
-                step = f'{node["Parent Relationship"]} {step}'
+            if relationship not in (None, "Outer", "Inner", "Member"):
+                step = f'{relationship} {step}'
             path = path + (step,)
+            repeated = repeated or relationship == "SubPlan"
         if kind == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
             found.append(("Seq Scan", node["Relation Name"], " > ".join(path)))
-        index = full_indexes.get(node.get("Index Name"))
-        if (kind in ("Index Scan", "Index Only Scan", "Bitmap Index Scan") and index
-                and not bounds_leading_column(node.get("Index Cond"), index["lead"])):
-            found.append(("Full Index Scan", index["table"],
-                          " > ".join(path) + f' using {node["Index Name"]}'))
-        for value in node.values():
-            found.extend(whole_scans(value, full_indexes, path))
+        index = indexes.get(node.get("Index Name"))
+        if kind in ("Index Scan", "Index Only Scan", "Bitmap Index Scan") and index:
+            cond = node.get("Index Cond")
+            where = " > ".join(path) + f' using {node["Index Name"]}'
+            if not index["partial"] and not bounds_leading_column(cond, index["lead"]):
+                found.append(("Full Index Scan", index["table"], where))
+            if (repeated and index["columns"][:1] == ["tenant_id"]
+                    and equality_prefix(cond, index["columns"]) == 1):
+                found.append(("Tenant-wide Probe", index["table"], where + f" ({cond})"))
+        for key, value in node.items():
+            if key == "Plans":
+                for child in value:
+                    inner = (kind == "Nested Loop"
+                             and child.get("Parent Relationship") == "Inner")
+                    found.extend(whole_scans(child, indexes, path, repeated or inner))
+            else:
+                found.extend(whole_scans(value, indexes, path, repeated))
     elif isinstance(node, list):
         for value in node:
-            found.extend(whole_scans(value, full_indexes, path))
+            found.extend(whole_scans(value, indexes, path, repeated))
     return found
 
 
@@ -112,12 +143,12 @@ def read_plans(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def check_explain(phase, plans_path, full_indexes, allow):
+def check_explain(phase, plans_path, indexes, allow):
     for number, row in enumerate(read_plans(plans_path), 1):
         text = normalize(row["sql"])
         plan = row.get("plan")
         report(f"{phase} statement {number}", text,
-               whole_scans(plan, full_indexes) if plan else [], allow, row.get("error"))
+               whole_scans(plan, indexes) if plan else [], allow, row.get("error"))
 
 
 LITERAL = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
@@ -143,7 +174,7 @@ def function_of(text, functions):
     return "workload"
 
 
-def check_log(phase, log_path, offset, plans_path, functions_path, full_indexes, allow):
+def check_log(phase, log_path, offset, plans_path, functions_path, indexes, allow):
     c_statements = {normalize(row["sql"]) for row in read_plans(plans_path)}
     with open(functions_path) as f:
         functions = [(r["name"], normalize(r["src"])) for r in map(json.loads, f) if r]
@@ -166,7 +197,7 @@ def check_log(phase, log_path, offset, plans_path, functions_path, full_indexes,
                 continue
             key = LITERAL.sub("?", text)
             _, scans = seen.setdefault(key, (text, set()))
-            scans.update(whole_scans(entry.get("Plan"), full_indexes))
+            scans.update(whole_scans(entry.get("Plan"), indexes))
     if entries == 0:
         print(f"not ok - {phase} auto_explain logged no plan (is the log in {log_path}?)")
         return
@@ -177,13 +208,13 @@ def check_log(phase, log_path, offset, plans_path, functions_path, full_indexes,
 def main(argv):
     mode, phase = argv[1], argv[2]
     with open(argv[-2]) as f:
-        full_indexes = {name: index for name, index in json.load(f).items()
-                        if index["table"] in BIG_TABLES}
+        indexes = {name: index for name, index in json.load(f).items()
+                   if index["table"] in BIG_TABLES}
     allow = read_allow(argv[-1])
     if mode == "explain":
-        check_explain(phase, argv[3], full_indexes, allow)
+        check_explain(phase, argv[3], indexes, allow)
     elif mode == "log":
-        check_log(phase, argv[3], int(argv[4]), argv[5], argv[6], full_indexes, allow)
+        check_log(phase, argv[3], int(argv[4]), argv[5], argv[6], indexes, allow)
     else:
         sys.exit(f"unknown mode {mode}")
 
