@@ -30,6 +30,11 @@ sharedir=$("$pg_config" --sharedir)
 stamp=$destdir$sharedir/extension/citus.vendor-stamp
 want=$(cat "$tarball" "$here"/*.patch | sha256sum | cut -d' ' -f1)
 
+# One build at a time per install: test/run-all.sh starts one in the background, and suite 80's
+# own call then waits here and finds it installed.
+exec 9>"/tmp/citus-build.$(echo "$destdir$libdir" | sha256sum | cut -c1-12).lock"
+flock 9
+
 if [ "${FORCE:-0}" != 1 ] && [ -f "$destdir$libdir/citus.so" ] && [ -f "$stamp" ] \
    && [ "$(cat "$stamp")" = "$want" ]; then
   echo "citus $version: up to date in ${destdir:-/} (stamp $want)"
