@@ -144,7 +144,11 @@ BEGIN
                               WHERE e.tenant_id = d.tenant_id
                                 AND e.subscription_id = d.subscription_id
                                 AND e.order_id = d.order_id
-                                AND e.state IN ('pending', 'dead'))
+                                AND e.state IN ('pending', 'dead')
+                                -- Citus routes a subquery to one shard only when it names
+                                -- the tenant itself, as the lateral below does.
+                                AND (claim_deliveries.tenant_id IS NULL
+                                     OR e.tenant_id = claim_deliveries.tenant_id))
          ORDER BY d.next_attempt_at
          LIMIT max_lanes
            FOR UPDATE OF d SKIP LOCKED)
