@@ -16,7 +16,8 @@
   A probe (an index scan repeated per outer row: a nested loop's inner side, a subplan) of a
       big table that binds its index's leading tenant_id must bind a next column by equality
       too: one bound on the tenant alone (plus a range) reads a share of the tenant per outer
-      row, the whole table for a single-tenant install.
+      row, the whole table for a single-tenant install. A repeated index scan whose conditions
+      name no other relation (an Uncorrelated Rescan) reads the same rows for every outer row.
   WR_GUARD_BIG: more big tables, comma-separated (suite 25's phase C: delivery).
   ALLOW: "table | statement text prefix | reason" lines; '#' starts a comment.
 
@@ -53,6 +54,15 @@ def equality_prefix(cond, columns):
     return bound
 
 
+def correlated(node):
+    """Whether a scan's conditions name a column of another relation (an outer row's): a
+    repeated scan that names none reads the same rows again for every outer row."""
+    text = " ".join(str(node.get(k, "")) for k in ("Index Cond", "Recheck Cond", "Filter"))
+    alias = node.get("Alias")
+    names = re.findall(r'("[^"]+"|\b[A-Za-z_][A-Za-z0-9_$]*)\.["A-Za-z_]', text)
+    return any(name.strip('"') != alias for name in names)
+
+
 def whole_scans(node, indexes, path=(), repeated=False):
     """(kind, table, path of node types from the root) of every read of a whole big table
     anywhere in the plan tree (init plans, subplans and CTEs are children under "Plans"):
@@ -60,7 +70,8 @@ def whole_scans(node, indexes, path=(), repeated=False):
     bound its first column (none, or one on a later column), the same read in key order; and
     every Tenant-wide Probe: an index scan repeated per outer row (under a nested loop's inner
     side or a subplan: `repeated`) whose index leads with tenant_id and whose Index Cond binds
-    by equality that column alone.
+    by equality that column alone; and every Uncorrelated Rescan: a repeated index scan whose
+    conditions name no other relation (the same rows read for every outer row).
     indexes: index name -> {"table", "lead", "columns", "partial"} for the big tables."""
     found = []
     if isinstance(node, dict):
@@ -83,12 +94,17 @@ def whole_scans(node, indexes, path=(), repeated=False):
             if (repeated and index["columns"][:1] == ["tenant_id"]
                     and equality_prefix(cond, index["columns"]) == 1):
                 found.append(("Tenant-wide Probe", index["table"], where + f" ({cond})"))
+            elif repeated and kind != "Bitmap Index Scan" and not correlated(node):
+                found.append(("Uncorrelated Rescan", index["table"], where + f" ({cond})"))
         for key, value in node.items():
             if key == "Plans":
                 for child in value:
                     inner = (kind == "Nested Loop"
                              and child.get("Parent Relationship") == "Inner")
-                    found.extend(whole_scans(child, indexes, path, repeated or inner))
+                    # A Materialize or Hash under it is filled once and read back.
+                    once = kind in ("Materialize", "Hash")
+                    found.extend(whole_scans(child, indexes, path,
+                                             (repeated or inner) and not once))
             else:
                 found.extend(whole_scans(value, indexes, path, repeated))
     elif isinstance(node, list):

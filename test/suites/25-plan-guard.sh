@@ -15,7 +15,8 @@
 #   c. every function of the waitroom schema (pg_proc) was called by the workload
 #      (track_functions = all, triggers and C functions included): a new one cannot escape.
 # A probe (an index scan repeated per outer row) that binds only tenant_id of its index by
-# equality fails too: for one tenant it reads the whole table per row.
+# equality fails too (for one tenant it reads the whole table per row), and so does one whose
+# conditions name no other relation (it reads the same rows again per row).
 # Phase C: waitroomd's claim on an outbox left bloated and without statistics (a database of
 # its own), with delivery counted as a big table.
 # Ends with "suite-result: P passed, F failed".
