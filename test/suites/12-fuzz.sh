@@ -42,28 +42,35 @@ fi
 echo "sanitized GoogleTest: $passed passed, $failed failed"
 
 mkdir -p "$work/findings"
-for target in order_input router; do
+targets=(order_input router)
+# The targets fuzz at once, one core each (each is one process for its whole time).
+for target in "${targets[@]}"; do
     # The committed corpus seeds the run; new inputs go to a scratch copy, not into git.
     cp -r "test/fuzz/corpus/$target" "$work/$target"
+    mkdir -p "$work/run-$target"
     flags=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
            -artifact_prefix="$work/findings/$target-")
     [ -f "test/fuzz/$target.dict" ] && flags+=(-dict="$PWD/test/fuzz/$target.dict")
-    # Several jobs write their logs (fuzz-N.log) into the current directory: the scratch one.
+    # Several jobs write their logs (fuzz-N.log) into the current directory: a scratch one.
     [ "$jobs" -gt 1 ] && flags+=(-jobs="$jobs" -workers="$jobs")
-    (cd "$work" && "$OLDPWD/build-asan/waitroom_fuzz_$target" "${flags[@]}" "$work/$target") \
-        >"$log" 2>&1
-    frc=$?
-    cat "$work"/fuzz-*.log >>"$log" 2>/dev/null
-    runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+    (cd "$work/run-$target" && "$OLDPWD/build-asan/waitroom_fuzz_$target" "${flags[@]}" \
+        "$work/$target" >"$work/$target.log" 2>&1; echo $? >"$work/$target.rc") &
+done
+wait
+for target in "${targets[@]}"; do
+    flog=$work/$target.log
+    frc=$(cat "$work/$target.rc" 2>/dev/null || echo 1)
+    cat "$work/run-$target"/fuzz-*.log >>"$flog" 2>/dev/null
+    runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$flog" | awk '{s += $2} END {print s + 0}')
     corpus=$(find "$work/$target" -type f | wc -l)
-    if [ "$frc" -eq 0 ] && ! grep -qE 'ERROR: |fuzz finding|runtime error' "$log"; then
+    if [ "$frc" -eq 0 ] && ! grep -qE 'ERROR: |fuzz finding|runtime error' "$flog"; then
         echo "ok - fuzz $target: $runs inputs in ${seconds}s, corpus $corpus, no finding"
         passed=$((passed + 1))
     else
         # test/out/ is shared scratch other suites clear: the findings are copied there last.
         mkdir -p test/out/fuzz && cp "$work"/findings/* test/out/fuzz/ 2>/dev/null
         echo "not ok - fuzz $target (exit $frc): findings saved in test/out/fuzz/"
-        grep -E 'fuzz finding|ERROR: |runtime error|SUMMARY|Test unit written' "$log" | head -20
+        grep -E 'fuzz finding|ERROR: |runtime error|SUMMARY|Test unit written' "$flog" | head -20
         failed=$((failed + 1))
     fi
 done
