@@ -10,7 +10,11 @@ fail_build() {
     exit 1
 }
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo || fail_build "cmake configure failed"
+# RelWithDebInfo's optimization without its debug info: the tests read no symbols, and -g cost
+# about a quarter of this build's CPU (134 s against 97 s user+sys here). The cached flags stay
+# for the later configures of build/ (the daemon's suites, bench/core.sh, test/demo.sh).
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" ||
+  fail_build "cmake configure failed"
 # Only the core's targets: the daemon (service/, built by its own suite) must not fail this one.
 cmake --build build -j2 --target waitroom_core_tests waitroom_core_bench || fail_build "build failed"
 [ -x build/waitroom_core_tests ] || fail_build "build/waitroom_core_tests missing"
