@@ -8,7 +8,7 @@
 #     the order its output is printed and counted as any suite's, or, when it has not finished
 #     by then, after the last suite (the suites after it leave it their idle time too, instead
 #     of the run waiting for it with both cores given to it alone);
-#   - the Citus build of suite 80 (vendor/citus/build.sh, ~3 min on 2 cores when not cached):
+#   - the Citus build of suite 80 (vendor/citus/build.sh, 74 s on an idle machine when not cached):
 #     waited for before suite 80, whose own call of build.sh then finds it installed (a failed
 #     background build is built again there, and fails there).
 # Both are stopped (SIGSTOP) while the timing-sensitive suites of WR_LINT_PAUSE_DURING run, and

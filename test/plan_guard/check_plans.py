@@ -96,13 +96,13 @@ def whole_scans(node, indexes, path=(), repeated=False):
                 found.append(("Tenant-wide Probe", index["table"], where + f" ({cond})"))
             elif repeated and kind != "Bitmap Index Scan" and not correlated(node):
                 found.append(("Uncorrelated Rescan", index["table"], where + f" ({cond})"))
+        # What a Materialize or Hash reads is read once and played back.
+        once = kind in ("Materialize", "Hash")
         for key, value in node.items():
             if key == "Plans":
                 for child in value:
                     inner = (kind == "Nested Loop"
                              and child.get("Parent Relationship") == "Inner")
-                    # A Materialize or Hash under it is filled once and read back.
-                    once = kind in ("Materialize", "Hash")
                     found.extend(whole_scans(child, indexes, path,
                                              (repeated or inner) and not once))
             else:

@@ -137,6 +137,21 @@ q -At -c "SELECT json_object_agg(c.relname, json_build_object(
             JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
            WHERE t.relnamespace = 'waitroom'::regnamespace" >"$work/indexes.json"
 
+# The session settings of every logged workload: nested statements' generic plans as JSON.
+explain_session=(-c "LOAD 'auto_explain'"
+                 -c "SET log_min_messages = log" -c "SET auto_explain.log_min_duration = 0"
+                 -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_format = json"
+                 -c "SET plan_cache_mode = force_generic_plan")
+end_marker() { echo "DO \$\$ BEGIN RAISE LOG 'plan guard: end of phase $1'; END \$\$"; }
+check_logged() {  # PHASE OFFSET PLANS: waits for the phase's end marker, checks what it logged
+    for _ in $(seq 1 100); do
+        grep -q "plan guard: end of phase $1" "$log" 2>/dev/null && break
+        sleep 0.1
+    done
+    count < <(python3 test/plan_guard/check_plans.py log "$1" "$log" "$2" "$3" \
+                  "$work/functions.jsonl" "$work/indexes.json" "$work/allow")
+}
+
 phase() {  # A|B
     local phase=$1 t offset
     t=$(now)
@@ -152,25 +167,14 @@ phase() {  # A|B
 
     # b. The workload under auto_explain. A marker logged last says the log is complete.
     offset=$(stat -c %s "$log" 2>/dev/null || echo 0)
-    if ! psql -X -q -v ON_ERROR_STOP=1 -v phase="$phase" \
-        -c "LOAD 'auto_explain'" \
-        -c "SET log_min_messages = log" -c "SET auto_explain.log_min_duration = 0" \
-        -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_format = json" \
-        -c "SET plan_cache_mode = force_generic_plan" \
+    if ! psql -X -q -v ON_ERROR_STOP=1 -v phase="$phase" "${explain_session[@]}" \
         -f test/plan_guard/workload.sql \
-        -c "SELECT pg_stat_force_next_flush()" \
-        -c "DO \$\$ BEGIN RAISE LOG 'plan guard: end of phase $phase'; END \$\$" \
+        -c "SELECT pg_stat_force_next_flush()" -c "$(end_marker "$phase")" \
         >"$work/workload-$phase.out" 2>&1; then
         cat "$work/workload-$phase.out"
         count <<<"not ok - $phase: the workload failed"
     fi
-    for _ in $(seq 1 100); do
-        grep -q "plan guard: end of phase $phase" "$log" 2>/dev/null && break
-        sleep 0.1
-    done
-    count < <(python3 test/plan_guard/check_plans.py log "$phase" "$log" "$offset" \
-                  "$work/plans-$phase.jsonl" "$work/functions.jsonl" "$work/indexes.json" \
-                  "$work/allow")
+    check_logged "$phase" "$offset" "$work/plans-$phase.jsonl"
 
     # c. Every function of the schema was called (stats are flushed when the workload's
     # backend ends; wait for that).
@@ -240,21 +244,11 @@ if q -c "CREATE DATABASE guard_outbox" &&
     -c "/* guard-setup */ INSERT INTO waitroom.event (event, order_id, payload)
           SELECT 'ORDER_CREATED', md5('3-' || o)::uuid, jsonb_build_object('seq', s)
             FROM generate_series(1, 100) s, generate_series(1, 50) o ORDER BY s, o" \
-    "${retries[@]}" \
-    -c "LOAD 'auto_explain'" \
-    -c "SET log_min_messages = log" -c "SET auto_explain.log_min_duration = 0" \
-    -c "SET auto_explain.log_nested_statements = on" -c "SET auto_explain.log_format = json" \
-    -c "SET plan_cache_mode = force_generic_plan" \
+    "${retries[@]}" "${explain_session[@]}" \
     -c "BEGIN" -c "SELECT count(*) FROM waitroom.claim_deliveries(true, 'stdout', 16, 100)" \
-    -c "ROLLBACK" \
-    -c "DO \$\$ BEGIN RAISE LOG 'plan guard: end of phase C'; END \$\$" \
+    -c "ROLLBACK" -c "$(end_marker C)" \
     >"$work/outbox.out" 2>&1; then
-  for _ in $(seq 1 100); do
-      grep -q "plan guard: end of phase C" "$log" 2>/dev/null && break
-      sleep 0.1
-  done
-  count < <(WR_GUARD_BIG=delivery python3 test/plan_guard/check_plans.py log C "$log" "$offset" \
-                "$work/plans-B.jsonl" "$work/functions.jsonl" "$work/indexes.json" "$work/allow")
+  WR_GUARD_BIG=delivery check_logged C "$offset" "$work/plans-B.jsonl"
 else
   cat "$work/outbox.out"
   count <<<"not ok - C: the outbox scenario failed"
